@@ -1,0 +1,7 @@
+// Command ids of the build features, as declared in package.json.
+export const COMMANDS = {
+  buildAndProfile: 'goDockerfileCache.buildAndProfile',
+  showBuildOutput: 'goDockerfileCache.showBuildOutput',
+  clearBuildAnnotations: 'goDockerfileCache.clearBuildAnnotations',
+  getBuildAnnotations: 'goDockerfileCache.getBuildAnnotations',
+} as const;

@@ -1,0 +1,62 @@
+// The entry point every client of the core calls: the language server, the CLI and the tests.
+import type { BuildContext } from './context';
+import { buildsGo } from './gofacts';
+import { parseDockerfile, type DockerfileModel } from './model';
+import { toFinding, type Rule } from './rules/api';
+import { rules as allRules, ruleById } from './rules/index';
+import { isSuppressed, readSuppressions } from './suppress';
+import type { Finding, RuleSettings, Severity } from './types';
+
+export interface AnalyzeOptions {
+  /** The build context; without it, context-dependent rules assume the common layout. */
+  context?: BuildContext;
+  /** Per-rule severity or 'off'. */
+  rules?: RuleSettings;
+  /** Run only these rule ids. */
+  only?: readonly string[];
+}
+
+export interface AnalysisResult {
+  model: DockerfileModel;
+  findings: Finding[];
+  /** Problems with the configuration or the analysis itself, for a log or a warning. */
+  warnings: string[];
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const warnings: string[] = [];
+  const settings = options.rules ?? {};
+  for (const [id, value] of Object.entries(settings)) {
+    if (!ruleById(id)) warnings.push(`Unknown rule id "${id}" in the rule settings; known rules are GD001–GD${String(allRules.length).padStart(3, '0')}.`);
+    else if (!SEVERITIES.has(String(value))) warnings.push(`Rule ${id}: "${String(value)}" is not one of off, info, warning, error.`);
+  }
+  const model = parseDockerfile(text, options.context);
+  const findings: Finding[] = [];
+  // A Dockerfile that builds no Go is none of our business.
+  if (!buildsGo(model)) return { model, findings, warnings };
+  const only = options.only?.map((id) => id.toUpperCase());
+  const suppressions = readSuppressions(model);
+  for (const rule of allRules) {
+    const setting = settings[rule.id] ?? settings[rule.id.toLowerCase()];
+    if (setting === 'off' || (only && !only.includes(rule.id))) continue;
+    const configured: Severity | undefined = setting && SEVERITIES.has(setting) ? setting : undefined;
+    runRule(rule, model, configured, findings, warnings);
+  }
+  return { model, findings: findings.filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings };
+}
+
+function runRule(rule: Rule, model: DockerfileModel, configured: Severity | undefined, findings: Finding[], warnings: string[]): void {
+  try {
+    rule.check({ model, report: (r) => findings.push(toFinding(rule, r, configured ?? r.severity ?? rule.severity)) });
+  } catch (error) {
+    // One broken rule must not take the others (or the editor) down with it.
+    warnings.push(`${rule.id} failed on this Dockerfile: ${(error as Error).stack ?? String(error)}`);
+    if (process.env.GO_DOCKERFILE_CACHE_STRICT === '1') throw error;
+  }
+}

@@ -1,0 +1,156 @@
+// Which Go binaries end up in the final image and which `go build` produced each: the question
+// behind every rule about the runtime image (cgo against a static base, a toolchain shipped to
+// production, a missing runtime stage).
+import * as posix from 'node:path/posix';
+import { expandVariables, referencedVariables } from './expand';
+import type { GoCommand } from './gocommand';
+import { effectiveGoEnv } from './goenv';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from './model';
+
+export interface GoBuildStep {
+  run: RunInstruction;
+  go: GoCommand;
+  /** The stage the RUN belongs to (the copied-from stage or one of its parents). */
+  stage: Stage;
+}
+
+export interface FinalBinary {
+  /**
+   * The COPY --from that brings the binary into the final image; undefined when the binary is
+   * built inside the final image itself (the final stage or a stage it starts FROM).
+   */
+  copy?: CopyInstruction;
+  build?: GoBuildStep;
+  /** Absolute path of the binary in the final image, when known. */
+  path?: string;
+}
+
+/** A stage and the stages it starts FROM, parents first. */
+export function stageChain(stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !chain.includes(s); s = s.image.stage) chain.unshift(s);
+  return chain;
+}
+
+function producesBinary(go: GoCommand): boolean {
+  return go.subcommand === 'build' || go.subcommand === 'install';
+}
+
+/** Every `go build` / `go install` in a stage and the stages it starts FROM. */
+export function goBuildsIn(stage: Stage): GoBuildStep[] {
+  return stageChain(stage).flatMap((s) => s.instructions.filter(isRun).flatMap((run) =>
+    run.go.filter(producesBinary).map((go) => ({ run, go, stage: s }))));
+}
+
+/**
+ * Absolute path a build writes its binary to, when it can be known: `-o` resolved against the
+ * RUN's WORKDIR (ends with `/` when `-o` names a directory), or `$GOBIN`/`$GOPATH/bin` for
+ * `go install`. undefined for `go build` without `-o`, or an output that depends on an unset ARG.
+ */
+export function resolvedOutput(model: DockerfileModel, step: GoBuildStep): string | undefined {
+  const { run, go } = step;
+  const lookup = (name: string) => go.inlineEnv.get(name) ?? run.env.get(name)?.value;
+  if (go.output !== undefined) {
+    if (referencedVariables(go.output).some((name) => lookup(name) === undefined)) return undefined;
+    const expanded = expandVariables(go.output, lookup, model.escape);
+    if (expanded === '' || /[`$]/.test(expanded)) return undefined;
+    const joined = posix.normalize(expanded.startsWith('/') ? expanded : posix.join(run.workdir, expanded));
+    return expanded.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
+  }
+  if (go.subcommand === 'install') {
+    const gobin = lookup('GOBIN');
+    const dir = gobin ? gobin : posix.join(effectiveGoEnv(run, go).GOPATH.value.split(':')[0], 'bin');
+    return `${posix.normalize(dir)}/`;
+  }
+  return undefined;
+}
+
+/** Paths a COPY --from source cannot be a Go binary from: system files copied alongside it. */
+const SYSTEM_PATH = /^\/(etc|usr\/share|usr\/lib|lib|var)\//;
+
+/** Whether a COPY --from source (absolute, may end with `/`) picks up a build's output. */
+function sourceMatchesOutput(source: string, output: string): boolean {
+  const src = source.replace(/(.)\/$/, '$1');
+  if (output.endsWith('/')) {
+    const dir = output.replace(/(.)\/$/, '$1');
+    return src === dir || src.startsWith(`${dir}/`);
+  }
+  if (src === output) return true;
+  if (output.startsWith(src === '/' ? '/' : `${src}/`)) return true;
+  if (/[*?[]/.test(src)) return globToRegExp(src).test(output);
+  return false;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`);
+}
+
+function copyTargetPath(copy: CopyInstruction, source: string, output: string | undefined): string | undefined {
+  const dest = copy.destResolved;
+  if (!dest) return undefined;
+  const src = source.replace(/(.)\/$/, '$1');
+  // A single source copied to a path without a trailing slash lands at that path, unless the
+  // source is the output directory itself (then its contents land inside).
+  const copiesDirectory = output?.endsWith('/') && src === output.replace(/(.)\/$/, '$1');
+  if (!dest.endsWith('/') && copy.sources.length === 1 && !copiesDirectory) return dest;
+  if (output && !output.endsWith('/')) {
+    const relative = output === src || /[*?[]/.test(src) ? posix.basename(output) : posix.relative(src, output);
+    return posix.join(dest, relative);
+  }
+  return undefined;
+}
+
+function absoluteSource(value: string): string {
+  const normalized = posix.normalize(value.startsWith('/') ? value : `/${value}`).replace(/(.)\/+$/, '$1');
+  return value.endsWith('/') && normalized !== '/' ? `${normalized}/` : normalized;
+}
+
+/**
+ * The Go binaries in the final image: each COPY --from=<stage> into the final image whose source
+ * matches the resolved output of a `go build`/`go install` in that stage (or, when no output
+ * matches, its first build whose output is unknown), plus builds run inside the final image.
+ * One entry per binary: a COPY of a directory can bring several.
+ */
+export function finalBinaries(model: DockerfileModel): FinalBinary[] {
+  const final = model.finalStage;
+  if (!final) return [];
+  const result: FinalBinary[] = [];
+  const chain = stageChain(final);
+  for (const stage of chain) {
+    for (const instruction of stage.instructions) {
+      if (isRun(instruction)) {
+        for (const go of instruction.go.filter(producesBinary)) {
+          const build = { run: instruction, go, stage };
+          result.push({ build, path: resolvedOutput(model, build) });
+        }
+        continue;
+      }
+      if (!isCopy(instruction) || !instruction.from?.stage) continue;
+      const builds = goBuildsIn(instruction.from.stage);
+      if (builds.length === 0) continue;
+      for (const source of instruction.sources) {
+        const abs = absoluteSource(source.value);
+        if (SYSTEM_PATH.test(abs)) continue;
+        const outputs = builds.map((b) => ({ build: b, output: resolvedOutput(model, b) }));
+        // A directory source can bring several binaries; without a known output, take the first build that has none.
+        const known = outputs.filter((o) => o.output !== undefined && sourceMatchesOutput(abs, o.output));
+        const unknown = outputs.find((o) => o.output === undefined);
+        const matched = known.length > 0 ? known : unknown ? [unknown] : [];
+        for (const m of matched) result.push({ copy: instruction, build: m.build, path: copyTargetPath(instruction, abs, m.output) });
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Whether a build's binary is dynamically linked against the builder's C library: cgo on and no
+ * `-extldflags -static`. undefined when CGO_ENABLED comes from an ARG given only at build time.
+ */
+export function linksLibc(step: GoBuildStep): boolean | undefined {
+  const { run, go } = step;
+  if (!go.inlineEnv.has('CGO_ENABLED') && run.env.has('CGO_ENABLED') && run.env.get('CGO_ENABLED')!.value === undefined) return undefined;
+  if (effectiveGoEnv(run, go).CGO_ENABLED.value === '0') return false;
+  return !/-static\b/.test(go.flags.get('ldflags')?.value ?? '');
+}

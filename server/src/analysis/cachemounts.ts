@@ -1,0 +1,79 @@
+// How Go's caches travel between the steps and stages of a build: which RUNs see a stage's layers,
+// what later instructions read out of a stage, which cache mounts hide modules an earlier step put
+// into a layer, and how to mount the very same cache somewhere else.
+import * as posix from 'node:path/posix';
+import { stageChain } from './artifacts';
+import { readsModules } from './gocommand';
+import { mountCovers } from './goenv';
+import { cacheMounts } from './gofacts';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
+import type { Range } from './types';
+
+/** Whether `stage` is `ancestor` or is built FROM it, directly or not. */
+export function inheritsFrom(stage: Stage, ancestor: Stage): boolean {
+  return stageChain(stage).includes(ancestor);
+}
+
+/** One path or the other contains (or is) the other. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return mountCovers(a, b) || mountCovers(b, a);
+}
+
+/** RUNs after `run` that see its layers: later in its stage, or in stages built FROM its stage. */
+export function runsInheriting(model: DockerfileModel, run: RunInstruction): RunInstruction[] {
+  const stage = run.stage;
+  if (!stage) return [];
+  return model.instructions.filter(isRun).filter((r) => r.position > run.position && r.stage !== undefined && inheritsFrom(r.stage, stage));
+}
+
+/**
+ * Cache mounts of later RUNs (that read modules) laid over `dir`, where `run` downloaded modules
+ * into a layer: the later step sees the cache's contents instead of the downloaded modules.
+ */
+export function mountsHidingModules(model: DockerfileModel, run: RunInstruction, dir: string): { run: RunInstruction; mount: Mount }[] {
+  return runsInheriting(model, run)
+    .filter((later) => later.go.some(readsModules))
+    .flatMap((later) => cacheMounts(later).filter((m) => mountCovers(m.targetResolved, dir)).map((mount) => ({ run: later, mount })));
+}
+
+export interface StageRead {
+  /** The stage read from. */
+  stage: Stage;
+  /** Absolute path inside that stage. */
+  path: string;
+  range: Range;
+  copy?: CopyInstruction;
+}
+
+function absolute(path: string): string {
+  return posix.normalize(posix.join('/', path)).replace(/(.)\/$/, '$1');
+}
+
+/** Paths instructions read out of other stages: `COPY --from` sources and `RUN --mount=from=` binds. */
+export function stageReads(model: DockerfileModel): StageRead[] {
+  const reads: StageRead[] = [];
+  const byName = (name: string) => model.stages.find((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
+  for (const instruction of model.instructions) {
+    if (isCopy(instruction) && instruction.from?.stage) {
+      // Sources of `COPY --from` are resolved from the root of the other stage, not its WORKDIR.
+      for (const source of instruction.sources) reads.push({ stage: instruction.from.stage, path: absolute(source.value), range: source.range, copy: instruction });
+    } else if (isRun(instruction)) {
+      for (const mount of instruction.mounts) {
+        const stage = mount.type === 'bind' && mount.from ? byName(mount.from) : undefined;
+        if (stage) reads.push({ stage, path: absolute(mount.source ?? '/'), range: mount.range });
+      }
+    }
+  }
+  return reads;
+}
+
+/**
+ * The `--mount=` flag for the same cache as `mount` (same id, sharing, owner and other options)
+ * at `target`. BuildKit names a cache after its target when it has no id, so a moved target keeps
+ * the old name as its id.
+ */
+export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?? mount.target ?? ''): string {
+  const options = mount.flag.getOptions().map((o) => (['target', 'dst', 'destination'].includes(o.getName().toLowerCase()) ? `${o.getName()}=${target}` : o.toString()));
+  if (!mount.id && mount.targetResolved && target !== mount.targetResolved) options.push(`id=${mount.targetResolved}`);
+  return `--mount=${options.join(',')}`;
+}

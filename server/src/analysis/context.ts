@@ -1,0 +1,131 @@
+// The build context as the analysis sees it: which files exist, what .dockerignore keeps out.
+// Rules never touch the file system directly, so tests and the language server can hand in an
+// in-memory context or one backed by the disk.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import dockerignore from '@balena/dockerignore';
+
+export interface BuildContext {
+  /** Absolute path of the context root, for messages; '' when unknown. */
+  readonly root: string;
+  /** Whether a file or directory exists, path relative to the root with forward slashes. */
+  exists(relativePath: string): boolean;
+  isDirectory(relativePath: string): boolean;
+  readText(relativePath: string): string | undefined;
+  /** Files under a directory (recursively), relative to the root, at most `limit` of them. */
+  listFiles(relativeDir: string, limit: number): string[];
+}
+
+export function normalizeContextPath(p: string): string {
+  let out = p.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  out = path.posix.normalize(out || '.');
+  if (out.startsWith('/')) out = out.slice(1);
+  return out === '' ? '.' : out;
+}
+
+const SKIPPED_DIRS = new Set(['node_modules']);
+
+export function diskContext(root: string): BuildContext {
+  const abs = (p: string) => path.join(root, normalizeContextPath(p));
+  return {
+    root,
+    exists: (p) => fs.existsSync(abs(p)),
+    isDirectory: (p) => {
+      try {
+        return fs.statSync(abs(p)).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    readText: (p) => {
+      try {
+        return fs.readFileSync(abs(p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    listFiles: (dir, limit) => {
+      const out: string[] = [];
+      const base = normalizeContextPath(dir);
+      const walk = (rel: string) => {
+        if (out.length >= limit) return;
+        let entries: fs.Dirent[];
+        try {
+          entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+        } catch {
+          return;
+        }
+        entries.sort((a, b) => a.name.localeCompare(b.name));
+        for (const entry of entries) {
+          if (out.length >= limit) return;
+          const child = rel === '.' ? entry.name : `${rel}/${entry.name}`;
+          if (entry.isDirectory()) {
+            if (!SKIPPED_DIRS.has(entry.name)) walk(child);
+          } else {
+            out.push(child);
+          }
+        }
+      };
+      if (fs.existsSync(path.join(root, base)) && !fs.statSync(path.join(root, base)).isDirectory()) return [base];
+      walk(base);
+      return out;
+    },
+  };
+}
+
+/** An in-memory context: file path → content. Directories are implied by the paths. */
+export function memoryContext(files: Record<string, string>, root = '/context'): BuildContext {
+  const paths = Object.keys(files).map(normalizeContextPath);
+  const under = (dir: string) => {
+    const base = normalizeContextPath(dir);
+    return paths.filter((p) => base === '.' || p === base || p.startsWith(`${base}/`));
+  };
+  return {
+    root,
+    exists: (p) => under(p).length > 0,
+    isDirectory: (p) => {
+      const base = normalizeContextPath(p);
+      return base === '.' || paths.some((f) => f.startsWith(`${base}/`));
+    },
+    readText: (p) => {
+      const key = Object.keys(files).find((k) => normalizeContextPath(k) === normalizeContextPath(p));
+      return key === undefined ? undefined : files[key];
+    },
+    listFiles: (dir, limit) => under(dir).sort().slice(0, limit),
+  };
+}
+
+export interface DockerIgnore {
+  /** The .dockerignore text, or undefined when the context has none. */
+  text: string | undefined;
+  patterns: string[];
+  ignores(relativePath: string): boolean;
+}
+
+/** Reads .dockerignore with Docker's own matching rules (anchored at the root, `**`, `!` exceptions). */
+export function readDockerIgnore(context: BuildContext | undefined): DockerIgnore {
+  const text = context?.readText('.dockerignore');
+  const patterns = (text ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  let matcher: { ignores(p: string): boolean } = { ignores: () => false };
+  try {
+    matcher = dockerignore({ ignorecase: false }).add(patterns);
+  } catch {
+    // A malformed pattern must not stop the analysis; treat the file as ignoring nothing.
+  }
+  return {
+    text,
+    patterns,
+    ignores: (p) => {
+      const normalized = normalizeContextPath(p);
+      if (normalized === '.') return false;
+      try {
+        return matcher.ignores(normalized);
+      } catch {
+        return false;
+      }
+    },
+  };
+}

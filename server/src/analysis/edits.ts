@@ -1,0 +1,102 @@
+// Text edits the fixes are made of. Every helper keeps the file's line endings and the
+// instruction's indentation, so a fixed Dockerfile looks like the user wrote it.
+import { instructionAtLine, type DockerfileModel, type InstructionModel, type RunInstruction } from './model';
+import type { Position, TextEdit } from './types';
+
+export function lineText(model: DockerfileModel, line: number): string {
+  return model.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+export function indentOf(model: DockerfileModel, instruction: InstructionModel): string {
+  return /^[ \t]*/.exec(lineText(model, instruction.range.start.line))![0];
+}
+
+/** Insert whole lines above an instruction, with its indentation. */
+export function insertLinesBefore(model: DockerfileModel, instruction: InstructionModel, lines: string[]): TextEdit {
+  const indent = indentOf(model, instruction);
+  return {
+    range: { start: { line: instruction.range.start.line, character: 0 }, end: { line: instruction.range.start.line, character: 0 } },
+    newText: lines.map((l) => indent + l + model.eol).join(''),
+  };
+}
+
+/** Position just after the last line of an instruction (start of the next line, or end of file). */
+function afterInstruction(model: DockerfileModel, instruction: InstructionModel): { position: Position; needsEol: boolean } {
+  const next = instruction.range.end.line + 1;
+  if (next < model.document.lineCount) return { position: { line: next, character: 0 }, needsEol: false };
+  return { position: model.document.positionAt(model.text.length), needsEol: !/\r?\n$/.test(model.text) };
+}
+
+export function insertLinesAfter(model: DockerfileModel, instruction: InstructionModel, lines: string[]): TextEdit {
+  const indent = indentOf(model, instruction);
+  const { position, needsEol } = afterInstruction(model, instruction);
+  const body = lines.map((l) => indent + l).join(model.eol);
+  return { range: { start: position, end: position }, newText: needsEol ? model.eol + body : body + model.eol };
+}
+
+/** The full lines an instruction occupies, including its line break. */
+export function instructionLines(model: DockerfileModel, instruction: InstructionModel): { text: string; edit: TextEdit } {
+  const start = { line: instruction.range.start.line, character: 0 };
+  const { position } = afterInstruction(model, instruction);
+  let text = model.document.getText({ start, end: position });
+  if (!/\r?\n$/.test(text)) text += model.eol;
+  return { text, edit: { range: { start, end: position }, newText: '' } };
+}
+
+/** Move an instruction (all its lines) above another one. */
+export function moveInstructionBefore(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
+  const { text, edit } = instructionLines(model, moved);
+  return [{ range: { start: { line: anchor.range.start.line, character: 0 }, end: { line: anchor.range.start.line, character: 0 } }, newText: text }, edit];
+}
+
+/** Add a flag (e.g. `--mount=type=cache,target=/x`) right after the RUN keyword. */
+export function addRunFlag(run: RunInstruction, flag: string): TextEdit {
+  const keywordEnd = run.node.getInstructionRange().end;
+  return { range: { start: keywordEnd, end: keywordEnd }, newText: ` ${flag}` };
+}
+
+/** Whether a path can be written into a `--mount=` option as is (no quoting rules to get wrong). */
+export function safeMountTarget(target: string): boolean {
+  return /^[^\s,"'`\\]+$/.test(target);
+}
+
+export function cacheMountFlag(target: string, extra = ''): string {
+  return `--mount=type=cache,target=${target}${extra}`;
+}
+
+/**
+ * `,uid=…,gid=…` for a cache mount used by a numeric non-root USER: BuildKit creates cache
+ * directories owned by root, which that user cannot write.
+ */
+export function mountOwnerSuffix(instruction: InstructionModel): string {
+  const user = instruction.user?.name;
+  if (!user) return '';
+  const [uid, gid] = user.split(':');
+  if (!/^\d+$/.test(uid) || uid === '0') return '';
+  return `,uid=${uid},gid=${gid && /^\d+$/.test(gid) ? gid : uid}`;
+}
+
+export function replaceRange(range: TextEdit['range'], newText: string): TextEdit {
+  return { range, newText };
+}
+
+/** Apply non-overlapping edits to a text. */
+export function applyEdits(model: DockerfileModel, edits: TextEdit[]): string {
+  const withOffsets = edits
+    .map((e, order) => ({ start: model.document.offsetAt(e.range.start), end: model.document.offsetAt(e.range.end), text: e.newText, order }))
+    .sort((a, b) => b.start - a.start || b.end - a.end || b.order - a.order);
+  let text = model.text;
+  for (const e of withOffsets) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return text;
+}
+
+/**
+ * First line of the comment lines directly above an instruction (its own first line when there
+ * are none): whatever goes "before" the instruction goes above them, so a comment, or an ignore
+ * marker, stays with the instruction it describes.
+ */
+export function leadingCommentsStart(model: DockerfileModel, instruction: InstructionModel): number {
+  let line = instruction.range.start.line;
+  while (line > 0 && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
+  return line;
+}

@@ -1,0 +1,460 @@
+// Turns a Dockerfile into what BuildKit will do with it: stages and their base images, the ENV/ARG
+// timeline, the user and working directory at each instruction, RUN commands with their mounts,
+// and what each COPY reads from the build context.
+import { DockerfileParser } from 'dockerfile-ast';
+import type { Dockerfile, Instruction, From, Flag } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as posix from 'node:path/posix';
+import type { BuildContext, DockerIgnore } from './context';
+import { readDockerIgnore } from './context';
+import { expandVariables } from './expand';
+import { imageFacts, splitImageReference, type ImageFacts } from './images';
+import { parseGoCommand, type GoCommand } from './gocommand';
+import { joinMapped, parseShell, type ShellCommand } from './shell';
+import type { Range } from './types';
+import { classifySources, type CopySource } from './sources';
+
+export interface Origin {
+  kind: 'image' | 'env' | 'arg' | 'user' | 'inline' | 'default' | 'derived' | 'unknown';
+  /** Zero-based line of the instruction that set it. */
+  line?: number;
+  detail?: string;
+}
+
+export interface VarValue {
+  /** undefined: declared (an ARG without default) but its value is only known at build time. */
+  value: string | undefined;
+  origin: Origin;
+  /** ARGs are visible to RUN but do not persist into the image or child stages. */
+  isArg: boolean;
+}
+
+export type Env = ReadonlyMap<string, VarValue>;
+
+export interface ImageRef {
+  raw: string;
+  name: string;
+  tag?: string;
+  digest?: string;
+  range: Range;
+  facts: ImageFacts;
+  /** Set when FROM names an earlier stage. */
+  stage?: Stage;
+  platform?: { value: string; range: Range };
+}
+
+export interface Mount {
+  type: string;
+  target?: string;
+  /** The target after variable expansion, normalised. */
+  targetResolved?: string;
+  id?: string;
+  from?: string;
+  source?: string;
+  uid?: string;
+  gid?: string;
+  sharing?: string;
+  range: Range;
+  targetRange?: Range;
+  flag: Flag;
+}
+
+interface InstructionBase {
+  node: Instruction;
+  keyword: string;
+  range: Range;
+  /** Index in the whole file. */
+  position: number;
+  /** undefined for ARGs before the first FROM. */
+  stage?: Stage;
+  /** Variables in scope before this instruction runs. */
+  env: Env;
+  user?: { name: string; line: number };
+  workdir: string;
+}
+
+export interface RunInstruction extends InstructionBase {
+  keyword: 'RUN';
+  commands: ShellCommand[];
+  go: GoCommand[];
+  mounts: Mount[];
+  execForm: boolean;
+  heredoc: boolean;
+}
+
+export interface CopyInstruction extends InstructionBase {
+  keyword: 'COPY' | 'ADD';
+  sources: CopySource[];
+  dest?: { value: string; range: Range };
+  /** Absolute destination inside the image. */
+  destResolved?: string;
+  from?: { value: string; range: Range; stage?: Stage };
+  heredoc: boolean;
+}
+
+export interface ArgInstruction extends InstructionBase {
+  keyword: 'ARG';
+  /** The first variable declared (`ARG A B` declares several). */
+  name?: string;
+  nameRange?: Range;
+  defaultValue?: string;
+  /** Every variable the line declares, in order. */
+  vars: { name: string; nameRange: Range; defaultValue?: string }[];
+}
+
+export interface EnvInstruction extends InstructionBase {
+  keyword: 'ENV';
+  vars: { name: string; nameRange: Range; value: string; valueRange?: Range }[];
+}
+
+export interface OtherInstruction extends InstructionBase {
+  keyword: 'FROM' | 'USER' | 'WORKDIR' | 'CMD' | 'ENTRYPOINT' | 'LABEL' | 'EXPOSE' | 'VOLUME' | 'SHELL'
+    | 'HEALTHCHECK' | 'STOPSIGNAL' | 'ONBUILD' | 'MAINTAINER' | string;
+}
+
+export type InstructionModel = RunInstruction | CopyInstruction | ArgInstruction | EnvInstruction | OtherInstruction;
+
+export interface Stage {
+  index: number;
+  name?: string;
+  nameRange?: Range;
+  from: From;
+  fromRange: Range;
+  image: ImageRef;
+  /** Facts of the image this stage ultimately starts from (through stage references). */
+  facts: ImageFacts;
+  instructions: InstructionModel[];
+  /** Stages this one reads from: FROM <stage>, COPY --from, RUN --mount=from. */
+  dependsOn: Set<Stage>;
+  /** The stage exported by a plain `docker build` (the last one). */
+  isFinal: boolean;
+  /** The final stage depends on this stage, directly or not. */
+  feedsFinal: boolean;
+  /** Env, user and workdir after the last instruction. */
+  endEnv: Env;
+  endUser?: { name: string; line: number };
+  endWorkdir: string;
+}
+
+export interface DockerfileModel {
+  text: string;
+  document: TextDocument;
+  ast: Dockerfile;
+  eol: '\n' | '\r\n';
+  escape: string;
+  instructions: InstructionModel[];
+  stages: Stage[];
+  finalStage?: Stage;
+  context?: BuildContext;
+  dockerignore: DockerIgnore;
+}
+
+export function isRun(i: InstructionModel): i is RunInstruction {
+  return i.keyword === 'RUN';
+}
+export function isCopy(i: InstructionModel): i is CopyInstruction {
+  return i.keyword === 'COPY' || i.keyword === 'ADD';
+}
+export function isArg(i: InstructionModel): i is ArgInstruction {
+  return i.keyword === 'ARG';
+}
+export function isEnv(i: InstructionModel): i is EnvInstruction {
+  return i.keyword === 'ENV';
+}
+
+/** BuildKit's automatic platform ARGs: defined for every build, stable between builds. */
+export const AUTOMATIC_ARGS = new Set([
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
+  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+]);
+
+function lookupIn(env: Env): (name: string) => string | undefined {
+  return (name) => env.get(name)?.value;
+}
+
+function parseMount(flag: Flag, env: Env, escape: string): Mount {
+  const mount: Mount = { type: 'bind', range: flag.getRange(), flag };
+  for (const option of flag.getOptions()) {
+    const name = option.getName().toLowerCase();
+    const value = option.getValue() ?? '';
+    switch (name) {
+      case 'type': mount.type = value; break;
+      case 'target': case 'dst': case 'destination':
+        mount.target = value;
+        mount.targetRange = option.getValueRange() ?? option.getRange();
+        break;
+      case 'id': mount.id = value; break;
+      case 'from': mount.from = value; break;
+      case 'source': case 'src': mount.source = value; break;
+      case 'uid': mount.uid = value; break;
+      case 'gid': mount.gid = value; break;
+      case 'sharing': mount.sharing = value; break;
+    }
+  }
+  if (mount.target !== undefined) {
+    const expanded = expandVariables(mount.target, lookupIn(env), escape);
+    mount.targetResolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
+  }
+  return mount;
+}
+
+function shellCommandsOf(node: Instruction, document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
+  const run = node as Instruction & { getHeredocs?(): { getContentRange(): Range | null }[]; getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
+  if (run.getOpeningBracket?.() && run.getClosingBracket?.() && run.getJSONStrings) {
+    const strings = run.getJSONStrings();
+    const words = strings.map((s) => ({ value: s.getJSONValue(), raw: s.getJSONValue(), range: s.getRange() }));
+    if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
+    return {
+      execForm: true,
+      heredoc: false,
+      commands: [{ assignments: [], words, range: { start: words[0].range.start, end: words[words.length - 1].range.end }, terminator: '', terminatorEnd: words[words.length - 1].range.end }],
+    };
+  }
+  const heredocs = run.getHeredocs?.() ?? [];
+  if (heredocs.length > 0) {
+    const pieces: { text: string; start: { line: number; character: number } }[] = [];
+    for (const heredoc of heredocs) {
+      const content = heredoc.getContentRange();
+      if (!content) continue;
+      for (let line = content.start.line; line <= content.end.line; line++) {
+        const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+        pieces.push({ text, start: { line, character: 0 } });
+      }
+    }
+    return { commands: parseShell(joinMapped(pieces, '\n')), execForm: false, heredoc: true };
+  }
+  const pieces = node.getArguments().map((arg) => ({ text: arg.getValue(), start: arg.getRange().start }));
+  return { commands: parseShell(joinMapped(pieces, ' ')), execForm: false, heredoc: false };
+}
+
+function withVar(env: Env, name: string, value: VarValue): Map<string, VarValue> {
+  const next = new Map(env);
+  next.set(name, value);
+  return next;
+}
+
+/** Build an image's initial environment, with every value attributed to the image. */
+function imageEnv(facts: ImageFacts): Map<string, VarValue> {
+  const env = new Map<string, VarValue>();
+  for (const [name, value] of Object.entries(facts.env)) env.set(name, { value, origin: { kind: 'image', detail: facts.family }, isArg: false });
+  return env;
+}
+
+export function parseDockerfile(text: string, context?: BuildContext): DockerfileModel {
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  const ast = DockerfileParser.parse(text);
+  const escape = ast.getEscapeCharacter();
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const dockerignore = readDockerIgnore(context);
+  const instructions: InstructionModel[] = [];
+  const stages: Stage[] = [];
+  // ARGs declared before the first FROM: usable in FROM lines, and inside a stage once re-declared.
+  const globalArgs = new Map<string, VarValue>();
+  for (const name of AUTOMATIC_ARGS) globalArgs.set(name, { value: undefined, origin: { kind: 'arg', detail: 'automatic platform ARG' }, isArg: true });
+
+  let stage: Stage | undefined;
+  let env: Map<string, VarValue> = new Map();
+  let user: { name: string; line: number } | undefined;
+  let workdir = '/';
+
+  const closeStage = () => {
+    if (!stage) return;
+    stage.endEnv = env;
+    stage.endUser = user;
+    stage.endWorkdir = workdir;
+  };
+
+  ast.getInstructions().forEach((node, position) => {
+    const keyword = node.getKeyword().toUpperCase();
+    const range = node.getRange();
+    const line = range.start.line;
+    if (keyword === 'FROM') {
+      closeStage();
+      const from = node as From;
+      const imageRaw = from.getImage() ?? '';
+      const expandedImage = expandVariables(imageRaw, lookupIn(globalArgs), escape);
+      const name = from.getImageName() ?? expandedImage;
+      const referenced = stages.find((s) => s.name !== undefined && s.name.toLowerCase() === expandedImage.toLowerCase());
+      // Facts come from the image after ARG expansion: `FROM golang:${TAG}` with TAG=1.22-alpine is Alpine.
+      const expandedRef = splitImageReference(expandedImage);
+      const facts = referenced ? referenced.facts : imageFacts(expandedRef.name, expandedRef.tag);
+      const platformFlag = from.getPlatformFlag();
+      const image: ImageRef = {
+        raw: imageRaw,
+        name,
+        tag: from.getImageTag() ?? undefined,
+        digest: from.getImageDigest() ?? undefined,
+        range: from.getImageRange() ?? range,
+        facts,
+        stage: referenced,
+        platform: platformFlag ? { value: platformFlag.getValue() ?? '', range: platformFlag.getRange() } : undefined,
+      };
+      stage = {
+        index: stages.length,
+        name: from.getBuildStage() ?? undefined,
+        nameRange: from.getBuildStageRange() ?? undefined,
+        from,
+        fromRange: range,
+        image,
+        facts,
+        instructions: [],
+        dependsOn: new Set(referenced ? [referenced] : []),
+        isFinal: false,
+        feedsFinal: false,
+        endEnv: new Map(),
+        endWorkdir: '/',
+      };
+      stages.push(stage);
+      if (referenced) {
+        // A child stage starts from the parent's image: its ENV, USER and WORKDIR, not its ARGs.
+        env = new Map([...referenced.endEnv].filter(([, v]) => !v.isArg));
+        user = referenced.endUser;
+        workdir = referenced.endWorkdir;
+      } else {
+        env = imageEnv(facts);
+        user = undefined;
+        workdir = facts.workdir;
+      }
+      instructions.push({ node, keyword, range, position, stage, env, user, workdir });
+      stage.instructions.push(instructions[instructions.length - 1]);
+      return;
+    }
+
+    const base = { node, range, position, stage, env, user, workdir };
+    let model: InstructionModel;
+    if (keyword === 'ARG') {
+      // `ARG TARGETOS TARGETARCH` declares several variables; a later default may use an earlier one.
+      const vars: ArgInstruction['vars'] = [];
+      for (const declared of argDeclarations(node)) {
+        const name = declared.name;
+        const defaultValue = declared.rawDefault === undefined ? undefined : expandVariables(declared.rawDefault, lookupIn(stage ? env : globalArgs), escape);
+        vars.push({ name, nameRange: declared.nameRange, defaultValue });
+        if (!stage) {
+          globalArgs.set(name, { value: defaultValue, origin: { kind: 'arg', line }, isArg: true });
+        } else {
+          const inherited = globalArgs.get(name);
+          const value = defaultValue ?? inherited?.value;
+          // An ENV of the same name wins over the ARG for the rest of the stage.
+          if (!env.has(name) || env.get(name)!.isArg) env = withVar(env, name, { value, origin: { kind: 'arg', line, detail: inherited && defaultValue === undefined ? 'global ARG' : undefined }, isArg: true });
+        }
+      }
+      model = { ...base, keyword: 'ARG', name: vars[0]?.name, nameRange: vars[0]?.nameRange, defaultValue: vars[0]?.defaultValue, vars };
+    } else if (keyword === 'ENV') {
+      const props = (node as unknown as { getProperties(): { getName(): string; getNameRange(): Range; getValue(): string | null; getValueRange(): Range | null }[] }).getProperties?.() ?? [];
+      const vars = props.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), value: p.getValue() ?? '', valueRange: p.getValueRange() ?? undefined }));
+      model = { ...base, keyword: 'ENV', vars };
+      // All assignments on one ENV line see the values from before the line.
+      const before = lookupIn(env);
+      const next = new Map(env);
+      for (const v of vars) next.set(v.name, { value: expandVariables(v.value, before, escape), origin: { kind: 'env', line }, isArg: false });
+      env = next;
+    } else if (keyword === 'RUN') {
+      const shell = shellCommandsOf(node, document);
+      const mounts = ((node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [])
+        .filter((f) => f.getName().toLowerCase() === 'mount')
+        .map((f) => parseMount(f, env, escape));
+      const go = shell.commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
+      model = { ...base, keyword: 'RUN', ...shell, mounts, go };
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
+      model = copyModel(node, keyword, base, stages, context, dockerignore, escape);
+    } else {
+      model = { ...base, keyword };
+      if (keyword === 'USER') {
+        const name = expandVariables(node.getArgumentsContent()?.trim() ?? '', lookupIn(env), escape);
+        user = name ? { name, line } : user;
+      } else if (keyword === 'WORKDIR') {
+        const dir = expandVariables(node.getArgumentsContent()?.trim() ?? '', lookupIn(env), escape);
+        if (dir) workdir = posix.normalize(dir.startsWith('/') ? dir : posix.join(workdir, dir));
+      }
+    }
+    instructions.push(model);
+    stage?.instructions.push(model);
+  });
+  closeStage();
+  linkStages(stages, instructions);
+  return { text, document, ast, eol, escape, instructions, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+}
+
+/**
+ * The variables an ARG declares. dockerfile-ast reads `ARG A B` like the old `ENV A B` form (A with
+ * the value "B"), but BuildKit declares both, so that form is split by hand.
+ */
+function argDeclarations(node: Instruction): { name: string; nameRange: Range; rawDefault?: string }[] {
+  type Property = { getName(): string; getNameRange(): Range; getValue(): string | null };
+  const properties = (node as unknown as { getProperties?(): Property[] }).getProperties?.() ?? [];
+  const args = node.getArguments();
+  if (!(properties.length === 1 && args.length > 1 && !args[0].getValue().includes('='))) {
+    return properties.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), rawDefault: p.getValue() ?? undefined }));
+  }
+  return args.map((arg) => {
+    const [name, ...rest] = arg.getValue().split('=');
+    const start = arg.getRange().start;
+    return { name, nameRange: { start, end: { line: start.line, character: start.character + name.length } }, rawDefault: rest.length > 0 ? rest.join('=') : undefined };
+  });
+}
+
+function copyModel(
+  node: Instruction,
+  keyword: 'COPY' | 'ADD',
+  base: Omit<InstructionBase, 'keyword'>,
+  stages: Stage[],
+  context: BuildContext | undefined,
+  dockerignore: DockerIgnore,
+  escape: string,
+): CopyInstruction {
+  const flags = (node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [];
+  const fromFlag = flags.find((f) => f.getName().toLowerCase() === 'from');
+  const heredoc = ((node as unknown as { getHeredocs?(): unknown[] }).getHeredocs?.() ?? []).length > 0;
+  const json = node as unknown as { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
+  const args = json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings
+    ? json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }))
+    : node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
+  const lookup = lookupIn(base.env);
+  const paths = heredoc ? [] : args;
+  const dest = paths.length >= 2 ? paths[paths.length - 1] : undefined;
+  let destResolved: string | undefined;
+  if (dest) {
+    const expanded = expandVariables(dest.value, lookup, escape);
+    const joined = expanded.startsWith('/') ? expanded : posix.join(base.workdir, expanded);
+    destResolved = posix.normalize(joined) + (/\/$/.test(expanded) || expanded === '.' ? '/' : '');
+    destResolved = destResolved.replace(/\/+$/, '/');
+  }
+  let from: CopyInstruction['from'];
+  if (fromFlag) {
+    const value = fromFlag.getValue() ?? '';
+    const byName = stages.find((s) => s.name !== undefined && s.name.toLowerCase() === value.toLowerCase());
+    const byIndex = /^\d+$/.test(value) ? stages[Number(value)] : undefined;
+    from = { value, range: fromFlag.getValueRange() ?? fromFlag.getRange(), stage: byName ?? byIndex };
+  }
+  const rawSources = paths.slice(0, -1).map((s) => ({ ...s, value: expandVariables(s.value, lookup, escape) }));
+  const sources = from ? rawSources.map((s) => ({ ...s, kind: 'other' as const })) : classifySources(rawSources, context, dockerignore);
+  return { ...base, keyword, sources, dest, destResolved, from, heredoc };
+}
+
+function linkStages(stages: Stage[], instructions: InstructionModel[]): void {
+  for (const instruction of instructions) {
+    const stage = instruction.stage;
+    if (!stage) continue;
+    if (isCopy(instruction) && instruction.from?.stage) stage.dependsOn.add(instruction.from.stage);
+    if (isRun(instruction)) {
+      for (const mount of instruction.mounts) {
+        const source = mount.from ? stages.find((s) => s.name?.toLowerCase() === mount.from!.toLowerCase() || String(s.index) === mount.from) : undefined;
+        if (source && mount.type !== 'cache') stage.dependsOn.add(source);
+      }
+    }
+  }
+  const final = stages[stages.length - 1];
+  if (!final) return;
+  final.isFinal = true;
+  const visit = (s: Stage) => {
+    if (s.feedsFinal) return;
+    s.feedsFinal = true;
+    for (const dep of s.dependsOn) visit(dep);
+  };
+  visit(final);
+}
+
+/** The instruction whose range contains a zero-based line, if any. */
+export function instructionAtLine(model: DockerfileModel, line: number): InstructionModel | undefined {
+  return model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+}

@@ -1,0 +1,103 @@
+import { effectiveGoEnv } from '../goenv';
+import { firstModuleStep, isModuleDownload, mountOnGoCache, stageUsesModuleCacheMount } from '../gofacts';
+import { cacheMountFlag, insertLinesBefore, instructionLines, mountOwnerSuffix } from '../edits';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
+import type { CopySource } from '../sources';
+import type { Fix, TextEdit } from '../types';
+import { defineRule } from './api';
+
+/** A parent stage that already downloaded modules makes the child's order irrelevant. */
+function inheritsDownload(stage: Stage): boolean {
+  for (let parent = stage.image.stage; parent; parent = parent.image.stage) {
+    if (parent.instructions.some((i) => isRun(i) && i.go.some(isModuleDownload))) return true;
+  }
+  return false;
+}
+
+function manifestDest(copy: CopyInstruction, source: CopySource): string {
+  const dest = copy.dest?.value ?? './';
+  if (source.kind !== 'module') return './';
+  if (dest === '.' ) return './';
+  return dest.endsWith('/') ? dest : `${dest}/`;
+}
+
+function manifestPaths(model: DockerfileModel, source: CopySource): string[] {
+  const dir = source.moduleDir ?? (source.kind === 'module' ? source.value : '.');
+  const clean = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const prefix = clean === '' || clean === '.' ? '' : `${clean}/`;
+  const withSum = !model.context?.root || model.context.exists(`${prefix}go.sum`);
+  return withSum ? [`${prefix}go.mod`, `${prefix}go.sum`] : [`${prefix}go.mod`];
+}
+
+/** Flags of the source COPY the manifest copy must share so ownership matches. */
+function ownershipFlags(copy: CopyInstruction): string {
+  const flags = (copy.node as unknown as { getFlags?(): { getName(): string; toString(): string }[] }).getFlags?.() ?? [];
+  return flags.filter((f) => ['chown', 'chmod'].includes(f.getName().toLowerCase())).map((f) => `${f.toString()} `).join('');
+}
+
+/** Instructions between the source COPY and the download that the download may depend on. */
+function environmentBetween(stage: Stage, from: InstructionModel, to: InstructionModel): InstructionModel[] {
+  const all = stage.instructions;
+  return all.slice(all.indexOf(from) + 1, all.indexOf(to)).filter((i) => ['ENV', 'WORKDIR', 'USER'].includes(i.keyword));
+}
+
+function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource): Fix {
+  const edits: TextEdit[] = [];
+  const anchor = { line: copy.range.start.line, character: 0 };
+  const insertAt = (text: string) => edits.push({ range: { start: anchor, end: anchor }, newText: text });
+  const laterRuns = stage.instructions.slice(stage.instructions.indexOf(copy) + 1).filter(isRun);
+  const download = laterRuns.find((run) => run.go.some(isModuleDownload));
+  const downloadOnly = download && download.commands.length === 1 && !download.heredoc && !download.execForm ? download : undefined;
+
+  if (downloadOnly) {
+    for (const between of environmentBetween(stage, copy, downloadOnly)) {
+      const moved = instructionLines(model, between);
+      insertAt(moved.text);
+      edits.push(moved.edit);
+    }
+  }
+  const copyLine = `COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`;
+  edits.push(insertLinesBefore(model, copy, [copyLine]));
+  if (downloadOnly) {
+    const moved = instructionLines(model, downloadOnly);
+    insertAt(moved.text);
+    edits.push(moved.edit);
+  } else {
+    const existing = download?.go.find(isModuleDownload);
+    if (download && existing && download.commands[0] === existing.command && download.commands.length > 1 && existing.command.terminator === '&&') {
+      // `RUN go mod download && go build …`: take the download out, it moves above the source.
+      edits.push({ range: { start: existing.command.range.start, end: download.commands[1].range.start }, newText: '' });
+    }
+    const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
+    const useMount = (download && existing && mountOnGoCache(download, existing, 'GOMODCACHE')) || stageUsesModuleCacheMount(stage);
+    const flag = useMount ? `${cacheMountFlag(modcache, mountOwnerSuffix(copy))} ` : '';
+    edits.push(insertLinesBefore(model, copy, [`RUN ${flag}go mod download`]));
+  }
+  return { title: 'Copy go.mod and go.sum and download modules before the source', edits, preferred: true };
+}
+
+export default defineRule({
+  id: 'GD001',
+  name: 'source-before-module-download',
+  severity: 'warning',
+  summary: 'The module source is copied before its dependencies are downloaded, so any source change downloads every module again.',
+  fixable: true,
+  check({ model, report }) {
+    for (const stage of model.stages) {
+      const step = firstModuleStep(stage);
+      if (!step || inheritsDownload(stage)) continue;
+      const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
+      const copy = before.filter(isCopy).find((c) => !c.from && c.sources.some((s) => s.kind === 'module' || s.kind === 'source'));
+      if (!copy) continue;
+      const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
+      const what = step.go.subcommand === 'mod download' ? '`go mod download`' : `\`go ${step.go.subcommand}\``;
+      report({
+        range: source.range,
+        message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}: any change to any source file invalidates this layer, so every build downloads all modules again. Copy go.mod and go.sum and run \`go mod download\` first.`,
+        related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
+        fixes: [buildFix(model, stage, copy, source)],
+      });
+    }
+  },
+});
+

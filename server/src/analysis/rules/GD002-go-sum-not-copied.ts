@@ -1,0 +1,105 @@
+import * as posix from 'node:path/posix';
+import { normalizeContextPath } from '../context';
+import { readsModules } from '../gocommand';
+import { insertLinesAfter } from '../edits';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Stage } from '../model';
+import type { CopySource } from '../sources';
+import type { Fix, TextEdit } from '../types';
+import { defineRule } from './api';
+
+/** Docker's COPY glob syntax (`*`, `?`, `[…]`, `**`) as a regular expression over a whole path. */
+function globPattern(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else if (ch === '[') {
+      const close = glob.indexOf(']', i + 1);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** Whether a COPY source brings `file` (context-relative) along: the file itself, a glob, or a parent directory. */
+function sourceCovers(source: CopySource, file: string): boolean {
+  const path = normalizeContextPath(source.value);
+  return path === file || path === '.' || file.startsWith(`${path}/`) || (/[*?[]/.test(path) && globPattern(path).test(file));
+}
+
+function isDirectoryDest(dest: string): boolean {
+  return dest.endsWith('/') || dest === '.' || dest.endsWith('/.');
+}
+
+/** `go.mod` as written (JSON strings keep their quotes) turned into the same reference to go.sum. */
+function sumSourceText(model: DockerfileModel, source: CopySource): string | undefined {
+  const written = model.document.getText(source.range);
+  return /go\.mod"?$/.test(written) ? written.replace(/go\.mod("?)$/, 'go.sum$1') : undefined;
+}
+
+function addGoSumFix(model: DockerfileModel, copy: CopyInstruction, source: CopySource): Fix | undefined {
+  const sumText = sumSourceText(model, source);
+  const dest = copy.dest;
+  if (!sumText || !dest) return undefined;
+  const json = sumText.startsWith('"');
+  const destText = json ? dest.value : model.document.getText(dest.range);
+  const title = `Copy ${sumText.replace(/"/g, '')} along with ${source.value}`;
+  if (posix.basename(dest.value) === 'go.mod') {
+    // go.mod is copied to a file name: go.sum gets its own COPY to the matching name.
+    const flags = ((copy.node as unknown as { getFlags?(): { toString(): string }[] }).getFlags?.() ?? []).map((f) => `${f.toString()} `).join('');
+    const line = `${copy.keyword} ${flags}${sumText.replace(/"/g, '')} ${destText.replace(/go\.mod$/, 'go.sum')}`;
+    return { title, edits: [insertLinesAfter(model, copy, [line])], preferred: true };
+  }
+  const edits: TextEdit[] = [{ range: { start: source.range.end, end: source.range.end }, newText: json ? `, ${sumText}` : ` ${sumText}` }];
+  if (!isDirectoryDest(dest.value)) {
+    // Two sources need a directory destination, and one ending in `/` says so.
+    const end = json ? { line: dest.range.end.line, character: dest.range.end.character - 1 } : dest.range.end;
+    edits.push({ range: { start: end, end }, newText: '/' });
+  }
+  return { title, edits, preferred: true };
+}
+
+/** COPYs from the build context in the stage before `position`. */
+function contextCopiesBefore(stage: Stage, position: number): CopyInstruction[] {
+  return stage.instructions.filter(isCopy).filter((c) => !c.from && c.position < position);
+}
+
+export default defineRule({
+  id: 'GD002',
+  name: 'go-sum-not-copied',
+  severity: 'error',
+  summary: 'go.mod is copied for a module download without go.sum, so the download cannot check modules against the committed checksums.',
+  fixable: true,
+  check({ model, report }) {
+    for (const stage of model.stages) {
+      for (const copy of stage.instructions.filter(isCopy)) {
+        if (copy.from || copy.heredoc) continue;
+        const source = copy.sources.find((s) => s.kind === 'manifest' && posix.basename(normalizeContextPath(s.value)) === 'go.mod');
+        if (!source) continue;
+        const step = stage.instructions.filter(isRun).find((r) => r.position > copy.position && r.go.some(readsModules));
+        if (!step) continue;
+        const dir = posix.dirname(normalizeContextPath(source.value));
+        const sum = dir === '.' ? 'go.sum' : `${dir}/go.sum`;
+        const inContext = !model.context?.root || (model.context.exists(sum) && !model.dockerignore.ignores(sum));
+        if (!inContext) continue;
+        if (contextCopiesBefore(stage, step.position).some((c) => c.sources.some((s) => sourceCovers(s, sum)))) continue;
+        const go = step.go.find(readsModules)!;
+        const fix = addGoSumFix(model, copy, source);
+        report({
+          range: source.range,
+          message: `${sum} is in the build context but is not copied with ${source.value}: \`go ${go.subcommand}\` on line ${step.range.start.line + 1} cannot check the modules it downloads against the committed checksums, and its layer is not rebuilt when go.sum changes.`,
+          related: [{ range: go.nameRange, message: 'modules are downloaded here without go.sum' }],
+          fixes: fix ? [fix] : [],
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,51 @@
+import { compiles } from '../gocommand';
+import { effectiveGoEnv } from '../goenv';
+import { cacheMounts, layerDownloadBefore, looksLikeGoCacheMount, mountOnGoCache } from '../gofacts';
+import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { isRun, type DockerfileModel, type RunInstruction } from '../model';
+import type { GoCommand } from '../gocommand';
+import { defineRule } from './api';
+
+/** Vendored modules need no module cache. */
+function usesVendor(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
+  const env = effectiveGoEnv(run, go);
+  return go.flags.get('mod')?.value === 'vendor' || /-mod=vendor/.test(env.GOFLAGS?.value ?? '')
+    || model.context?.exists('vendor/modules.txt') === true;
+}
+
+export default defineRule({
+  id: 'GD003',
+  name: 'go-build-without-build-cache',
+  severity: 'warning',
+  summary: 'A Go build runs without a BuildKit cache mount on the directory Go really uses for its build cache, so every rebuild compiles everything from scratch.',
+  fixable: true,
+  check({ model, report }) {
+    for (const run of model.instructions.filter(isRun)) {
+      const go = run.go.find(compiles);
+      if (!go || !run.stage) continue;
+      const env = effectiveGoEnv(run, go);
+      // A Go cache mount on the wrong directory is GD005's finding, with its own fixes.
+      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => cacheMounts(run).some((m) => looksLikeGoCacheMount(m) === which);
+      const missingBuildCache = !mountOnGoCache(run, go, 'GOCACHE') && !misdirected('GOCACHE');
+      // Modules already in a layer are there for the build; anywhere else they must come from a mount.
+      const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE') && !misdirected('GOMODCACHE')
+        && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go);
+      if (!missingBuildCache && !missingModCache) continue;
+      const owner = mountOwnerSuffix(run);
+      const targets = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
+      const command = `\`go ${go.subcommand}\``;
+      const message = missingBuildCache
+        ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
+        : `${command} has a build cache mount but modules are not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
+      report({
+        range: go.nameRange,
+        message,
+        fixes: targets.every(safeMountTarget) ? [{
+          title: `Add a cache mount on ${targets.join(' and ')}`,
+          edits: targets.map((t) => addRunFlag(run, cacheMountFlag(t, owner))),
+          preferred: true,
+        }] : [],
+      });
+    }
+  },
+});

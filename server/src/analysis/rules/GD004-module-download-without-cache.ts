@@ -1,0 +1,36 @@
+import { effectiveGoEnv } from '../goenv';
+import { isModuleDownload, mountOnGoCache } from '../gofacts';
+import { addRunFlag, cacheMountFlag, mountOwnerSuffix } from '../edits';
+import { inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
+import { isRun } from '../model';
+import { defineRule } from './api';
+
+export default defineRule({
+  id: 'GD004',
+  name: 'module-download-without-cache',
+  severity: 'info',
+  summary: '`go mod download` runs without a cache mount on the module cache, so any change to go.mod or go.sum downloads every module again.',
+  fixable: true,
+  check({ model, report }) {
+    const reads = stageReads(model);
+    for (const run of model.instructions.filter(isRun)) {
+      const stage = run.stage;
+      const go = run.go.find(isModuleDownload);
+      if (!stage || !go || mountOnGoCache(run, go, 'GOMODCACHE')) continue;
+      const modcache = effectiveGoEnv(run, go).GOMODCACHE;
+      // A later step that mounts a cache there already hides this layer: GD006 reports that.
+      if (mountsHidingModules(model, run, modcache.value).length > 0) continue;
+      // Another stage copies the downloaded modules out of the layer; a mount would leave it nothing to copy.
+      if (reads.some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, modcache.value))) continue;
+      report({
+        range: go.nameRange,
+        message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
+        fixes: [{
+          title: `Add a cache mount on ${modcache.value}`,
+          edits: [addRunFlag(run, cacheMountFlag(modcache.value, mountOwnerSuffix(run)))],
+          preferred: true,
+        }],
+      });
+    }
+  },
+});

@@ -1,0 +1,38 @@
+import { readsModules } from '../gocommand';
+import { effectiveGoEnv } from '../goenv';
+import { isModuleDownload, mountOnGoCache } from '../gofacts';
+import { addRunFlag } from '../edits';
+import { mountsHidingModules, sameCacheMountFlag } from '../cachemounts';
+import { isRun, type Mount } from '../model';
+import { defineRule } from './api';
+
+export default defineRule({
+  id: 'GD006',
+  name: 'cache-mount-hides-downloaded-modules',
+  severity: 'warning',
+  summary: 'A cache mount on the module cache hides the modules an earlier `go mod download` put into the image, so the later step downloads them again.',
+  fixable: true,
+  check({ model, report }) {
+    const reported = new Set<Mount>();
+    for (const download of model.instructions.filter(isRun)) {
+      const go = download.go.find(isModuleDownload);
+      if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) continue;
+      const modcache = effectiveGoEnv(download, go).GOMODCACHE.value;
+      for (const { run, mount } of mountsHidingModules(model, download, modcache)) {
+        if (reported.has(mount)) continue;
+        reported.add(mount);
+        const later = run.go.find(readsModules)!;
+        report({
+          range: mount.range,
+          message: `This cache mount on ${mount.targetResolved} hides the modules \`go mod download\` put into the image on line ${download.range.start.line + 1}: \`go ${later.subcommand}\` sees only the cache's own contents (empty at first, stale later) and downloads the missing modules again, while the download layer is wasted.`,
+          related: [{ range: go.nameRange, message: `modules are downloaded into the image layer here, under ${modcache}` }],
+          fixes: [{
+            title: `Mount the same cache on the download on line ${download.range.start.line + 1}`,
+            edits: [addRunFlag(download, sameCacheMountFlag(mount))],
+            preferred: true,
+          }],
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,117 @@
+import * as posix from 'node:path/posix';
+import { resolvedOutput, stageChain } from '../artifacts';
+import { compiles, readsModules, type GoCommand } from '../gocommand';
+import { effectiveGoEnv, mountCovers } from '../goenv';
+import { cacheMounts, mountOnGoCache } from '../gofacts';
+import { addRunFlag, instructionLines } from '../edits';
+import { pathsOverlap, sameCacheMountFlag, stageReads, type StageRead } from '../cachemounts';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model';
+import type { Fix, TextEdit } from '../types';
+import { defineRule } from './api';
+
+type WriteKind = 'GOMODCACHE' | 'GOCACHE' | 'output';
+
+interface CacheWrite {
+  run: RunInstruction;
+  mount: Mount;
+  kind: WriteKind;
+}
+
+/** Where a Go command writes: its binary (-o, or $GOBIN for `go install`) and its caches. */
+function goWrites(model: DockerfileModel, stage: Stage, run: RunInstruction, go: GoCommand): { path: string; kind: WriteKind }[] {
+  const env = effectiveGoEnv(run, go);
+  const writes: { path: string; kind: WriteKind }[] = [];
+  const output = resolvedOutput(model, { run, go, stage });
+  if (output) writes.push({ path: output.replace(/(.)\/$/, '$1'), kind: 'output' });
+  if (readsModules(go)) writes.push({ path: env.GOMODCACHE.value, kind: 'GOMODCACHE' });
+  if (compiles(go)) writes.push({ path: env.GOCACHE.value, kind: 'GOCACHE' });
+  return writes;
+}
+
+/** Absolute paths a RUN's commands name outside its cache mounts: it may write any of them. */
+function pathsNamedInLayer(run: RunInstruction): string[] {
+  const mounts = cacheMounts(run);
+  return run.commands.flatMap((c) => c.words)
+    .filter((w) => w.value.startsWith('/') && !w.value.includes('$'))
+    .map((w) => posix.normalize(w.value))
+    .filter((p) => !mounts.some((m) => mountCovers(m.targetResolved, p)));
+}
+
+/**
+ * The cache mount `path` of `stage` was written in, when nothing in the stage (or the stages it is
+ * built FROM) puts anything there in an image layer.
+ */
+function writtenOnlyInCacheMount(model: DockerfileModel, stage: Stage, path: string): CacheWrite | undefined {
+  let found: CacheWrite | undefined;
+  for (const instruction of stageChain(stage).flatMap((s) => s.instructions)) {
+    if (isCopy(instruction) && instruction.destResolved && pathsOverlap(instruction.destResolved.replace(/(.)\/$/, '$1'), path)) return undefined;
+    if (!isRun(instruction)) continue;
+    if (pathsNamedInLayer(instruction).some((p) => pathsOverlap(p, path))) return undefined;
+    for (const go of instruction.go) {
+      for (const write of goWrites(model, instruction.stage ?? stage, instruction, go).filter((w) => pathsOverlap(w.path, path))) {
+        const mount = cacheMounts(instruction).find((m) => mountCovers(m.targetResolved, write.path));
+        if (!mount) return undefined;
+        if (mountCovers(mount.targetResolved, path)) found ??= { run: instruction, mount, kind: write.kind };
+      }
+    }
+  }
+  return found;
+}
+
+/** Take one source out of a COPY, or the whole COPY when it is the only one. */
+function removeSource(model: DockerfileModel, copy: CopyInstruction, index: number): TextEdit {
+  const sources = copy.sources;
+  if (sources.length === 1) return instructionLines(model, copy).edit;
+  const range = index === 0
+    ? { start: sources[0].range.start, end: sources[1].range.start }
+    : { start: sources[index - 1].range.end, end: sources[index].range.end };
+  return { range, newText: '' };
+}
+
+/** Remove the COPY and mount the same cache on the Go steps after it that need that cache. */
+function mountInsteadFix(model: DockerfileModel, copy: CopyInstruction, index: number, write: CacheWrite): Fix | undefined {
+  if (write.kind === 'output' || !copy.stage) return undefined;
+  const kind = write.kind;
+  const needs = kind === 'GOMODCACHE' ? readsModules : compiles;
+  const users = copy.stage.instructions.filter(isRun).filter((r) => r.position > copy.position && r.go.some(needs));
+  if (users.length === 0) return undefined;
+  const edits = [removeSource(model, copy, index)];
+  for (const run of users) {
+    const go = run.go.find(needs)!;
+    if (!mountOnGoCache(run, go, kind)) edits.push(addRunFlag(run, sameCacheMountFlag(write.mount, effectiveGoEnv(run, go)[kind].value)));
+  }
+  const what = kind === 'GOMODCACHE' ? 'module cache' : 'build cache';
+  return { title: `Mount the ${what} where it is used instead of copying it`, edits, preferred: true };
+}
+
+function stageLabel(stage: Stage): string {
+  return stage.name ? `stage \`${stage.name}\`` : `stage ${stage.index}`;
+}
+
+export default defineRule({
+  id: 'GD007',
+  name: 'copy-from-cache-mount',
+  severity: 'error',
+  summary: '`COPY --from` copies a path the other stage only wrote inside a cache mount, which never reaches the image: it copies an empty or missing directory.',
+  fixable: true,
+  check({ model, report }) {
+    const copies = stageReads(model).filter((r): r is StageRead & { copy: CopyInstruction } => r.copy !== undefined);
+    for (const read of copies) {
+      const write = writtenOnlyInCacheMount(model, read.stage, read.path);
+      if (!write) continue;
+      const index = read.copy.sources.findIndex((s) => s.range === read.range);
+      const mountLine = write.run.range.start.line + 1;
+      const empty = read.path === write.mount.targetResolved;
+      const cost = write.kind === 'GOMODCACHE' ? ', so the steps after it download every module again'
+        : write.kind === 'GOCACHE' ? ', so the steps after it compile everything from scratch' : '';
+      const result = empty ? `an empty directory (only the mount point is in the image)${cost}` : 'a path that is not in the image, and the build fails';
+      const fix = mountInsteadFix(model, read.copy, index, write);
+      report({
+        range: read.range,
+        message: `${read.path} was only written inside the cache mount on line ${mountLine} of ${stageLabel(read.stage)}, and a cache mount's contents never reach the image: this copies ${result}.`,
+        related: [{ range: write.mount.range, message: `${read.path} is written inside this cache mount` }],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+});

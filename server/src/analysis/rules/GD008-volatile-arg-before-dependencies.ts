@@ -1,0 +1,69 @@
+import { referencedVariables } from '../expand';
+import { firstModuleStep } from '../gofacts';
+import { instructionLines, leadingCommentsStart } from '../edits';
+import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
+import type { TextEdit } from '../types';
+import { defineRule } from './api';
+
+/** Names that by convention carry a value that changes with every commit or every build. */
+const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_\w+|BUILD_\w+|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
+/** Go's own settings (GOPROXY, GOPRIVATE, CGO_ENABLED…) stay the same from build to build. */
+const GO_SETTING = /^(GO[A-Z0-9]+|CGO_[A-Z_]+)$/;
+
+function refersTo(model: DockerfileModel, instruction: InstructionModel, name: string): boolean {
+  return referencedVariables(model.document.getText(instruction.range)).includes(name);
+}
+
+/** Whether some Go command of the stage passes the ARG to the linker, as version stamps are. */
+function stampedByLinker(stage: Stage, name: string): boolean {
+  return stage.instructions.filter(isRun).some((run) => run.go.some((go) => referencedVariables(go.flags.get('ldflags')?.value ?? '').includes(name)));
+}
+
+function isVolatile(stage: Stage, name: string): boolean {
+  if (AUTOMATIC_ARGS.has(name) || GO_SETTING.test(name)) return false;
+  return VOLATILE_NAME.test(name) || stampedByLinker(stage, name);
+}
+
+/** Move an instruction just above another one and the comments that head it. */
+function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
+  const { text, edit } = instructionLines(model, moved);
+  const at = { line: leadingCommentsStart(model, anchor), character: 0 };
+  return [{ range: { start: at, end: at }, newText: text }, edit];
+}
+
+export default defineRule({
+  id: 'GD008',
+  name: 'volatile-arg-before-dependencies',
+  severity: 'warning',
+  summary: 'An ARG whose value changes between builds is declared before the module download, so every new value downloads all modules again.',
+  fixable: true,
+  check({ model, report }) {
+    for (const stage of model.stages) {
+      const step = firstModuleStep(stage);
+      if (!step) continue;
+      const args = stage.instructions.filter(isArg).filter((a): a is ArgInstruction & { name: string } => a.name !== undefined && a.position < step.run.position);
+      for (const arg of args) {
+        if (!arg.nameRange || !isVolatile(stage, arg.name)) continue;
+        const later = stage.instructions.filter((i) => i.position > arg.position);
+        const use = later.find((i) => refersTo(model, i, arg.name));
+        if (use === step.run) continue;
+        const stepLine = step.run.range.start.line + 1;
+        const moveDown = use && use.position > step.run.position;
+        const where = !use ? 'It is never used in this stage.'
+          : moveDown ? `It is first used on line ${use.range.start.line + 1}.`
+            : `It is used on line ${use.range.start.line + 1}, before that step, so moving it means moving that use too.`;
+        const cost = step.go.subcommand === 'mod download' ? 'downloads all modules again' : 'reruns that step and every one after it';
+        report({
+          range: arg.nameRange,
+          message: `ARG ${arg.name} changes between builds and is declared before \`go ${step.go.subcommand}\` on line ${stepLine}: every RUN after an ARG sees it, so each new value ${cost}. ${where}`,
+          related: [{ range: step.go.nameRange, message: `a new ${arg.name} reruns this step` }],
+          fixes: moveDown ? [{
+            title: `Move ARG ${arg.name} down to line ${use.range.start.line + 1}, where it is first used`,
+            edits: moveAbove(model, arg, use),
+            preferred: true,
+          }] : [],
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,167 @@
+import * as posix from 'node:path/posix';
+import { insertLinesBefore } from '../edits';
+import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model';
+import type { Fix, Range, TextEdit } from '../types';
+import { defineRule } from './api';
+
+type VolatileKind = 'date' | 'git' | 'random';
+
+interface BuildArg {
+  name: string;
+  defaultValue: string;
+}
+
+interface VolatileValue {
+  kind: VolatileKind;
+  /** The substitution as written, e.g. `$(git rev-parse HEAD)`. */
+  text: string;
+  range: Range;
+  /** The ARG that replaces it; undefined when what it yields cannot be named. */
+  arg?: BuildArg;
+}
+
+const BUILD_DATE: BuildArg = { name: 'BUILD_DATE', defaultValue: 'unknown' };
+const GIT_COMMIT: BuildArg = { name: 'GIT_COMMIT', defaultValue: 'unknown' };
+const VERSION: BuildArg = { name: 'VERSION', defaultValue: 'dev' };
+const BUILD_ID: BuildArg = { name: 'BUILD_ID', defaultValue: '0' };
+
+/** `date -d @$SOURCE_DATE_EPOCH`, `date -r file`: formats a given time, same result every build. */
+function datePrintsGivenTime(args: string[]): boolean {
+  return args.some((a) => a === '-d' || a === '-r' || a === '-f' || /^--(date|reference|file)(=|$)/.test(a) || /^-[uR]*[drf]/.test(a));
+}
+
+const GIT_GLOBAL_OPTIONS_WITH_VALUE = new Set(['-C', '-c']);
+
+function gitArg(args: string[]): BuildArg | undefined {
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-')) i += GIT_GLOBAL_OPTIONS_WITH_VALUE.has(args[i]) ? 2 : 1;
+  const sub = args[i];
+  const rest = args.slice(i + 1);
+  if (sub === 'describe' || sub === 'tag') return VERSION;
+  // `--abbrev-ref` gives a branch name, `--show-toplevel` a path: neither is a commit.
+  if (sub === 'rev-parse' && !rest.some((a) => /^--(abbrev-ref|show-|git-dir|is-)/.test(a))) return GIT_COMMIT;
+  if ((sub === 'log' || sub === 'show') && rest.some((a) => /%[hH]/.test(a))) return GIT_COMMIT;
+  return undefined;
+}
+
+/** What a `$(…)` / backtick command yields, when it is `date` or `git`. */
+function classifyCommand(inner: string): { kind: VolatileKind; arg?: BuildArg } | undefined {
+  // Line continuations (`\` or, under `# escape=\``, a backtick) are not part of the command.
+  const words = inner.replace(/[\\`]\r?\n/g, ' ').trim().split(/\s+/).filter((w) => w !== '');
+  while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0])) words.shift();
+  const command = posix.basename(words[0] ?? '');
+  const args = words.slice(1);
+  if (command === 'date') return datePrintsGivenTime(args) ? undefined : { kind: 'date', arg: BUILD_DATE };
+  if (command === 'git') return { kind: 'git', arg: gitArg(args) };
+  return undefined;
+}
+
+/** Index just past the `)` closing the `$(` that starts at `open` (the `$`). */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let j = open + 1; j < text.length; j++) {
+    const ch = text[j];
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/** Volatile substitutions in one stretch of RUN text that starts at document offset `base`. */
+function scanText(model: DockerfileModel, text: string, base: number): VolatileValue[] {
+  const found: VolatileValue[] = [];
+  const at = (start: number, end: number) => ({ start: model.document.positionAt(base + start), end: model.document.positionAt(base + end) });
+  for (let i = 0; i < text.length; i++) {
+    if (text[i - 1] === '\\') continue;
+    let end = -1;
+    let inner = '';
+    if (text.startsWith('$(', i) && text[i + 2] !== '(') {
+      end = closingParen(text, i);
+      inner = end > 0 ? text.slice(i + 2, end - 1) : '';
+    } else if (text[i] === '`' && /^`[ \t]*[\w/]/.test(text.slice(i))) {
+      end = text.indexOf('`', i + 1) + 1;
+      inner = end > 0 ? text.slice(i + 1, end - 1) : '';
+    } else {
+      const random = /^\$(RANDOM\b|\{RANDOM\})/.exec(text.slice(i));
+      if (random) {
+        found.push({ kind: 'random', text: random[0], range: at(i, i + random[0].length), arg: BUILD_ID });
+        i += random[0].length - 1;
+      }
+      continue;
+    }
+    if (end <= 0) continue;
+    const what = classifyCommand(inner);
+    if (!what) continue;
+    found.push({ ...what, text: text.slice(i, end), range: at(i, end) });
+    i = end - 1;
+  }
+  return found;
+}
+
+function volatileValuesIn(model: DockerfileModel, run: RunInstruction): VolatileValue[] {
+  if (run.execForm) return [];
+  const words = run.commands.flatMap((c) => [...c.assignments, ...c.words]);
+  return words.flatMap((w) => scanText(model, model.document.getText(w.range), model.document.offsetAt(w.range.start)));
+}
+
+/** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */
+function runsInPosixShell(run: RunInstruction): boolean {
+  const stage = run.stage;
+  if (!stage) return true;
+  const shells = stage.instructions.slice(0, stage.instructions.indexOf(run)).filter((i) => i.keyword === 'SHELL');
+  const last = shells[shells.length - 1];
+  return !last || !/powershell|pwsh|cmd/i.test(last.node.getArgumentsContent() ?? '');
+}
+
+function buildFix(model: DockerfileModel, run: RunInstruction, value: VolatileValue, all: VolatileValue[]): Fix | undefined {
+  const arg = value.arg;
+  if (!arg || !runsInPosixShell(run)) return undefined;
+  const edits: TextEdit[] = [];
+  if (!run.env.has(arg.name)) {
+    // A global ARG of that name keeps its default when the stage re-declares it without one.
+    const global = model.instructions.some((i) => isArg(i) && !i.stage && i.name === arg.name);
+    edits.push(insertLinesBefore(model, run, [global ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.defaultValue}`]));
+  }
+  for (const same of all.filter((v) => v.text === value.text)) edits.push({ range: same.range, newText: `\${${arg.name}}` });
+  return { title: `Pass the value in as build ARG ${arg.name}`, edits, preferred: true };
+}
+
+/** Markdown code span that survives backticks in the code. */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+function describe(value: VolatileValue): string {
+  const instead = value.arg ? `Pass it in as \`--build-arg ${value.arg.name}=…\` instead.` : 'Pass the value in as a build ARG instead.';
+  switch (value.kind) {
+    case 'git':
+      return `${code(value.text)} needs \`.git\` in the build context: it fails once .dockerignore excludes \`.git\`, and keeping \`.git\` in the context rebuilds the source COPY on every commit. ${instead}`;
+    case 'date':
+      return `${code(value.text)} is evaluated when this RUN runs: a cached layer keeps the old date, and every rebuild writes a new one, so this layer and everything copied from it change even when no source did. ${instead}`;
+    default:
+      return `${code(value.text)} is different every time this RUN runs, so a rebuild never reproduces the same layer and everything copied from it changes with it. ${instead}`;
+  }
+}
+
+export default defineRule({
+  id: 'GD009',
+  name: 'volatile-value-in-build',
+  severity: 'warning',
+  summary: 'A RUN computes a value that changes on every build or needs .git in the context ($(date), $(git …), $RANDOM) instead of taking it as a build ARG.',
+  fixable: true,
+  check({ model, report }) {
+    for (const run of model.instructions.filter(isRun)) {
+      const values = volatileValuesIn(model, run);
+      for (const value of values) {
+        const fix = buildFix(model, run, value, values);
+        report({ range: value.range, message: describe(value), fixes: fix ? [fix] : [] });
+      }
+    }
+  },
+});

@@ -1,0 +1,159 @@
+import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../artifacts';
+import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model';
+import { baseImageName, resolvedImage } from '../imageref';
+import { isToolchainFamily } from '../images';
+import { instructionLines, lineText } from '../edits';
+import { referencedVariables } from '../expand';
+import type { Fix, TextEdit } from '../types';
+import { defineRule } from './api';
+
+/** Instructions that only describe how the image runs: they belong to the runtime stage. */
+const RUNTIME_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'LABEL', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME']);
+
+/** Variables the build needs and the running binary does not. */
+const BUILD_VARIABLE = /^(GO\w*|CGO_\w+|PATH|HOME|XDG_CACHE_HOME|CC|CXX)$/;
+
+/** A command line with nothing a shell would interpret, so it can run without one. */
+const PLAIN_COMMAND = /^[\w./:=@%+,-]+(?:[ \t]+[\w./:=@%+,-]+)*$/;
+
+interface RuntimeBase {
+  image: string;
+  hasShell: boolean;
+  /** Whether it carries CA certificates and a passwd file of its own. */
+  bare: boolean;
+}
+
+/** scratch for static binaries; an image with the builder's libc when the binary needs one. */
+function runtimeBase(model: DockerfileModel, final: Stage, binaries: FinalBinary[]): RuntimeBase {
+  if (binaries.every((b) => b.build && linksLibc(b.build) === false)) return { image: 'scratch', hasShell: false, bare: true };
+  const tag = resolvedImage(model, final)?.tag ?? '';
+  if (final.facts.musl) {
+    const alpine = /alpine(\d+\.\d+)/.exec(tag);
+    return { image: alpine ? `alpine:${alpine[1]}` : 'alpine', hasShell: true, bare: false };
+  }
+  return { image: `gcr.io/distroless/base-${/bullseye/.test(tag) ? 'debian11' : 'debian12'}`, hasShell: false, bare: false };
+}
+
+/** Comment lines directly above an instruction travel with it. */
+function attachedCommentStart(model: DockerfileModel, instruction: InstructionModel): number {
+  let line = instruction.range.start.line;
+  while (line > 0 && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
+  return line;
+}
+
+/** The lines of an instruction and its comments, and the edit that removes them. */
+function cutLines(model: DockerfileModel, instruction: InstructionModel): { text: string; edit: TextEdit } {
+  const { text, edit } = instructionLines(model, instruction);
+  const start = { line: attachedCommentStart(model, instruction), character: 0 };
+  const comments = model.document.getText({ start, end: edit.range.start });
+  return { text: comments + text, edit: { range: { start, end: edit.range.end }, newText: '' } };
+}
+
+/** `CMD ./app -port 80` needs /bin/sh; the exec form runs without one. undefined when it is not that simple. */
+function execForm(model: DockerfileModel, instruction: InstructionModel): string | undefined {
+  const node = instruction.node as unknown as { getOpeningBracket?(): unknown };
+  if (node.getOpeningBracket?.()) return undefined;
+  const args = instruction.node.getArgumentsContent()?.trim() ?? '';
+  if (instruction.range.start.line !== instruction.range.end.line || !PLAIN_COMMAND.test(args)) return undefined;
+  const keyword = lineText(model, instruction.range.start.line).slice(0, instruction.node.getInstructionRange().end.character);
+  return `${keyword} [${args.split(/[ \t]+/).map((a) => JSON.stringify(a)).join(', ')}]${model.eol}`;
+}
+
+function isShellForm(instruction: InstructionModel): boolean {
+  return !(instruction.node as unknown as { getOpeningBracket?(): unknown }).getOpeningBracket?.();
+}
+
+function unusedStageName(model: DockerfileModel): string {
+  const taken = new Set(model.stages.map((s) => s.name?.toLowerCase()));
+  return ['build', 'builder', 'build-stage'].find((n) => !taken.has(n)) ?? `build-${model.stages.length}`;
+}
+
+/** ENV values the program may read at run time, as lines for the runtime stage. */
+function runtimeEnvLines(model: DockerfileModel, envs: EnvInstruction[]): string[] {
+  return envs.flatMap((env) => {
+    const kept = env.vars.filter((v) => !BUILD_VARIABLE.test(v.name));
+    if (kept.length === 0) return [];
+    if (kept.length === env.vars.length && env.range.start.line === env.range.end.line) return [lineText(model, env.range.start.line).trim()];
+    return [`ENV ${kept.map((v) => `${v.name}=${v.valueRange ? model.document.getText(v.valueRange) : v.value}`).join(' ')}`];
+  });
+}
+
+/** `LABEL version=$VERSION`: a stage ARG the moved lines read must be declared in the runtime stage too. */
+function argLinesUsedBy(model: DockerfileModel, final: Stage, moved: InstructionModel[]): string[] {
+  const names = new Set(moved.flatMap((i) => referencedVariables(i.node.getArgumentsContent() ?? '').filter((n) => i.env.get(n)?.isArg)));
+  return final.instructions.filter(isArg).filter((a) => a.name && names.has(a.name)).map((a) => lineText(model, a.range.start.line).trim());
+}
+
+function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[]): Fix | undefined {
+  // `go install` or `go build` without -o: the binary's path is only known to the build.
+  const paths = binaries.map((b) => (b.build?.go.output !== undefined ? b.path : undefined));
+  if (paths.some((p) => p === undefined)) return undefined;
+  const base = runtimeBase(model, final, binaries);
+  const lastBuild = Math.max(...final.instructions.filter((i) => isRun(i) && i.go.length > 0).map((i) => i.position));
+  const moved = final.instructions.filter((i) => RUNTIME_KEYWORDS.has(i.keyword) || (i.keyword === 'USER' && i.position > lastBuild));
+  if (moved.some((i) => /\bgo\b/.test(i.node.getArgumentsContent() ?? '') && ['CMD', 'ENTRYPOINT'].includes(i.keyword))) return undefined;
+  const edits: TextEdit[] = [];
+  const movedText: string[] = [];
+  for (const instruction of moved) {
+    const cut = cutLines(model, instruction);
+    let text = cut.text;
+    if (!base.hasShell && isShellForm(instruction) && ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(instruction.keyword)) {
+      const exec = instruction.keyword === 'HEALTHCHECK' ? undefined : execForm(model, instruction);
+      if (!exec) return undefined;
+      text = cut.text.slice(0, model.document.offsetAt(instruction.range.start) - model.document.offsetAt(cut.edit.range.start)) + exec;
+    }
+    movedText.push(text);
+    edits.push(cut.edit);
+  }
+  let name = final.name;
+  if (!name) {
+    name = unusedStageName(model);
+    edits.push({ range: { start: final.image.range.end, end: final.image.range.end }, newText: ` AS ${name}` });
+  }
+  const keptUser = final.endUser && !moved.some((i) => i.keyword === 'USER') ? final.endUser.name : undefined;
+  const runtimeUser = moved.filter((i) => i.keyword === 'USER').map((i) => i.node.getArgumentsContent()?.trim() ?? '').pop() ?? keptUser;
+  const userName = runtimeUser?.split(':')[0];
+  // scratch and distroless have no passwd entry for a user created in the build stage.
+  const namedUser = userName !== undefined && userName !== 'root' && !/^\d+$/.test(userName);
+  const lines = [`FROM ${base.image}`];
+  if (base.bare) lines.push(`COPY --from=${name} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`);
+  if (namedUser && !base.hasShell) lines.push(`COPY --from=${name} /etc/passwd /etc/group /etc/`);
+  for (const path of new Set(paths)) lines.push(`COPY --from=${name} ${path} ${path}`);
+  // WORKDIR and ENV set anywhere the final image inherits from still matter when the binary runs.
+  const inherited = stageChain(final).flatMap((s) => s.instructions);
+  if (inherited.some((i) => i.keyword === 'WORKDIR')) lines.push(`WORKDIR ${final.endWorkdir}`);
+  lines.push(...argLinesUsedBy(model, final, moved));
+  lines.push(...runtimeEnvLines(model, inherited.filter(isEnv)));
+  if (keptUser) lines.push(`USER ${keptUser}`);
+  // When the last line moves away, what is left ends with the line break before it.
+  const lastLineMoves = moved.some((i) => i.range.end.line === model.document.lineCount - 1);
+  const endsWithEol = /\r?\n$/.test(model.text) || lastLineMoves;
+  const appended = `${endsWithEol ? '' : model.eol}${model.eol}${lines.map((l) => l + model.eol).join('')}${movedText.join('')}`;
+  const end = model.document.positionAt(model.text.length);
+  edits.push({ range: { start: end, end }, newText: appended });
+  return { title: `Run the binary from a ${base.image} stage instead of the Go toolchain image`, edits, preferred: true };
+}
+
+export default defineRule({
+  id: 'GD011',
+  name: 'go-toolchain-in-final-image',
+  severity: 'warning',
+  summary: 'The final image is the Go toolchain image that built the binary, so every deploy ships the compiler, the module and build caches and the source along with it.',
+  fixable: true,
+  check({ model, report }) {
+    const final = model.finalStage;
+    if (!final || !(final.facts.hasGo || isToolchainFamily(final.facts.family))) return;
+    const binaries = finalBinaries(model).filter((b) => !b.copy && b.build);
+    if (binaries.length === 0) return;
+    const image = baseImageName(model, final);
+    const size = final.facts.family === 'golang-alpine' ? 'over 200 MB' : 'over 800 MB';
+    const first = binaries[0].build!;
+    const fix = buildFix(model, final, binaries);
+    report({
+      range: final.image.range,
+      message: `The final image is ${image}, the Go toolchain that built ${binaries[0].path ?? 'the binary'} on line ${first.run.range.start.line + 1}: every push, pull and deploy moves ${size} of compiler, caches and source for one binary. Copy the binary into a small runtime stage instead.`,
+      related: binaries.map((b) => ({ range: b.build!.go.nameRange, message: `builds ${b.path ?? 'a binary'} into the final image` })),
+      fixes: fix ? [fix] : [],
+    });
+  },
+});

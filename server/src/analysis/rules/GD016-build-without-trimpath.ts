@@ -1,0 +1,40 @@
+import { finalBinaries, type GoBuildStep } from '../artifacts';
+import { effectiveGoEnv } from '../goenv';
+import type { GoCommand } from '../gocommand';
+import { defineRule } from './api';
+
+const TRIMPATH_IN_GOFLAGS = /(?:^|\s)--?trimpath(?:=(?:true|1))?(?=\s|$)/;
+
+function trimsPaths(step: GoBuildStep): boolean {
+  const flag = step.go.flags.get('trimpath');
+  if (flag) return flag.value === '' || flag.value === 'true' || flag.value === '1';
+  return TRIMPATH_IN_GOFLAGS.test(effectiveGoEnv(step.run, step.go).GOFLAGS?.value ?? '');
+}
+
+export default defineRule({
+  id: 'GD016',
+  name: 'build-without-trimpath',
+  severity: 'info',
+  summary: 'A Go binary that ships in the final image is built without -trimpath, so it carries the absolute paths of the build container.',
+  fixable: true,
+  check({ model, report }) {
+    const reported = new Set<GoCommand>();
+    for (const binary of finalBinaries(model)) {
+      const step = binary.build;
+      if (!step || reported.has(step.go) || trimsPaths(step)) continue;
+      reported.add(step.go);
+      const command = `go ${step.go.subcommand}`;
+      const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;
+      const modules = effectiveGoEnv(step.run, step.go).GOMODCACHE.value;
+      report({
+        range: step.go.nameRange,
+        message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${step.run.workdir}, ${modules}) in its file table and stack traces, so the binary changes whenever those directories do and shows them to anyone with the image. Add \`-trimpath\`.`,
+        fixes: [{
+          title: `Add -trimpath to ${command}`,
+          edits: [{ range: { start: step.go.nameRange.end, end: step.go.nameRange.end }, newText: ' -trimpath' }],
+          preferred: true,
+        }],
+      });
+    }
+  },
+});

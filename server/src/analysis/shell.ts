@@ -1,0 +1,186 @@
+// Splits the shell text of a RUN into simple commands with exact document ranges, so rules can
+// point at `go build` itself rather than the whole instruction. This is not a full POSIX shell
+// parser: it knows words, quotes, `$(…)`/backticks, comments and the list operators, which is
+// what deciding "which Go commands run here, with which flags and inline env" needs.
+import type { Position, Range } from './types';
+
+/** A piece of source text with the document position of each of its characters. */
+export interface MappedText {
+  text: string;
+  /** positions[i] is where text[i] sits in the document; one extra entry for the end. */
+  positions: Position[];
+}
+
+export interface Word {
+  /** The word with quotes removed (escapes resolved); substitutions kept verbatim. */
+  value: string;
+  /** The word as written. */
+  raw: string;
+  range: Range;
+}
+
+export interface ShellCommand {
+  /** Leading `NAME=value` assignments (`CGO_ENABLED=0 go build`). */
+  assignments: Word[];
+  /** The command name and its arguments. */
+  words: Word[];
+  range: Range;
+  /** The operator that ends this command (`&&`, `||`, `;`, `|`, `&`, newline) or '' at the end. */
+  terminator: string;
+  /** Where the terminator ends (the start of whatever follows); equals range.end when none. */
+  terminatorEnd: Position;
+}
+
+const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n'];
+
+/** Joins pieces (argument tokens or heredoc lines) into one mapped text. */
+export function joinMapped(pieces: { text: string; start: Position }[], separator: string): MappedText {
+  let text = '';
+  const positions: Position[] = [];
+  pieces.forEach((piece, index) => {
+    if (index > 0) {
+      const previous = positions[positions.length - 1];
+      for (const ch of separator) {
+        text += ch;
+        positions.push(previous ? { line: previous.line, character: previous.character + 1 } : piece.start);
+      }
+    }
+    for (let i = 0; i < piece.text.length; i++) {
+      text += piece.text[i];
+      positions.push({ line: piece.start.line, character: piece.start.character + i });
+    }
+  });
+  const last = positions[positions.length - 1];
+  positions.push(last ? { line: last.line, character: last.character + 1 } : { line: 0, character: 0 });
+  return { text, positions };
+}
+
+function operatorAt(text: string, i: number): string | undefined {
+  for (const op of OPERATORS) if (text.startsWith(op, i)) return op;
+  return undefined;
+}
+
+/** Index just past a `$(…)` or `` `…` `` substitution starting at i, honouring nesting and quotes. */
+function skipSubstitution(text: string, i: number): number {
+  if (text[i] === '`') {
+    let j = i + 1;
+    while (j < text.length && text[j] !== '`') j += text[j] === '\\' ? 2 : 1;
+    return Math.min(j + 1, text.length);
+  }
+  let depth = 0;
+  let j = i + 1;
+  let quote = '';
+  for (; j < text.length; j++) {
+    const ch = text[j];
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"') j++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '\\') j++;
+    else if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return text.length;
+}
+
+/** Splits mapped shell text into simple commands. Never throws on unbalanced quotes. */
+export function parseShell(source: MappedText): ShellCommand[] {
+  const { text, positions } = source;
+  const commands: ShellCommand[] = [];
+  let words: Word[] = [];
+  let i = 0;
+  const pos = (index: number) => positions[Math.min(index, positions.length - 1)];
+
+  const finish = (terminator: string, opStart: number, opEnd: number) => {
+    if (words.length > 0) {
+      let split = 0;
+      while (split < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[split].raw)) split++;
+      const first = words[0];
+      const last = words[words.length - 1];
+      commands.push({
+        assignments: words.slice(0, split),
+        words: words.slice(split),
+        range: { start: first.range.start, end: last.range.end },
+        terminator,
+        terminatorEnd: terminator ? pos(opEnd) : last.range.end,
+      });
+    }
+    words = [];
+    void opStart;
+  };
+
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === ' ' || ch === '\t' || ch === '\r') {
+      i++;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    // Grouping punctuation does not change which commands run; skip it.
+    if ((ch === '(' || ch === ')' || ch === '{' || ch === '}') && words.length === 0) {
+      i++;
+      continue;
+    }
+    const op = operatorAt(text, i);
+    if (op) {
+      finish(op === '\n' ? '\n' : op, i, i + op.length);
+      i += op.length;
+      continue;
+    }
+    // A word runs until unquoted whitespace or an operator.
+    const start = i;
+    let value = '';
+    let quote = '';
+    while (i < text.length) {
+      const c = text[i];
+      if (quote) {
+        if (c === quote) {
+          quote = '';
+          i++;
+        } else if (c === '\\' && quote === '"' && i + 1 < text.length) {
+          value += text[i + 1];
+          i += 2;
+        } else if (c === '$' && text[i + 1] === '(' && quote === '"') {
+          const end = skipSubstitution(text, i);
+          value += text.slice(i, end);
+          i = end;
+        } else {
+          value += c;
+          i++;
+        }
+        continue;
+      }
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || operatorAt(text, i)) break;
+      if (c === ')' && value === '') break;
+      if (c === "'" || c === '"') {
+        quote = c;
+        i++;
+      } else if (c === '\\' && i + 1 < text.length) {
+        value += text[i + 1];
+        i += 2;
+      } else if ((c === '$' && text[i + 1] === '(') || c === '`') {
+        const end = skipSubstitution(text, i);
+        value += text.slice(i, end);
+        i = end;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    if (i === start) {
+      i++;
+      continue;
+    }
+    words.push({ value, raw: text.slice(start, i), range: { start: pos(start), end: pos(i) } });
+  }
+  finish('', text.length, text.length);
+  return commands;
+}

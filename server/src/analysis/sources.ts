@@ -1,0 +1,69 @@
+// Classifies what a COPY/ADD reads from the build context: only the module manifests
+// (go.mod/go.sum, which change rarely), a whole module, other Go source, or unrelated files.
+import * as posix from 'node:path/posix';
+import type { BuildContext, DockerIgnore } from './context';
+import { normalizeContextPath } from './context';
+import type { Range } from './types';
+
+export type SourceKind = 'manifest' | 'module' | 'source' | 'other';
+
+export interface CopySource {
+  /** The source after variable expansion, as written otherwise. */
+  value: string;
+  range: Range;
+  kind: SourceKind;
+  /** Context-relative directory of the go.mod this source belongs to, when known. */
+  moduleDir?: string;
+}
+
+const MANIFEST_NAMES = /^(go\.mod|go\.sum|go\.work|go\.work\.sum|go\.\*|go\.work\*|go\.\{mod,sum\}|go\.mod\*|go\.sum\*)$/;
+const FILE_SCAN_LIMIT = 2000;
+
+function isGlob(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+/** Nearest directory at or above `dir` (context-relative) that holds a go.mod. */
+export function enclosingModule(dir: string, context: BuildContext): string | undefined {
+  let current = normalizeContextPath(dir);
+  for (;;) {
+    if (context.exists(current === '.' ? 'go.mod' : `${current}/go.mod`)) return current;
+    if (current === '.') return undefined;
+    current = posix.dirname(current);
+  }
+}
+
+export function classifySource(raw: string, context: BuildContext | undefined, dockerignore: DockerIgnore): Omit<CopySource, 'range' | 'value'> {
+  if (/^[a-z]+:\/\//i.test(raw) || raw.startsWith('git@')) return { kind: 'other' };
+  const p = normalizeContextPath(raw);
+  const base = posix.basename(p);
+  const dir = posix.dirname(p);
+  if (MANIFEST_NAMES.test(base)) return { kind: 'manifest', moduleDir: dir };
+  const wholeContext = p === '.' || p === '*';
+  if (!context || !context.root) {
+    if (wholeContext) return { kind: 'module', moduleDir: '.' };
+    if (base.endsWith('.go') || /\.go\b/.test(base)) return { kind: 'source' };
+    if (!base.includes('.') || raw.endsWith('/')) return { kind: 'source' };
+    return { kind: 'other' };
+  }
+  if (isGlob(p) && !wholeContext) {
+    if (/\.go$/.test(base)) return { kind: 'source', moduleDir: enclosingModule(dir, context) };
+    return { kind: 'other' };
+  }
+  const target = wholeContext ? '.' : p;
+  if (context.isDirectory(target)) {
+    if (context.exists(target === '.' ? 'go.mod' : `${target}/go.mod`)) return { kind: 'module', moduleDir: target };
+    const files = context.listFiles(target, FILE_SCAN_LIMIT).filter((f) => !dockerignore.ignores(f));
+    if (files.some((f) => f.endsWith('.go') || posix.basename(f) === 'go.mod')) {
+      const nested = files.find((f) => posix.basename(f) === 'go.mod');
+      return { kind: nested ? 'module' : 'source', moduleDir: nested ? posix.dirname(nested) : enclosingModule(target, context) };
+    }
+    return { kind: 'other' };
+  }
+  if (base.endsWith('.go')) return { kind: 'source', moduleDir: enclosingModule(dir, context) };
+  return { kind: 'other' };
+}
+
+export function classifySources(sources: { value: string; range: Range }[], context: BuildContext | undefined, dockerignore: DockerIgnore): CopySource[] {
+  return sources.map((s) => ({ ...s, ...classifySource(s.value, context, dockerignore) }));
+}

@@ -1,0 +1,150 @@
+// Code actions for the findings under the cursor: each fix as a quick fix, "Disable GD0NN for
+// this line", and `source.fixAll.go-dockerfile-cache`, which applies every safe fix at once (the
+// kind `editor.codeActionsOnSave` asks for).
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type CreateFile, type WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { BuildContext } from '../analysis/context';
+import { fixAll } from '../analysis/fixer';
+import type { DockerfileModel } from '../analysis/model';
+import { suppressionEdit } from '../analysis/suppress';
+import type { Finding, Fix, Range, TextEdit } from '../analysis/types';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { analysisOf, rangesIntersect, sameRange, type FeatureOptions } from './options';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.go-dockerfile-cache`;
+
+export interface CodeActionOptions extends FeatureOptions {
+  uri: string;
+  /** Version of the open document, for TextDocumentEdit; null when unknown. */
+  version?: number | null;
+  /** The diagnostics the editor sent with the request, linked to the actions that fix them. */
+  diagnostics?: Diagnostic[];
+  /** CodeActionContext.only: the kinds the editor asks for. */
+  only?: string[];
+  /** The editor applies `documentChanges` with CreateFile (needed for fixes that write other files). */
+  resourceOperations?: boolean;
+}
+
+function asksFor(only: string[], kind: string): boolean {
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+function fileUri(context: BuildContext, relativePath: string): string {
+  return pathToFileURL(path.join(context.root, relativePath)).href;
+}
+
+function wholeTextRange(text: string): Range {
+  const lines = text.split(/\r\n|\r|\n/);
+  return { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+}
+
+/**
+ * The WorkspaceEdit for a fix. Fixes that write other files of the build context need an editor
+ * that can create files and a context on disk; without both there is no edit to offer.
+ */
+export function fixWorkspaceEdit(fix: Pick<Fix, 'edits' | 'files'>, options: CodeActionOptions): WorkspaceEdit | undefined {
+  const files = fix.files ?? [];
+  if (files.length === 0) return { changes: { [options.uri]: fix.edits } };
+  const context = options.context;
+  if (!context?.root || !options.resourceOperations) return undefined;
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: options.uri, version: options.version ?? null }, edits: fix.edits });
+  for (const file of files) {
+    const uri = fileUri(context, file.path);
+    const existing = file.kind === 'replace' ? context.readText(file.path) : undefined;
+    if (existing === undefined) {
+      // ignoreIfExists: a file that appeared since the analysis keeps its text; the new lines go on top.
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+      documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: wholeTextRange(''), newText: file.text }] });
+    } else {
+      documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: wholeTextRange(existing), newText: file.text }] });
+    }
+  }
+  return { documentChanges };
+}
+
+/** One edit covering only what changed between two texts, so the cursor and folds stay put. */
+export function minimalEdit(model: DockerfileModel, next: string): TextEdit | undefined {
+  const before = model.text;
+  if (before === next) return undefined;
+  let start = 0;
+  const shorter = Math.min(before.length, next.length);
+  while (start < shorter && before.charCodeAt(start) === next.charCodeAt(start)) start++;
+  let endBefore = before.length;
+  let endNext = next.length;
+  while (endBefore > start && endNext > start && before.charCodeAt(endBefore - 1) === next.charCodeAt(endNext - 1)) {
+    endBefore--;
+    endNext--;
+  }
+  // Never split a \r\n pair.
+  if (start > 0 && before[start - 1] === '\r' && before[start] === '\n') start--;
+  return {
+    range: { start: model.document.positionAt(start), end: model.document.positionAt(endBefore) },
+    newText: next.slice(start, endNext),
+  };
+}
+
+function linkedDiagnostic(finding: Finding, options: CodeActionOptions): Diagnostic {
+  const sent = options.diagnostics?.find((d) => d.source === DIAGNOSTIC_SOURCE && d.code === finding.rule && sameRange(d.range, finding.range));
+  return sent ?? toDiagnostic(finding, options.uri);
+}
+
+function quickFixes(finding: Finding, options: CodeActionOptions): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const fix of finding.fixes) {
+    const edit = fixWorkspaceEdit(fix, options);
+    if (!edit) continue;
+    const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [linkedDiagnostic(finding, options)], edit };
+    if (fix.preferred) action.isPreferred = true;
+    actions.push(action);
+  }
+  return actions;
+}
+
+function disableAction(model: DockerfileModel, finding: Finding, options: CodeActionOptions): CodeAction | undefined {
+  const edit = suppressionEdit(model, finding);
+  if (!edit) return undefined;
+  return {
+    title: `Disable ${finding.rule} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [linkedDiagnostic(finding, options)],
+    edit: { changes: { [options.uri]: [edit] } },
+  };
+}
+
+function fixAllAction(content: string, model: DockerfileModel, options: CodeActionOptions): CodeAction | undefined {
+  const result = fixAll(content, { context: options.context, rules: options.rules });
+  if (result.applied.length === 0) return undefined;
+  const edit = minimalEdit(model, result.text);
+  const workspaceEdit = fixWorkspaceEdit({ edits: edit ? [edit] : [], files: result.files }, options);
+  if (!workspaceEdit) return undefined;
+  const count = result.applied.length;
+  return { title: `Fix all Go Dockerfile cache problems (${count} fix${count === 1 ? '' : 'es'})`, kind: FIX_ALL_KIND, edit: workspaceEdit };
+}
+
+export function codeActions(content: string, range: Range, options: CodeActionOptions): CodeAction[] {
+  const analysis = analysisOf(content, options);
+  const actions: CodeAction[] = [];
+  if (!options.only || asksFor(options.only, CodeActionKind.QuickFix)) {
+    const here = analysis.findings.filter((f) => rangesIntersect(f.range, range));
+    const disables = new Map<string, CodeAction>();
+    for (const finding of here) {
+      actions.push(...quickFixes(finding, options));
+      const disable = disableAction(analysis.model, finding, options);
+      // Two findings of one rule on one instruction need one ignore comment, not two.
+      if (disable && !disables.has(disable.title + JSON.stringify(disable.edit))) disables.set(disable.title + JSON.stringify(disable.edit), disable);
+    }
+    actions.sort((a, b) => Number(b.isPreferred === true) - Number(a.isPreferred === true));
+    actions.push(...disables.values());
+  }
+  // Source actions only when asked for (save, the Source Action menu): the automatic lightbulb
+  // request would compute every fix on each cursor move just to have it filtered out.
+  if (options.only && asksFor(options.only, FIX_ALL_KIND) && analysis.findings.some((f) => f.fixes.length > 0)) {
+    const all = fixAllAction(content, analysis.model, options);
+    if (all) actions.push(all);
+  }
+  return actions;
+}

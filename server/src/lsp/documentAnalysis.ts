@@ -1,0 +1,82 @@
+// The analysis of each open document at its latest version, shared by diagnostics, hovers and
+// code actions, so a hover right after a keystroke does not analyse the text again.
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type AnalysisResult } from '../analysis/analyze';
+import type { BuildContext } from '../analysis/context';
+import type { BuildContextCache } from './contextCache';
+import { buildContextDir, type ServerSettings } from './settings';
+
+/** Real Dockerfiles are a few kilobytes; far bigger texts are not Dockerfiles worth the wait. */
+export const MAX_ANALYZED_LENGTH = 512 * 1024;
+
+export interface DocumentAnalysis {
+  /** undefined when the document is too large to analyse. */
+  result?: AnalysisResult;
+  context?: BuildContext;
+  /** For the user: the analysis' own warnings and problems with the settings. */
+  warnings: string[];
+}
+
+interface Entry {
+  version: number;
+  settings: ServerSettings;
+  contextGeneration: number;
+  analysis: DocumentAnalysis;
+}
+
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export class DocumentAnalyses {
+  private readonly latest = new Map<string, Entry>();
+  private contextGeneration = 0;
+
+  constructor(private readonly contexts: BuildContextCache) {}
+
+  get(document: TextDocument, settings: ServerSettings): DocumentAnalysis {
+    const entry = this.latest.get(document.uri);
+    if (entry && entry.version === document.version && entry.settings === settings && entry.contextGeneration === this.contextGeneration) {
+      return entry.analysis;
+    }
+    const analysis = this.analyse(document, settings);
+    this.latest.set(document.uri, { version: document.version, settings, contextGeneration: this.contextGeneration, analysis });
+    return analysis;
+  }
+
+  /** Files of some build context changed: every analysis may be out of date. */
+  contextChanged(): void {
+    this.contextGeneration++;
+  }
+
+  forget(uri: string): void {
+    this.latest.delete(uri);
+  }
+
+  private analyse(document: TextDocument, settings: ServerSettings): DocumentAnalysis {
+    const warnings: string[] = [];
+    const text = document.getText();
+    if (text.length > MAX_ANALYZED_LENGTH) {
+      warnings.push(`${document.uri} is larger than ${MAX_ANALYZED_LENGTH / 1024} KB: go-dockerfile-cache does not analyse it.`);
+      return { warnings };
+    }
+    const context = this.contextFor(document.uri, settings, warnings);
+    const result = analyze(text, { context, rules: settings.rules });
+    return { result, context, warnings: [...warnings, ...result.warnings] };
+  }
+
+  private contextFor(uri: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {
+    const path = filePath(uri);
+    if (!path) return undefined;
+    const context = this.contexts.get(buildContextDir(path, settings));
+    if (context.isDirectory('.')) return context;
+    warnings.push(`The build context folder ${context.root} (goDockerfileCache.buildContext) does not exist; analysing without it.`);
+    return undefined;
+  }
+}

@@ -1,0 +1,166 @@
+// The language server: wiring only. Every answer comes from the pure features in ../features and
+// the analysis core; this file keeps documents, settings and build contexts, and decides when to
+// analyse (debounced on change, at once on save and when go.mod, go.sum or .dockerignore change).
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
+  TextDocuments, TextDocumentSyncKind, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions, FIX_ALL_KIND } from '../features/codeActions';
+import { toDiagnostic } from '../features/diagnostics';
+import { hover } from '../features/hover';
+import { BuildContextCache } from './contextCache';
+import { KeyedDebouncer } from './debounce';
+import { DocumentAnalyses } from './documentAnalysis';
+import { OnceMessages } from './messages';
+import { SETTINGS_SECTION } from './settings';
+import { SettingsStore } from './settingsStore';
+
+/** Quiet time after a keystroke before analysing: short enough to feel immediate. */
+const DEFAULT_DEBOUNCE_MS = 60;
+/** Files whose change alters what the analysis of a Dockerfile says. */
+export const WATCHED_FILE_GLOBS = ['**/.dockerignore', '**/go.mod', '**/go.sum'];
+
+interface InitializationOptions {
+  /** Debounce for didChange, in milliseconds. */
+  debounceMs?: number;
+  /** The client already watches WATCHED_FILE_GLOBS and forwards the events. */
+  clientWatchesFiles?: boolean;
+}
+
+const connection = createConnection();
+const documents = new TextDocuments(TextDocument);
+const contexts = new BuildContextCache();
+const analyses = new DocumentAnalyses(contexts);
+const messages = new OnceMessages((text) => void connection.window.showWarningMessage(text), (text) => connection.console.warn(text));
+const logError = (what: string, error: unknown) => connection.console.error(`${what}: ${(error as Error)?.stack ?? String(error)}`);
+
+let settings = new SettingsStore(undefined, (error) => logError('reading settings', error));
+let debounceMs = DEFAULT_DEBOUNCE_MS;
+let resourceOperations = false;
+let registerWatchers = false;
+let registerConfiguration = false;
+/** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
+const generations = new Map<string, number>();
+
+const validations = new KeyedDebouncer(DEFAULT_DEBOUNCE_MS, validate, (uri, error) => logError(`analysing ${uri}`, error));
+
+async function current(uri: string) {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  const documentSettings = await settings.get(uri);
+  const latest = documents.get(uri);
+  return latest && { document: latest, analysis: analyses.get(latest, documentSettings), settings: documentSettings };
+}
+
+async function validate(uri: string): Promise<void> {
+  const generation = (generations.get(uri) ?? 0) + 1;
+  generations.set(uri, generation);
+  const document = documents.get(uri);
+  if (!document) return;
+  const version = document.version;
+  const documentSettings = await settings.get(uri);
+  // A change, a close or a newer run while the settings were on their way makes this one stale.
+  if (generations.get(uri) !== generation || documents.get(uri)?.version !== version) return;
+  const analysis = analyses.get(document, documentSettings);
+  messages.report(analysis.warnings);
+  const diagnostics = (analysis.result?.findings ?? []).map((f) => toDiagnostic(f, uri));
+  await connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+function revalidateAll(): void {
+  for (const document of documents.all()) validations.schedule(document.uri, 0);
+}
+
+connection.onInitialize((params): InitializeResult => {
+  const capabilities = params.capabilities;
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
+  if (capabilities.workspace?.configuration) {
+    settings = new SettingsStore(
+      (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }),
+      (error) => logError('reading settings', error),
+    );
+  }
+  registerConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  registerWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true && options.clientWatchesFiles !== true;
+  const workspaceEdit = capabilities.workspace?.workspaceEdit;
+  resourceOperations = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+    },
+    serverInfo: { name: 'go-dockerfile-cache' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (registerConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  if (registerWatchers) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern })) });
+  }
+});
+
+connection.onDidChangeConfiguration((params) => {
+  settings.changed((params.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
+  revalidateAll();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) {
+    if (change.uri.startsWith('file:')) contexts.invalidate(fileURLToPath(change.uri));
+  }
+  analyses.contextChanged();
+  revalidateAll();
+});
+
+documents.onDidChangeContent((event) => validations.schedule(event.document.uri, debounceMs));
+
+documents.onDidSave((event) => {
+  // Saving is when new source files usually appear beside the Dockerfile: read the folder again.
+  if (event.document.uri.startsWith('file:')) contexts.invalidate(fileURLToPath(event.document.uri));
+  analyses.contextChanged();
+  validations.schedule(event.document.uri, 0);
+});
+
+documents.onDidClose((event) => {
+  const uri = event.document.uri;
+  validations.cancel(uri);
+  generations.delete(uri);
+  settings.forget(uri);
+  analyses.forget(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+connection.onHover(async (params) => {
+  const state = await current(params.textDocument.uri);
+  if (!state?.analysis.result) return null;
+  const { document, analysis } = state;
+  return hover(document.getText(), params.position, { context: analysis.context, rules: state.settings.rules, analysis: analysis.result });
+});
+
+connection.onCodeAction(async (params) => {
+  const state = await current(params.textDocument.uri);
+  if (!state?.analysis.result) return [];
+  const { document, analysis } = state;
+  return codeActions(document.getText(), params.range, {
+    uri: document.uri,
+    version: document.version,
+    context: analysis.context,
+    rules: state.settings.rules,
+    analysis: analysis.result,
+    diagnostics: params.context.diagnostics,
+    only: params.context.only,
+    resourceOperations,
+  });
+});
+
+// A bug in one request must not take the editor's server down with it.
+process.on('uncaughtException', (error) => logError('unexpected error', error));
+process.on('unhandledRejection', (error) => logError('unexpected error', error));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,35 @@
+// The settings the language server reads, section `goDockerfileCache`, shared with the client.
+// Adding a setting: declare it in package.json `contributes.configuration`, read it in
+// `readSettings` with its default, use it where the server analyses a document.
+import * as path from 'node:path';
+import type { RuleSettings } from '../analysis/types';
+
+export const SETTINGS_SECTION = 'goDockerfileCache';
+
+export interface ServerSettings {
+  /** Rule id → off | info | warning | error. */
+  rules: RuleSettings;
+  /** Build context folder, relative to the Dockerfile's folder ('' = that folder). */
+  buildContext: string;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, buildContext: '' };
+
+/** Settings as the editor sent them, which may be anything: wrong types fall back to defaults. */
+export function readSettings(raw: unknown): ServerSettings {
+  const section = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const rules: RuleSettings = {};
+  if (section.rules && typeof section.rules === 'object' && !Array.isArray(section.rules)) {
+    for (const [id, value] of Object.entries(section.rules as Record<string, unknown>)) {
+      // Unknown ids and values pass through: the analysis reports them as warnings.
+      if (typeof value === 'string') rules[id] = value as RuleSettings[string];
+    }
+  }
+  const buildContext = typeof section.buildContext === 'string' ? section.buildContext.trim() : '';
+  return { rules, buildContext };
+}
+
+/** Absolute folder of the build context for a Dockerfile on disk. */
+export function buildContextDir(dockerfilePath: string, settings: ServerSettings): string {
+  return path.resolve(path.dirname(dockerfilePath), settings.buildContext || '.');
+}

@@ -1,0 +1,138 @@
+// The CLI as CI uses it: a real process, its exit code, its stdout contract.
+import { describe, it, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv-draft-04';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'server', 'out', 'cli.js');
+const NAIVE = ['FROM golang:1.19 AS build', 'WORKDIR /src', 'COPY . .', 'RUN go mod download', 'RUN go build -o /out/app .', '', 'FROM scratch', 'COPY --from=build /out/app /app', 'ENTRYPOINT ["/app"]', ''].join('\n');
+
+function run(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A temp Go module with the naive Dockerfile. */
+function project(dockerfile = NAIVE, files: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-cli-'));
+  const all = { 'go.mod': 'module example.com/app\n\ngo 1.19\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n', Dockerfile: dockerfile, ...files };
+  for (const [name, content] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+describe('go-dockerfile-cache CLI', () => {
+  before(() => assert.ok(fs.existsSync(CLI), 'run `npm run build` first'));
+
+  it('check --format json follows the version 1 contract and exits 1 on warnings', () => {
+    const dir = project();
+    const { code, stdout } = run(['check', '--format', 'json', path.join(dir, 'Dockerfile')]);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout);
+    assert.equal(report.version, 1);
+    const gd001 = report.findings.find((f: { rule: string }) => f.rule === 'GD001');
+    assert.deepEqual(Object.keys(gd001).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'name', 'rule', 'severity']);
+    assert.deepEqual([gd001.line, gd001.column, gd001.endLine, gd001.endColumn, gd001.severity, gd001.fixable, gd001.name], [3, 6, 3, 7, 'warning', true, 'source-before-module-download']);
+    assert.equal(gd001.file, path.join(dir, 'Dockerfile'));
+  });
+
+  it('--fail-on decides the exit code', () => {
+    const file = path.join(project(), 'Dockerfile');
+    assert.equal(run(['check', '--fail-on', 'none', file]).code, 0);
+    assert.equal(run(['check', '--fail-on', 'warning', file]).code, 1);
+    const infoOnly = path.join(project(NAIVE, {}), 'Dockerfile');
+    const onlyInfo = run(['check', '--format', 'json', '--fail-on', 'error', infoOnly]);
+    const hasError = JSON.parse(onlyInfo.stdout).findings.some((f: { severity: string }) => f.severity === 'error');
+    assert.equal(onlyInfo.code, hasError ? 1 : 0);
+  });
+
+  it('a Dockerfile that builds no Go is clean', () => {
+    const file = path.join(project('FROM node:20\nCOPY . .\nRUN npm ci\n'), 'Dockerfile');
+    const { code, stdout } = run(['check', file]);
+    assert.equal(code, 0);
+    assert.match(stdout, /No problems found/);
+  });
+
+  it('text output names the file, position, rule and message', () => {
+    const file = path.join(project(), 'Dockerfile');
+    const { stdout } = run(['check', file]);
+    assert.match(stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+    assert.match(stdout, /3:6\s+warning\s+GD001\s+`COPY \.` copies the module source/);
+    assert.match(stdout, /fixable with `go-dockerfile-cache fix`/);
+  });
+
+  it('check --format sarif is valid SARIF 2.1.0 with rule help', () => {
+    const dir = project();
+    const { stdout } = run(['check', '--format', 'sarif', 'Dockerfile'], dir);
+    const log = JSON.parse(stdout);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const valid = ajv.validate(schema, log);
+    assert.ok(valid, JSON.stringify(ajv.errors?.slice(0, 5)));
+    const driver = log.runs[0].tool.driver;
+    assert.ok(driver.rules.length >= 2);
+    const gd001 = driver.rules.find((r: { id: string }) => r.id === 'GD001');
+    assert.match(gd001.help.markdown, /## Why it matters/);
+    assert.equal(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'Dockerfile');
+  });
+
+  it('usage and read errors exit 2 with a clear message', () => {
+    assert.equal(run([]).code, 2);
+    const missing = run(['check', '/nonexistent/Dockerfile']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read \/nonexistent\/Dockerfile: no such file/);
+    const badFormat = run(['check', '--format', 'xml', 'Dockerfile']);
+    assert.equal(badFormat.code, 2);
+    assert.match(badFormat.stderr, /--format must be text, json or sarif/);
+    assert.match(run(['fix', '--rule', 'GD999', 'Dockerfile']).stderr, /unknown rule "GD999"/);
+    assert.equal(run(['check', '--bogus', 'Dockerfile']).code, 2);
+  });
+
+  it('--rules turns a rule off or changes its severity', () => {
+    const file = path.join(project(), 'Dockerfile');
+    const off = JSON.parse(run(['check', '--format', 'json', '--rules', 'GD001=off', file]).stdout).findings;
+    assert.ok(!off.some((f: { rule: string }) => f.rule === 'GD001'));
+    const error = JSON.parse(run(['check', '--format', 'json', '--rules', 'GD001=error', file]).stdout).findings;
+    assert.equal(error.find((f: { rule: string }) => f.rule === 'GD001').severity, 'error');
+  });
+
+  it('fix rewrites the file in place so that check no longer reports fixable findings', () => {
+    const dir = project();
+    const file = path.join(dir, 'Dockerfile');
+    const fixed = run(['fix', file]);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.match(fixed.stderr, /applied \d+ fix/);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.indexOf('RUN go mod download') < text.indexOf('COPY . .'), text);
+    assert.match(text, /COPY go\.mod go\.sum \.\//);
+    const after = JSON.parse(run(['check', '--format', 'json', file]).stdout).findings;
+    assert.deepEqual(after.filter((f: { fixable: boolean }) => f.fixable), []);
+  });
+
+  it('fix --stdout prints and writes nothing; --rule limits the fixes', () => {
+    const dir = project();
+    const file = path.join(dir, 'Dockerfile');
+    const { stdout, code } = run(['fix', '--stdout', '--rule', 'GD003', file]);
+    assert.equal(code, 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), NAIVE);
+    assert.match(stdout, /RUN --mount=type=cache,target=\/root\/\.cache\/go-build go build/);
+    assert.ok(stdout.indexOf('COPY . .') < stdout.indexOf('RUN go mod download'), 'GD001 not applied');
+  });
+
+  it('fix keeps CRLF line endings and a byte-order mark', () => {
+    const crlf = `\uFEFF${NAIVE.replace(/\n/g, '\r\n')}`;
+    const dir = project(crlf);
+    const file = path.join(dir, 'Dockerfile');
+    assert.equal(run(['fix', file]).code, 0);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.startsWith('\uFEFF'));
+    assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
+    for (const line of NAIVE.split('\n').filter(Boolean)) assert.ok(text.includes(line.replace(/^RUN go build/, '')) || text.includes(line), `kept: ${line}`);
+  });
+});

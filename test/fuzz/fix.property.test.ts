@@ -1,0 +1,95 @@
+// Fixes as a property: for any generated Go Dockerfile, `fix` yields a file that parses, keeps
+// every instruction, command and comment and the line-ending style, is idempotent, no longer
+// reports what it fixed, and applying quick fixes one at a time in any order gets the same text.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DockerfileParser } from 'dockerfile-ast';
+import { analyze } from '../../server/src/analysis/analyze';
+import { applyEdits } from '../../server/src/analysis/edits';
+import { fixAll } from '../../server/src/analysis/fixer';
+import { FUZZ_RUNS, FUZZ_SEED, dockerfile } from './arbitraries';
+import { CONTEXT } from './checks';
+
+const RUNS = Math.ceil(FUZZ_RUNS / 4);
+
+function keywordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const i of DockerfileParser.parse(text).getInstructions()) counts.set(i.getKeyword(), (counts.get(i.getKeyword()) ?? 0) + 1);
+  return counts;
+}
+
+/** Names of the commands every RUN runs (`go`, `apk`, `echo`…), as a multiset. */
+function commandNames(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const run of analyze(text, { context: CONTEXT }).model.instructions) {
+    if (run.keyword !== 'RUN') continue;
+    for (const c of (run as { commands: { words: { value: string }[] }[] }).commands) {
+      const name = c.words[0]?.value ?? '';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function assertCovers(after: Map<string, number>, before: Map<string, number>, what: string): void {
+  for (const [key, n] of before) assert.ok((after.get(key) ?? 0) >= n, `${what} ${key}: ${n} before, ${after.get(key) ?? 0} after`);
+}
+
+/** Apply one quick fix at a time, choosing among the offered ones with `choose`, as an editor user would. */
+function quickFixOneByOne(text: string, choose: (n: number) => number): string {
+  let current = text;
+  for (let step = 0; step < 200; step++) {
+    const { model, findings } = analyze(current, { context: CONTEXT });
+    const fixable = findings.filter((f) => f.fixes.length > 0 && f.fixes[0].edits.length > 0);
+    if (fixable.length === 0) return current;
+    current = applyEdits(model, fixable[choose(fixable.length)].fixes[0].edits);
+  }
+  return current;
+}
+
+/**
+ * Two fixes that each insert a line above the same instruction (two ENV settings, say), or each
+ * add a mount to the same RUN, do so in the order they were applied; that order carries no
+ * meaning, so compare such blocks and mount lists sorted.
+ */
+function canonical(text: string): string {
+  const sortMounts = (line: string) => line.replace(/^(\s*RUN )((?:--mount=\S+ )+)/, (_, run: string, mounts: string) => run + mounts.trim().split(' ').sort().join(' ') + ' ');
+  const lines = text.split(/(?<=\n)/).map(sortMounts);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    let j = i;
+    while (j < lines.length && /^\s*(ENV|ARG) \S+=\S+\r?\n$/.test(lines[j])) j++;
+    if (j > i + 1) { out.push(...lines.slice(i, j).sort()); i = j; } else out.push(lines[i++]);
+  }
+  return out.join('');
+}
+
+const goDockerfile = dockerfile.filter((d) => analyze(d.text, { context: CONTEXT }).findings.some((f) => f.fixes.length > 0));
+
+describe(`fix safety as a property (${RUNS} generated Go Dockerfiles with fixable findings, seed ${FUZZ_SEED})`, () => {
+  it('fix converges, parses, keeps instructions, commands, comments and line endings, and is idempotent', () => {
+    fc.assert(fc.property(goDockerfile, (d) => {
+      const result = fixAll(d.text, { context: CONTEXT });
+      assert.deepEqual(result.remaining.map((f) => f.rule), [], 'every fixable finding gets fixed');
+      assert.doesNotThrow(() => DockerfileParser.parse(result.text));
+      assertCovers(keywordCounts(result.text), keywordCounts(d.text), 'instruction');
+      assertCovers(commandNames(result.text), commandNames(d.text), 'command');
+      for (const line of d.text.split(/\r?\n/).filter((l) => /^\s*#/.test(l))) assert.ok(result.text.includes(line.trim()), `comment kept: ${line}`);
+      if (d.crlf) assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
+      else assert.ok(!result.text.includes('\r'), 'LF file stays LF');
+      assert.equal(fixAll(result.text, { context: CONTEXT }).text, result.text, 'a second fix changes nothing');
+      const after = analyze(result.text, { context: CONTEXT }).findings.filter((f) => f.fixes.length > 0);
+      assert.deepEqual(after.map((f) => `${f.rule}@${f.range.start.line + 1}`), []);
+    }), { seed: FUZZ_SEED, numRuns: RUNS, includeErrorInReport: true });
+  });
+
+  it('quick fixes applied one by one, in any order, reach the same text as fix', () => {
+    fc.assert(fc.property(goDockerfile, fc.infiniteStream(fc.nat()), (d, choices) => {
+      const all = fixAll(d.text, { context: CONTEXT }).text;
+      const iterator = choices[Symbol.iterator]();
+      const oneByOne = quickFixOneByOne(d.text, (n) => iterator.next().value % n);
+      assert.equal(canonical(oneByOne), canonical(all));
+    }), { seed: FUZZ_SEED, numRuns: RUNS, includeErrorInReport: true });
+  });
+});

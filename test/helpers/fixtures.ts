@@ -1,0 +1,67 @@
+// Loads rule fixtures: test/fixtures/rules/<ID>/{invalid*.Dockerfile, invalid*.findings.json,
+// invalid*.fixed.Dockerfile, valid*.Dockerfile, context/}. Set UPDATE_FIXTURES=1 to rewrite the
+// expected files from the current behaviour, then review the diff.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/context';
+import type { Finding } from '../../server/src/analysis/types';
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');
+export const UPDATE = process.env.UPDATE_FIXTURES === '1';
+
+/** The context a fixture runs against: its own `context/` folder, or a minimal Go module. */
+export function fixtureContext(ruleDir: string): BuildContext {
+  const dir = path.join(ruleDir, 'context');
+  if (fs.existsSync(dir)) return diskContext(dir);
+  return memoryContext({ 'go.mod': 'module example.com/app\n\ngo 1.19\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n' });
+}
+
+export interface ExpectedFinding {
+  rule: string;
+  severity: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  fixable: boolean;
+}
+
+export function toExpected(f: Finding): ExpectedFinding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    message: f.message,
+    fixable: f.fixes.length > 0,
+  };
+}
+
+export function ruleDirs(): string[] {
+  if (!fs.existsSync(FIXTURES)) return [];
+  return fs.readdirSync(FIXTURES).filter((d) => /^GD\d{3}$/.test(d)).sort();
+}
+
+export function casesIn(ruleDir: string, prefix: 'invalid' | 'valid'): string[] {
+  return fs.readdirSync(ruleDir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.Dockerfile') && !f.endsWith('.fixed.Dockerfile'))
+    .sort();
+}
+
+/** Compare with an expected file, or write it when updating. */
+export function expectedText(file: string, actual: string): string {
+  if (UPDATE) fs.writeFileSync(file, actual);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `<missing ${path.basename(file)}>`;
+}
+
+/** Instruction lines of a Dockerfile, trimmed, for "no instruction lost" checks. */
+export function instructionTexts(text: string, parse: (t: string) => { getInstructions(): { getRange(): { start: { line: number }; end: { line: number } } }[] }): string[] {
+  const lines = text.split(/\r?\n/);
+  return parse(text).getInstructions().map((i) => {
+    const r = i.getRange();
+    return lines.slice(r.start.line, r.end.line + 1).map((l) => l.trim()).join('\n');
+  });
+}

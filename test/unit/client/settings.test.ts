@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { readBuildSettings } from '../../../client/src/build/settings';
+
+const dockerfile = path.resolve('/work/app/build/Dockerfile');
+const from = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('build settings', () => {
+  it('builds in the Dockerfile\'s folder by default, with nothing extra', () => {
+    assert.deepEqual(readBuildSettings(from({ 'docker.path': '', buildContext: '' }), dockerfile), {
+      dockerPath: undefined,
+      dockerfile,
+      context: path.dirname(dockerfile),
+      target: undefined,
+      buildArgs: {},
+      extraArgs: [],
+      tag: undefined,
+    });
+  });
+
+  it('resolves the build context against the Dockerfile\'s folder', () => {
+    assert.equal(readBuildSettings(from({ buildContext: '..' }), dockerfile).context, path.resolve('/work/app'));
+    assert.equal(readBuildSettings(from({ buildContext: '/srv/ctx' }), dockerfile).context, path.resolve('/srv/ctx'));
+  });
+
+  it('passes target, tag, args and extra args through as plain strings', () => {
+    const settings = readBuildSettings(
+      from({ 'build.target': 'final', 'build.tag': 'app:dev', 'build.args': { GO_VERSION: '1.22', CGO: 0, X: null }, 'build.extraArgs': ['--pull', 3, '--no-cache'] }),
+      dockerfile,
+    );
+    assert.equal(settings.target, 'final');
+    assert.equal(settings.tag, 'app:dev');
+    assert.deepEqual(settings.buildArgs, { GO_VERSION: '1.22', CGO: '0' });
+    assert.deepEqual(settings.extraArgs, ['--pull', '--no-cache']);
+  });
+
+  it('falls back to defaults when a setting has the wrong type', () => {
+    const settings = readBuildSettings(from({ 'build.args': ['A=1'], 'build.extraArgs': '--pull', 'build.target': 7 }), dockerfile);
+    assert.deepEqual([settings.buildArgs, settings.extraArgs, settings.target], [{}, [], undefined]);
+  });
+});

@@ -1,0 +1,69 @@
+// What the model reads out of a Dockerfile: stages, RUN commands, mounts, COPY sources.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { memoryContext } from '../../server/src/analysis/context';
+import { isCopy, isRun, parseDockerfile } from '../../server/src/analysis/model';
+
+const MODULE = memoryContext({ 'go.mod': 'module m\n', 'go.sum': '', 'main.go': 'package main', 'services/api/go.mod': 'module api\n', 'services/api/main.go': '', 'cmd/tool/main.go': '', 'config/app.yaml': '' });
+
+describe('model', () => {
+  it('splits RUN into commands across &&, ;, | and continuations, with exact ranges', () => {
+    const text = 'FROM golang:1.22\nRUN go mod download && \\\n    CGO_ENABLED=0 go build -o /out/app ./cmd/app; echo done | cat\n';
+    const run = parseDockerfile(text).instructions.filter(isRun)[0];
+    assert.deepEqual(run.commands.map((c) => c.words.map((w) => w.value).join(' ')), ['go mod download', 'go build -o /out/app ./cmd/app', 'echo done', 'cat']);
+    const build = run.go.find((g) => g.subcommand === 'build')!;
+    assert.equal(build.output, '/out/app');
+    assert.equal(build.inlineEnv.get('CGO_ENABLED'), '0');
+    assert.deepEqual(build.nameRange, { start: { line: 2, character: 18 }, end: { line: 2, character: 26 } });
+  });
+  it('keeps quoted -ldflags as one value', () => {
+    const run = parseDockerfile('FROM golang:1.22\nRUN go build -ldflags "-s -w -X main.version=${VERSION}" -o app .\n').instructions.filter(isRun)[0];
+    assert.equal(run.go[0].flags.get('ldflags')?.value, '-s -w -X main.version=${VERSION}');
+    assert.equal(run.go[0].output, 'app');
+  });
+  it('reads heredoc RUNs line by line', () => {
+    const run = parseDockerfile('FROM golang:1.22\nRUN <<EOF\nset -e\ngo mod download\ngo build -o /app .\nEOF\n').instructions.filter(isRun)[0];
+    assert.deepEqual(run.go.map((g) => [g.subcommand, g.nameRange.start.line]), [['mod download', 3], ['build', 4]]);
+  });
+  it('reads exec-form RUN', () => {
+    const run = parseDockerfile('FROM golang:1.22\nRUN ["go", "build", "-o", "/app", "."]\n').instructions.filter(isRun)[0];
+    assert.equal(run.execForm, true);
+    assert.equal(run.go[0].output, '/app');
+  });
+  it('parses cache mounts and expands variables in their targets', () => {
+    const text = 'FROM golang:1.22\nENV CACHE=/c\nRUN --mount=type=cache,target=${CACHE}/build/,id=gb,uid=1000 --mount=type=secret,id=npmrc go build\n';
+    const [cache, secret] = parseDockerfile(text).instructions.filter(isRun)[0].mounts;
+    assert.equal(cache.type, 'cache');
+    assert.equal(cache.targetResolved, '/c/build');
+    assert.equal(cache.id, 'gb');
+    assert.equal(cache.uid, '1000');
+    assert.equal(secret.type, 'secret');
+  });
+  it('classifies COPY sources: module, manifest, other source, unrelated', () => {
+    const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY services/api/ ./api/\nCOPY cmd ./cmd\nCOPY config/ /etc/app/\nCOPY . .\n';
+    const copies = parseDockerfile(text, MODULE).instructions.filter(isCopy);
+    assert.deepEqual(copies.map((c) => c.sources.map((s) => s.kind)), [['manifest', 'manifest'], ['module'], ['source'], ['other'], ['module']]);
+    assert.equal(copies[1].sources[0].moduleDir, 'services/api');
+    assert.equal(copies[1].destResolved, '/src/api/');
+    assert.equal(copies[4].destResolved, '/src/');
+  });
+  it('knows stages, their references and which feed the final image', () => {
+    const text = 'FROM golang:1.22 AS deps\nRUN go mod download\nFROM deps AS build\nRUN go build -o /app\nFROM golang:1.22 AS lint\nRUN go vet ./...\nFROM scratch\nCOPY --from=build /app /app\n';
+    const model = parseDockerfile(text);
+    assert.deepEqual(model.stages.map((s) => [s.name ?? '', s.feedsFinal, s.isFinal]), [['deps', true, false], ['build', true, false], ['lint', false, false], ['', true, true]]);
+    assert.equal(model.stages[1].image.stage, model.stages[0]);
+    assert.equal(model.stages[3].facts.family, 'scratch');
+  });
+  it('honours the escape directive and CRLF', () => {
+    const text = '# escape=`\r\nFROM golang:1.22\r\nRUN go mod download && `\r\n    go build -o C:\\out\\app.exe .\r\n';
+    const model = parseDockerfile(text);
+    assert.equal(model.escape, '`');
+    assert.equal(model.eol, '\r\n');
+    assert.deepEqual(model.instructions.filter(isRun)[0].go.map((g) => g.subcommand), ['mod download', 'build']);
+  });
+  it('never throws on malformed input', () => {
+    for (const text of ['', '\\', 'RUN <<EOF\ngo build', 'FROM', 'COPY --from= .', 'RUN --mount=type=cache,target go build', '\u0000\u0001\uffff', 'FROM golang\nRUN "unterminated go build']) {
+      assert.doesNotThrow(() => parseDockerfile(text), JSON.stringify(text));
+    }
+  });
+});

@@ -1,0 +1,74 @@
+// Every rule against its fixtures: the findings it reports, the text its fix produces, and that
+// the fixed file no longer reports the rule and keeps every instruction the user wrote.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DockerfileParser } from 'dockerfile-ast';
+import { analyze } from '../../server/src/analysis/analyze';
+import { fixAll } from '../../server/src/analysis/fixer';
+import { ruleById } from '../../server/src/analysis/rules/index';
+import { FIXTURES, UPDATE, casesIn, expectedText, fixtureContext, ruleDirs, toExpected } from '../helpers/fixtures';
+
+const toCrlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+
+for (const id of ruleDirs()) {
+  const dir = path.join(FIXTURES, id);
+  const rule = ruleById(id);
+  describe(`${id} fixtures`, () => {
+    const context = fixtureContext(dir);
+    for (const file of casesIn(dir, 'invalid')) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const base = file.replace(/\.Dockerfile$/, '');
+      it(`${file}: reports ${id} where expected`, () => {
+        const actual = analyze(text, { context, only: [id] }).findings.map(toExpected);
+        const expectedFile = path.join(dir, `${base}.findings.json`);
+        const expected = JSON.parse(expectedText(expectedFile, `${JSON.stringify(actual, null, 2)}\n`));
+        assert.ok(actual.length > 0, `${file} should report ${id}`);
+        assert.deepEqual(actual, expected);
+      });
+      it(`${file}: same findings with CRLF line endings`, () => {
+        const lf = analyze(text, { context, only: [id] }).findings.map(toExpected);
+        const crlf = analyze(toCrlf(text), { context, only: [id] }).findings.map(toExpected);
+        assert.deepEqual(crlf, lf);
+      });
+      if (!rule?.fixable) continue;
+      const fixedFile = path.join(dir, `${base}.fixed.Dockerfile`);
+      it(`${file}: the fix produces ${base}.fixed.Dockerfile and ${id} no longer fires`, () => {
+        const result = fixAll(text, { context, fixRules: [id] });
+        assert.equal(result.text, expectedText(fixedFile, result.text));
+        for (const change of result.files) {
+          const expectedChange = path.join(dir, `${base}.fixed.${change.path.replace(/^\./, '')}`);
+          assert.equal(change.text, expectedText(expectedChange, change.text));
+        }
+        assert.deepEqual(analyze(result.text, { context: overlayFiles(context, result.files), only: [id] }).findings.map(toExpected), []);
+        assert.deepEqual(fixAll(result.text, { context: overlayFiles(context, result.files), fixRules: [id] }).text, result.text, 'a second fix changes nothing');
+      });
+      it(`${file}: the fix keeps every instruction and the line endings`, () => {
+        const result = fixAll(toCrlf(text), { context, fixRules: [id] });
+        assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
+        if (!UPDATE) assert.equal(result.text, toCrlf(fs.readFileSync(fixedFile, 'utf8')));
+        const after = DockerfileParser.parse(result.text).getInstructions().map((i) => i.getKeyword());
+        const before = DockerfileParser.parse(text).getInstructions().map((i) => i.getKeyword());
+        for (const keyword of new Set(before)) {
+          assert.ok(after.filter((k) => k === keyword).length >= before.filter((k) => k === keyword).length, `no ${keyword} lost`);
+        }
+        for (const comment of text.split(/\r?\n/).filter((l) => l.trim().startsWith('#'))) {
+          assert.ok(result.text.includes(comment.trim()), `comment kept: ${comment}`);
+        }
+      });
+    }
+    for (const file of casesIn(dir, 'valid')) {
+      it(`${file}: reports no ${id}`, () => {
+        const text = fs.readFileSync(path.join(dir, file), 'utf8');
+        assert.deepEqual(analyze(text, { context, only: [id] }).findings.map(toExpected), []);
+      });
+    }
+  });
+}
+
+function overlayFiles(context: ReturnType<typeof fixtureContext>, files: { path: string; text: string }[]) {
+  if (files.length === 0) return context;
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return { ...context, exists: (p: string) => byPath.has(p) || context.exists(p), readText: (p: string) => byPath.get(p) ?? context.readText(p) };
+}

@@ -1,0 +1,28 @@
+// Where the editor tests find the project and put their scratch files; shared
+// by the suite runner and the UI smoke test.
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export const root = path.resolve(__dirname, '../..');
+
+/** Until the client is written there is no extension to package or exercise. */
+export const clientAbsent = !existsSync(path.join(root, 'client/src/extension.ts'));
+
+export function scratch(name: string): string {
+  return mkdtempSync(path.join(tmpdir(), `gdc-vscode-${name}-`));
+}
+
+/** Where `npm run package` (vsce's default name) puts the .vsix. */
+export function vsixPath(): string {
+  const { name, version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  return path.join(root, `${name}-${version}.vsix`);
+}
+
+/** A throwaway copy of examples/, so tests may edit, save and build freely. */
+export function prepareWorkspace(): string {
+  const workspace = scratch('workspace');
+  const examples = path.join(root, 'examples');
+  if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
+  return workspace;
+}

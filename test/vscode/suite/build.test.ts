@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { activateExtension, lineStarting, openEditor, setSetting, skipBecause, workspaceUri, type BuildAnnotation } from './helpers';
+
+const buildCommand = 'goDockerfileCache.buildAndProfile';
+const timed = /\d+(\.\d+)?\s*(ms|s|m)\b/;
+
+function dockerAnswers(docker: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(docker, ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 }, (error, _stdout, stderr) =>
+      resolve(error ? `\`${docker} info\` failed: ${stderr.trim() || error.message}` : undefined));
+  });
+}
+
+/** No daemon: a CI run must fail (it promised a real build), a local run skips and says why. */
+async function requireDocker(context: Mocha.Context): Promise<void> {
+  const docker = vscode.workspace.getConfiguration('goDockerfileCache').get<string>('docker.path') || 'docker';
+  const problem = await dockerAnswers(docker);
+  if (!problem) return;
+  if (process.env.CI === 'true') assert.fail(`no Docker daemon in CI: ${problem}`);
+  skipBecause(context, `no Docker daemon (${problem}); run scripts/engine/setup.sh`);
+}
+
+/** The sandbox has no bridge network, so builds use the host's; the setting's type decides the shape. */
+async function useHostNetwork(extension: vscode.Extension<unknown>): Promise<void> {
+  const schema = (extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { type?: string }> } } })
+    .contributes?.configuration?.properties?.['goDockerfileCache.build.extraArgs'];
+  await setSetting('build.extraArgs', schema?.type === 'string' ? '--network=host' : ['--network=host']);
+}
+
+function annotationsOf(uri: vscode.Uri): Thenable<BuildAnnotation[]> {
+  return vscode.commands.executeCommand<BuildAnnotation[]>('goDockerfileCache.getBuildAnnotations', uri.toString());
+}
+
+function at(annotations: BuildAnnotation[], line: number): BuildAnnotation {
+  const found = annotations.find((a) => a.line === line);
+  assert.ok(found, `line ${line + 1} is annotated (annotated: ${annotations.map((a) => `${a.line + 1}:${a.state}`).join(', ')})`);
+  return found;
+}
+
+suite('Build and Profile', () => {
+  teardown(async () => {
+    await setSetting('build.extraArgs', undefined);
+  });
+
+  test('the command is registered and titled for the Command Palette', async function () {
+    const extension = await activateExtension(this);
+    assert.ok((await vscode.commands.getCommands(true)).includes(buildCommand), `${buildCommand} is registered`);
+    const contributed = (extension.packageJSON as { contributes?: { commands?: { command: string; title: string; category?: string }[] } })
+      .contributes?.commands?.find((c) => c.command === buildCommand);
+    assert.ok(contributed, `${buildCommand} is contributed`);
+    assert.equal(contributed.category ? `${contributed.category}: ${contributed.title}` : contributed.title, 'Go Dockerfile: Build and Profile');
+  });
+
+  test('a real build annotates each step with its time, and a rebuild with cached', async function () {
+    this.timeout(15 * 60_000);
+    const extension = await activateExtension(this);
+    await requireDocker(this);
+    await useHostNetwork(extension);
+    const uri = workspaceUri('naive/Dockerfile');
+    const { document } = await openEditor(uri);
+    const buildLine = lineStarting(document, 'RUN go build');
+
+    await vscode.commands.executeCommand(buildCommand, uri);
+    const first = await annotationsOf(uri);
+    assert.deepEqual(first.filter((a) => !['done', 'cached'].includes(a.state)), [], 'every annotated step finished');
+    assert.ok(['done', 'cached'].includes(at(first, buildLine).state));
+    for (const done of first.filter((a) => a.state === 'done')) assert.match(done.text, timed, `line ${done.line + 1} shows how long it took`);
+
+    // Nothing changed, so BuildKit answers every step from its cache.
+    await vscode.commands.executeCommand(buildCommand, uri);
+    const second = await annotationsOf(uri);
+    assert.equal(at(second, buildLine).state, 'cached');
+    assert.match(at(second, buildLine).text, /cached/i);
+
+    const api = extension.exports as { getBuildAnnotations?(uri: string): BuildAnnotation[] | Promise<BuildAnnotation[]> } | undefined;
+    assert.deepEqual(await api?.getBuildAnnotations?.(uri.toString()), second, 'activate() exposes the same annotations');
+
+    await vscode.commands.executeCommand('goDockerfileCache.clearBuildAnnotations');
+    assert.deepEqual(await annotationsOf(uri), [], 'clearing removes every annotation');
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import {
+  activateExtension, applyCodeAction, closeAllAndDelete, findRule, lineStarting, openEditor,
+  quickFixesFor, rules, scratchCopy, waitForChange, waitForDiagnostics, workspaceUri,
+} from './helpers';
+
+const gd001Title = 'Copy go.mod and go.sum and download modules before the source';
+
+/** The naive file with the manifests copied and modules downloaded before `COPY . .`. */
+async function expectedAfterGd001(document: vscode.TextDocument): Promise<string> {
+  const lines = document.getText().split('\n');
+  const download = lineStarting(document, 'RUN go mod download');
+  const [downloadLine] = lines.splice(download, 1);
+  const hasSum = await vscode.workspace.fs.stat(vscode.Uri.joinPath(document.uri, '..', 'go.sum')).then(() => true, () => false);
+  const copyAll = lines.findIndex((l) => l.trim().startsWith('COPY . .'));
+  lines.splice(copyAll, 0, hasSum ? 'COPY go.mod go.sum ./' : 'COPY go.mod ./', downloadLine);
+  return lines.join('\n');
+}
+
+suite('Fixes', () => {
+  let scratch: vscode.Uri | undefined;
+  teardown(async () => {
+    if (scratch) await closeAllAndDelete(scratch);
+    scratch = undefined;
+  });
+
+  test('the GD001 quick fix moves the module download before the source copy', async function () {
+    await activateExtension(this);
+    scratch = await scratchCopy('naive/Dockerfile', 'quickfix');
+    const { document } = await openEditor(scratch);
+    const diagnostics = await waitForDiagnostics(scratch, (d) => rules(d).includes('GD001'), 'GD001');
+    const fixes = await quickFixesFor(scratch, findRule(diagnostics, 'GD001'));
+    const fix = fixes.find((a) => a.title === gd001Title);
+    assert.ok(fix, `quick fix "${gd001Title}" is offered (offered: ${fixes.map((a) => a.title).join(' | ')})`);
+    assert.equal(fix.isPreferred, true, 'it is the preferred fix, so Ctrl+. Enter applies it');
+
+    const expected = await expectedAfterGd001(document);
+    const before = document.getText();
+    await applyCodeAction(fix);
+    assert.equal(await waitForChange(document, before), expected);
+    await waitForDiagnostics(scratch, (d) => !rules(d).includes('GD001'), 'GD001 to go away after its fix');
+  });
+
+  test('source.fixAll leaves no finding that has a fix', async function () {
+    await activateExtension(this);
+    scratch = await scratchCopy('naive/Dockerfile', 'fixall');
+    const { document } = await openEditor(scratch);
+    await waitForDiagnostics(scratch, (d) => rules(d).includes('GD001') && rules(d).includes('GD003'), 'GD001 and GD003');
+
+    const kind = vscode.CodeActionKind.SourceFixAll.append('go-dockerfile-cache');
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', scratch, whole, kind.value);
+    const fixAll = actions.find((a) => a.kind && kind.contains(a.kind));
+    assert.ok(fixAll, `a ${kind.value} action is offered`);
+    const before = document.getText();
+    await applyCodeAction(fixAll);
+    await waitForChange(document, before);
+
+    const remaining = await waitForDiagnostics(scratch, (d) => !rules(d).includes('GD001') && !rules(d).includes('GD003'), 'GD001 and GD003 to be fixed');
+    for (const diagnostic of remaining) {
+      const fixes = await quickFixesFor(scratch, diagnostic);
+      assert.deepEqual(fixes.map((f) => f.title), [], `${rules([diagnostic])[0]} on line ${diagnostic.range.start.line + 1} still has a fix`);
+    }
+    assert.match(document.getText(), /--mount=type=cache,target=\/root\/\.cache\/go-build/);
+  });
+});

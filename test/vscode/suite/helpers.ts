@@ -1,0 +1,148 @@
+// Shared steps of the editor suite. Every wait is on a VS Code event with a
+// deadline, never a fixed sleep: a slow machine waits longer, a fast one less.
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suiteLog } from './log';
+
+export const extensionId = 'go-dockerfile-cache.go-dockerfile-cache';
+export const diagnosticSource = 'go-dockerfile-cache';
+export const defaultWaitMs = 30_000;
+
+export interface BuildAnnotation {
+  line: number;
+  state: 'running' | 'cached' | 'done' | 'error' | 'canceled' | 'not-run';
+  text: string;
+}
+
+/** Skips with the reason printed, so a skip is never silent. */
+export function skipBecause(context: Mocha.Context, reason: string): never {
+  suiteLog(`      skipped: ${reason}`);
+  context.skip();
+}
+
+/**
+ * Activates the extension under test. The runner says when the client has not
+ * been written yet; only then do extension tests skip instead of failing.
+ */
+export async function activateExtension(context: Mocha.Context): Promise<vscode.Extension<unknown>> {
+  if (process.env.GDC_VSCODE_CLIENT_ABSENT === '1') skipBecause(context, 'client/src/extension.ts does not exist yet');
+  const extension = vscode.extensions.getExtension(extensionId);
+  assert.ok(extension, `extension ${extensionId} is not installed in this VS Code`);
+  await extension.activate();
+  return extension;
+}
+
+export function workspaceUri(relativePath: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test run opens the examples folder as the workspace');
+  return vscode.Uri.joinPath(folder.uri, relativePath);
+}
+
+/**
+ * A private copy of an example Dockerfile beside the original, so it shares
+ * the build context (go.mod, sources) but edits never touch other tests' files.
+ */
+export async function scratchCopy(relativePath: string, suffix: string): Promise<vscode.Uri> {
+  const source = workspaceUri(relativePath);
+  const copy = vscode.Uri.joinPath(source, '..', `Dockerfile.${suffix}`);
+  await vscode.workspace.fs.copy(source, copy, { overwrite: true });
+  return copy;
+}
+
+export async function openEditor(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document);
+}
+
+export async function closeAllAndDelete(...uris: vscode.Uri[]): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  for (const uri of uris) await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
+}
+
+/** Resolves with `check()`'s first defined result, re-checking whenever `event` fires. */
+export function waitFor<T>(event: vscode.Event<unknown>, check: () => T | undefined, what: string | (() => string), timeoutMs = defaultWaitMs): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const first = check();
+    if (first !== undefined) return resolve(first);
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`timed out after ${timeoutMs}ms waiting for ${typeof what === 'string' ? what : what()}`));
+    }, timeoutMs);
+    const listener = event(() => {
+      const result = check();
+      if (result === undefined) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(result);
+    });
+  });
+}
+
+export function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
+}
+
+export function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === diagnosticSource);
+}
+
+/** Waits until the extension's diagnostics for `uri` satisfy `accept`. */
+export function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, what: string, timeoutMs = defaultWaitMs): Promise<vscode.Diagnostic[]> {
+  return waitFor(
+    vscode.languages.onDidChangeDiagnostics,
+    () => {
+      const current = ourDiagnostics(uri);
+      return accept(current) ? current : undefined;
+    },
+    () => `${what} in ${vscode.workspace.asRelativePath(uri)} (have: ${describe(ourDiagnostics(uri))})`,
+    timeoutMs,
+  );
+}
+
+export function rules(diagnostics: vscode.Diagnostic[]): string[] {
+  return diagnostics.map((d) => ruleOf(d) ?? '?').sort();
+}
+
+function describe(diagnostics: vscode.Diagnostic[]): string {
+  return diagnostics.map((d) => `${ruleOf(d)}@${d.range.start.line + 1}`).join(', ') || 'none';
+}
+
+export function findRule(diagnostics: vscode.Diagnostic[], rule: string): vscode.Diagnostic {
+  const found = diagnostics.find((d) => ruleOf(d) === rule);
+  assert.ok(found, `${rule} is reported (have: ${describe(diagnostics)})`);
+  return found;
+}
+
+/** Zero-based line of the first line whose trimmed text starts with `prefix`. */
+export function lineStarting(document: vscode.TextDocument, prefix: string): number {
+  for (let line = 0; line < document.lineCount; line++) {
+    if (document.lineAt(line).text.trim().startsWith(prefix)) return line;
+  }
+  assert.fail(`no line starts with "${prefix}" in ${vscode.workspace.asRelativePath(document.uri)}`);
+}
+
+export async function quickFixesFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+    'vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
+  );
+  suiteLog('DEBUG', JSON.stringify(actions.map((a) => ({ t: a.title, c: typeof a.command, d: (a as vscode.CodeAction).diagnostics?.map((d) => [d.code, d.source]) }))), JSON.stringify(diagnostic.range), JSON.stringify(diagnostic.code));
+  return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string')
+    .filter((a) => a.diagnostics?.some((d) => ruleOf(d) === ruleOf(diagnostic)) ?? false);
+}
+
+/** Applies a code action the way the editor does: its edit, then its command. */
+export async function applyCodeAction(action: vscode.CodeAction): Promise<void> {
+  if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `the edit of "${action.title}" applies`);
+  if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+}
+
+/** Waits for the document's text to differ from `before`. */
+export function waitForChange(document: vscode.TextDocument, before: string): Promise<string> {
+  return waitFor(vscode.workspace.onDidChangeTextDocument, () => (document.getText() !== before ? document.getText() : undefined), 'the document to change');
+}
+
+export async function setSetting(section: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('goDockerfileCache').update(section, value, vscode.ConfigurationTarget.Global);
+}

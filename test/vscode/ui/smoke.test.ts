@@ -1,0 +1,97 @@
+// What a user sees, through the real workbench in chromium: the squiggle and
+// the Problems entry on the naive example, the quick fix menu, then Build and
+// Profile drawing cached and timed results after the lines. Uses the packaged
+// .vsix. Screenshots go to test/output/vscode-ui/; with GDC_UPDATE_SCREENSHOTS=1
+// the two shown in the README are refreshed in docs/images/.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { openBrowser, remoteUri, workbenchUrl } from '../launcher/browser';
+import { installExtension, readTools, startCodeServer } from '../launcher/codeServer';
+import { clientAbsent, prepareWorkspace, root, scratch, vsixPath } from '../project';
+import { clickLine, openProblemsWith, openQuickFixMenu, runCommand, uiWaitMs, waitForAnnotations, waitForSquiggle } from './workbench';
+
+const outputDir = path.join(root, 'test/output/vscode-ui');
+const readmeImages = path.join(root, 'docs/images');
+const buildTimeoutMs = 10 * 60_000;
+
+const userSettings = {
+  // The sandbox has no bridge network; builds use the host's.
+  'goDockerfileCache.build.extraArgs': ['--network=host'],
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'editor.fontSize': 15,
+  'window.zoomLevel': 0,
+};
+
+function dockerProblem(): string | undefined {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+test('the workbench shows the finding, its quick fix and a profiled build', { timeout: 20 * 60_000 }, async (t) => {
+  if (clientAbsent) return t.skip('client/src/extension.ts does not exist yet');
+  const noDocker = dockerProblem();
+  if (noDocker && process.env.CI !== 'true') return t.skip(`no Docker daemon (${noDocker}); run scripts/engine/setup.sh`);
+  assert.equal(noDocker, undefined, 'CI promises a Docker daemon for the build part');
+  assert.ok(existsSync(vsixPath()), `${path.basename(vsixPath())} exists (npm run package makes it)`);
+
+  const log = (text: string): void => void (process.env.GDC_VSCODE_VERBOSE === '1' && process.stderr.write(text));
+  const tools = readTools();
+  const profile = { userDataDir: scratch('ui-user'), extensionsDir: scratch('ui-extensions') };
+  assert.equal(await installExtension(tools, profile, vsixPath(), log), 0, 'the .vsix installs');
+  mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(profile.userDataDir, 'User/settings.json'), JSON.stringify(userSettings, null, 2));
+
+  const workspace = prepareWorkspace();
+  // A source change nobody built before: base layers come from the cache, the rest runs and is timed.
+  appendFileSync(path.join(workspace, 'naive/main.go'), `\n// changed at ${new Date().toISOString()}\n`);
+  const dockerfile = path.join(workspace, 'naive/Dockerfile');
+
+  const server = await startCodeServer(tools, profile, { log });
+  t.after(() => server.stop());
+  const browser = await openBrowser(tools.chromium, { width: 1280, height: 760 });
+  t.after(() => browser.close());
+  const { page } = browser;
+  page.setDefaultTimeout(uiWaitMs);
+  mkdirSync(outputDir, { recursive: true });
+  const shot = async (name: string): Promise<string> => {
+    const file = path.join(outputDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+
+  await page.goto(workbenchUrl(server.url, workspace, [['openFile', remoteUri(dockerfile)]]));
+  try {
+    await waitForSquiggle(page);
+    await openProblemsWith(page, 'GD001');
+    await clickLine(page, 'COPY . .');
+    await openQuickFixMenu(page, 'Copy go.mod and go.sum and download modules before the source');
+    const diagnostics = await shot('diagnostics-quick-fix');
+    await page.keyboard.press('Escape');
+
+    await runCommand(page, 'Go Dockerfile: Build and Profile');
+    await waitForAnnotations(page, [
+      { startsWith: 'WORKDIR /src', matches: 'cached' },
+      { startsWith: 'RUN go build', matches: '\\d+(\\.\\d+)? s\\b' },
+    ], 'running', buildTimeoutMs);
+    const build = await shot('build-profile');
+
+    if (process.env.GDC_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(readmeImages, { recursive: true });
+      copyFileSync(diagnostics, path.join(readmeImages, 'diagnostics-quick-fix.png'));
+      copyFileSync(build, path.join(readmeImages, 'build-profile.png'));
+    }
+  } catch (error) {
+    await shot('failure').then((file) => console.error(`screenshot of the failure: ${file}`), () => undefined);
+    throw error;
+  }
+});

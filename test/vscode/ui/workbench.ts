@@ -1,0 +1,87 @@
+// What a user does and sees in the workbench, as Playwright steps: keyboard
+// commands, the Problems panel, the quick fix menu and the after-line text.
+import type { Page } from 'playwright-core';
+
+export const uiWaitMs = 90_000;
+
+// The page's DOM, declared narrowly: the project compiles without the DOM library.
+interface PageElement {
+  textContent: string | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+declare const document: PageElement;
+declare function getComputedStyle(element: PageElement, pseudo: string): { content: string };
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: uiWaitMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiWaitMs });
+  await page.keyboard.press('Enter');
+}
+
+/** Puts the cursor at the end of the first line starting with `text` by clicking it. */
+export async function clickLine(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
+  await page.keyboard.press('End');
+}
+
+export async function waitForSquiggle(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: uiWaitMs });
+}
+
+export async function openProblemsWith(page: Page, text: string): Promise<void> {
+  await runCommand(page, 'View: Focus Problems');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ timeout: uiWaitMs });
+}
+
+export async function openQuickFixMenu(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+.');
+  await page.locator('.action-widget', { hasText: title }).first().waitFor({ timeout: uiWaitMs });
+}
+
+export interface LineExpectation {
+  /** The instruction line, by how it starts. */
+  startsWith: string;
+  /** A regular expression the rest of the rendered line (its annotation) must match. */
+  matches: string;
+}
+
+interface Inspection {
+  expectations: LineExpectation[];
+  forbidden: string;
+  /** Return the lines even when the expectations do not hold (to report them). */
+  always: boolean;
+}
+
+/**
+ * Reads each rendered editor line with its after-line decoration, whether VS
+ * Code draws it as injected text or as a CSS ::after pseudo-element; false
+ * while the expectations do not hold. Runs in the page, so it is self-contained and
+ * uses only anonymous inline functions (named ones get bundler helpers the page
+ * does not have).
+ */
+function inspectLines({ expectations, forbidden, always }: Inspection): string[] | false {
+  const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].map((line) =>
+    [
+      line.textContent ?? '',
+      ...[...line.querySelectorAll('span')]
+        .map((span) => getComputedStyle(span, '::after').content)
+        .filter((content) => content && content !== 'none' && content !== 'normal')
+        .map((content) => content.replace(/^"|"$/g, '')),
+    ].join(' ').replace(/\u00a0/g, ' ').trim());
+  const holds = expectations.every((e) =>
+    lines.some((line) => line.startsWith(e.startsWith) && new RegExp(e.matches).test(line.slice(e.startsWith.length))));
+  return always || (holds && !lines.some((line) => new RegExp(forbidden).test(line))) ? lines : false;
+}
+
+/** Waits, re-checking on every rendered frame, until every expectation holds and no line matches `forbidden`. */
+export async function waitForAnnotations(page: Page, expectations: LineExpectation[], forbidden: string, timeoutMs: number): Promise<void> {
+  try {
+    await page.waitForFunction(inspectLines, { expectations, forbidden, always: false }, { timeout: timeoutMs, polling: 'raf' });
+  } catch (error) {
+    const lines: string[] = await page.evaluate(inspectLines, { expectations, forbidden, always: true }).then((l) => l || [], () => []);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nrendered lines:\n${lines.join('\n')}`);
+  }
+}
