@@ -13,9 +13,11 @@ import { CONTEXT } from './checks';
 
 const RUNS = Math.ceil(FUZZ_RUNS / 4);
 
+/** Instructions by keyword, counting one retired into a comment (`# COPY …`) as kept. */
 function keywordCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const i of DockerfileParser.parse(text).getInstructions()) counts.set(i.getKeyword(), (counts.get(i.getKeyword()) ?? 0) + 1);
+  const retired = text.split(/\r?\n/).map((l) => /^\s*#\s*([A-Z]+)\s/.exec(l)?.[1]).filter((k): k is string => k !== undefined);
+  for (const keyword of [...DockerfileParser.parse(text).getInstructions().map((i) => i.getKeyword()), ...retired]) counts.set(keyword, (counts.get(keyword) ?? 0) + 1);
   return counts;
 }
 

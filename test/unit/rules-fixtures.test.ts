@@ -48,7 +48,9 @@ for (const id of ruleDirs()) {
         const result = fixAll(toCrlf(text), { context, fixRules: [id] });
         assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
         if (!UPDATE) assert.equal(result.text, toCrlf(fs.readFileSync(fixedFile, 'utf8')));
-        const after = DockerfileParser.parse(result.text).getInstructions().map((i) => i.getKeyword());
+        // An instruction may only leave as a comment that still shows it (GD007 retires a COPY that way).
+        const retired = result.text.split(/\r?\n/).map((l) => /^\s*#\s*([A-Z]+)\s/.exec(l)?.[1]).filter((k): k is string => k !== undefined);
+        const after = [...DockerfileParser.parse(result.text).getInstructions().map((i) => i.getKeyword()), ...retired];
         const before = DockerfileParser.parse(text).getInstructions().map((i) => i.getKeyword());
         for (const keyword of new Set(before)) {
           assert.ok(after.filter((k) => k === keyword).length >= before.filter((k) => k === keyword).length, `no ${keyword} lost`);

@@ -101,7 +101,7 @@ function copyTargetPath(copy: CopyInstruction, source: string, output: string | 
   return undefined;
 }
 
-function absoluteSource(value: string): string {
+export function absoluteSource(value: string): string {
   const normalized = posix.normalize(value.startsWith('/') ? value : `/${value}`).replace(/(.)\/+$/, '$1');
   return value.endsWith('/') && normalized !== '/' ? `${normalized}/` : normalized;
 }

@@ -40,14 +40,14 @@ export function workspaceUri(relativePath: string): vscode.Uri {
 }
 
 /**
- * A private copy of an example Dockerfile beside the original, so it shares
- * the build context (go.mod, sources) but edits never touch other tests' files.
+ * A private copy of an example folder (Dockerfile and build context), so fixes
+ * that edit the Dockerfile or create files never touch other tests' files.
+ * Returns the copy's Dockerfile.
  */
-export async function scratchCopy(relativePath: string, suffix: string): Promise<vscode.Uri> {
-  const source = workspaceUri(relativePath);
-  const copy = vscode.Uri.joinPath(source, '..', `Dockerfile.${suffix}`);
-  await vscode.workspace.fs.copy(source, copy, { overwrite: true });
-  return copy;
+export async function scratchCopy(example: string, suffix: string): Promise<vscode.Uri> {
+  const copy = workspaceUri(`${example}-${suffix}`);
+  await vscode.workspace.fs.copy(workspaceUri(example), copy, { overwrite: true });
+  return vscode.Uri.joinPath(copy, 'Dockerfile');
 }
 
 export async function openEditor(uri: vscode.Uri): Promise<vscode.TextEditor> {
@@ -123,13 +123,16 @@ export function lineStarting(document: vscode.TextDocument, prefix: string): num
   assert.fail(`no line starts with "${prefix}" in ${vscode.workspace.asRelativePath(document.uri)}`);
 }
 
-export async function quickFixesFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+/**
+ * The quick fixes the lightbulb offers on `range` that change the document.
+ * The API drops the diagnostics an action is linked to, so the range is what
+ * ties a fix to a finding.
+ */
+export async function quickFixesAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
   const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-    'vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
+    'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value,
   );
-  suiteLog('DEBUG', JSON.stringify(actions.map((a) => ({ t: a.title, c: typeof a.command, d: (a as vscode.CodeAction).diagnostics?.map((d) => [d.code, d.source]) }))), JSON.stringify(diagnostic.range), JSON.stringify(diagnostic.code));
-  return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string')
-    .filter((a) => a.diagnostics?.some((d) => ruleOf(d) === ruleOf(diagnostic)) ?? false);
+  return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string' && a.edit !== undefined);
 }
 
 /** Applies a code action the way the editor does: its edit, then its command. */

@@ -3,7 +3,7 @@ import { resolvedOutput, stageChain } from '../artifacts';
 import { compiles, readsModules, type GoCommand } from '../gocommand';
 import { effectiveGoEnv, mountCovers } from '../goenv';
 import { cacheMounts, mountOnGoCache } from '../gofacts';
-import { addRunFlag, instructionLines } from '../edits';
+import { addRunFlag, indentOf, instructionLines } from '../edits';
 import { pathsOverlap, sameCacheMountFlag, stageReads, type StageRead } from '../cachemounts';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model';
 import type { Fix, TextEdit } from '../types';
@@ -58,10 +58,18 @@ function writtenOnlyInCacheMount(model: DockerfileModel, stage: Stage, path: str
   return found;
 }
 
-/** Take one source out of a COPY, or the whole COPY when it is the only one. */
+/**
+ * Take one source out of a COPY; when it is the only one, turn the COPY into a comment, so the
+ * user's line stays in the file, visibly retired, instead of vanishing.
+ */
 function removeSource(model: DockerfileModel, copy: CopyInstruction, index: number): TextEdit {
   const sources = copy.sources;
-  if (sources.length === 1) return instructionLines(model, copy).edit;
+  if (sources.length === 1) {
+    const { text, edit } = instructionLines(model, copy);
+    const indent = indentOf(model, copy);
+    const commented = text.split(/(?<=\n)/).map((line) => line.replace(/^([ \t]*)/, '$1# ')).join('');
+    return { range: edit.range, newText: `${indent}# go-dockerfile-cache: this COPY read an empty cache mount; the cache is now mounted where it is used${model.eol}${commented}` };
+  }
   const range = index === 0
     ? { start: sources[0].range.start, end: sources[1].range.start }
     : { start: sources[index - 1].range.end, end: sources[index].range.end };

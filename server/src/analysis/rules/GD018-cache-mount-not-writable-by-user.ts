@@ -1,6 +1,6 @@
 import { mountOwnerSuffix } from '../edits';
-import { effectiveGoEnv, isRootUser, mountCovers } from '../goenv';
-import { cacheMounts } from '../gofacts';
+import { isRootUser } from '../goenv';
+import { cacheMounts, mountOnGoCache } from '../gofacts';
 import { instructionAtLine, isRun, type Mount, type RunInstruction } from '../model';
 import { defineRule } from './api';
 
@@ -12,11 +12,8 @@ function writableByAll(mount: Mount): boolean {
 
 /** Which Go cache the mount holds, for the message. */
 function goCacheOn(run: RunInstruction, mount: Mount): string | undefined {
-  for (const go of run.go) {
-    const env = effectiveGoEnv(run, go);
-    if (mountCovers(mount.targetResolved, env.GOCACHE.value)) return 'the build cache (GOCACHE)';
-    if (mountCovers(mount.targetResolved, env.GOMODCACHE.value)) return 'the module cache (GOMODCACHE)';
-  }
+  if (run.go.some((go) => mountOnGoCache(run, go, 'GOCACHE') === mount)) return 'the build cache (GOCACHE)';
+  if (run.go.some((go) => mountOnGoCache(run, go, 'GOMODCACHE') === mount)) return 'the module cache (GOMODCACHE)';
   return undefined;
 }
 

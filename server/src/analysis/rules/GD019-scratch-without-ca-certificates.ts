@@ -1,4 +1,4 @@
-import { finalBinaries, stageChain, type FinalBinary } from '../artifacts';
+import { absoluteSource, finalBinaries, stageChain, type FinalBinary } from '../artifacts';
 import { insertLinesAfter } from '../edits';
 import { mountCovers } from '../goenv';
 import { isCopy, isRun, type CopyInstruction, type Stage } from '../model';
@@ -9,16 +9,12 @@ import { defineRule } from './api';
 const CA_DIRS = ['/etc/ssl', '/etc/pki'];
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-function absolute(path: string): string {
-  return path.startsWith('/') ? path : `/${path}`;
-}
-
 /** A COPY that brings root certificates: into a CA directory, or of one (or of a directory holding one). */
 function copiesCertificates(copy: CopyInstruction): boolean {
   const dest = copy.destResolved;
   if (dest && CA_DIRS.some((dir) => mountCovers(dir, dest))) return true;
   return copy.from !== undefined && copy.sources.some((s) => {
-    const source = absolute(s.value);
+    const source = absoluteSource(s.value);
     return CA_DIRS.some((dir) => mountCovers(dir, source) || mountCovers(source, dir));
   });
 }
