@@ -11,6 +11,8 @@ const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 const UTF8_NAMES = 1 << 11;
 
 export function createZip(entries: readonly ZipEntry[]): Buffer {
+  // Without zip64 the counts and offsets are 16 and 32 bits; no Debian Go package comes close.
+  if (entries.length > 0xffff) throw new Error(`${entries.length} files is more than a zip without zip64 holds`);
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const chunks: Buffer[] = [];
   const central: Buffer[] = [];

@@ -70,15 +70,15 @@ describe('go-dockerfile-cache CLI', () => {
   it('check --format sarif is valid SARIF 2.1.0 with rule help', () => {
     const dir = project();
     const { stdout } = run(['check', '--format', 'sarif', 'Dockerfile'], dir);
-    const log = JSON.parse(stdout);
+    const log: { runs: { tool: { driver: { rules: { id: string; help: { markdown: string } }[] } }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] } = JSON.parse(stdout);
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
-    const valid = ajv.validate(schema, log);
+    const valid = ajv.validate(schema, structuredClone(log));
     assert.ok(valid, JSON.stringify(ajv.errors?.slice(0, 5)));
     const driver = log.runs[0].tool.driver;
     assert.ok(driver.rules.length >= 2);
     const gd001 = driver.rules.find((r: { id: string }) => r.id === 'GD001');
-    assert.match(gd001.help.markdown, /## Why it matters/);
+    assert.match(gd001!.help.markdown, /## Why it matters/);
     assert.equal(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'Dockerfile');
   });
 

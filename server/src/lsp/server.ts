@@ -14,21 +14,11 @@ import { BuildContextCache } from './contextCache';
 import { KeyedDebouncer } from './debounce';
 import { DocumentAnalyses } from './documentAnalysis';
 import { OnceMessages } from './messages';
-import { SETTINGS_SECTION } from './settings';
+import { SETTINGS_SECTION, WATCHED_FILE_GLOBS, type InitializationOptions } from './settings';
 import { SettingsStore } from './settingsStore';
 
 /** Quiet time after a keystroke before analysing: short enough to feel immediate. */
 const DEFAULT_DEBOUNCE_MS = 60;
-/** Files whose change alters what the analysis of a Dockerfile says. */
-export const WATCHED_FILE_GLOBS = ['**/.dockerignore', '**/go.mod', '**/go.sum'];
-
-interface InitializationOptions {
-  /** Debounce for didChange, in milliseconds. */
-  debounceMs?: number;
-  /** The client already watches WATCHED_FILE_GLOBS and forwards the events. */
-  clientWatchesFiles?: boolean;
-}
-
 const connection = createConnection();
 const documents = new TextDocuments(TextDocument);
 const contexts = new BuildContextCache();
@@ -83,8 +73,8 @@ connection.onInitialize((params): InitializeResult => {
       (error) => logError('reading settings', error),
     );
   }
-  registerConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-  registerWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true && options.clientWatchesFiles !== true;
+  registerConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true && options.clientSynchronizes !== true;
+  registerWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true && options.clientSynchronizes !== true;
   const workspaceEdit = capabilities.workspace?.workspaceEdit;
   resourceOperations = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
   return {

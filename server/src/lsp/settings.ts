@@ -1,10 +1,25 @@
-// The settings the language server reads, section `goDockerfileCache`, shared with the client.
+// The settings the language server reads, section `goDockerfileCache`, and what else client and
+// server agree on.
 // Adding a setting: declare it in package.json `contributes.configuration`, read it in
 // `readSettings` with its default, use it where the server analyses a document.
 import * as path from 'node:path';
 import type { RuleSettings } from '../analysis/types';
 
 export const SETTINGS_SECTION = 'goDockerfileCache';
+
+/** Files whose change alters what the analysis of a Dockerfile says. */
+export const WATCHED_FILE_GLOBS = ['**/.dockerignore', '**/go.mod', '**/go.sum'];
+
+/** What the client tells the server when it starts it (`initializationOptions`). */
+export interface InitializationOptions {
+  /** Debounce for didChange, in milliseconds. */
+  debounceMs?: number;
+  /**
+   * The client itself forwards configuration changes and WATCHED_FILE_GLOBS events, so the
+   * server must not register for them again (the editor would send each event twice).
+   */
+  clientSynchronizes?: boolean;
+}
 
 export interface ServerSettings {
   /** Rule id → off | info | warning | error. */

@@ -60,22 +60,46 @@ export async function closeAllAndDelete(...uris: vscode.Uri[]): Promise<void> {
   for (const uri of uris) await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
 }
 
-/** Resolves with `check()`'s first defined result, re-checking whenever `event` fires. */
-export function waitFor<T>(event: vscode.Event<unknown>, check: () => T | undefined, what: string | (() => string), timeoutMs = defaultWaitMs): Promise<T> {
+/**
+ * Resolves with `check()`'s first defined result, checking now and again
+ * whenever `event` fires. `check` may ask VS Code something (a promise).
+ */
+export function waitFor<T>(
+  event: vscode.Event<unknown>,
+  check: () => T | undefined | Thenable<T | undefined>,
+  what: string | (() => string),
+  timeoutMs = defaultWaitMs,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const first = check();
-    if (first !== undefined) return resolve(first);
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`timed out after ${timeoutMs}ms waiting for ${typeof what === 'string' ? what : what()}`));
-    }, timeoutMs);
-    const listener = event(() => {
-      const result = check();
-      if (result === undefined) return;
+    let done = false;
+    let checking = false;
+    let again = false;
+    const finish = (settle: () => void): void => {
+      done = true;
       clearTimeout(timer);
       listener.dispose();
-      resolve(result);
-    });
+      settle();
+    };
+    // One check at a time; events during a check ask for one more after it.
+    const run = async (): Promise<void> => {
+      if (done) return;
+      if (checking) return void (again = true);
+      checking = true;
+      try {
+        do {
+          again = false;
+          const result = await check();
+          if (result !== undefined) return finish(() => resolve(result));
+        } while (again && !done);
+      } catch (error) {
+        finish(() => reject(error));
+      } finally {
+        checking = false;
+      }
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for ${typeof what === 'string' ? what : what()}`))), timeoutMs);
+    const listener = event(() => void run());
+    void run();
   });
 }
 
@@ -132,7 +156,7 @@ export async function quickFixesAt(uri: vscode.Uri, range: vscode.Range): Promis
   const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
     'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value,
   );
-  return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string' && a.edit !== undefined);
+  return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string').filter((a) => a.edit !== undefined);
 }
 
 /** Applies a code action the way the editor does: its edit, then its command. */

@@ -1,6 +1,6 @@
 import { effectiveGoEnv } from '../goenv';
 import { firstModuleStep, isModuleDownload, mountOnGoCache, stageUsesModuleCacheMount } from '../gofacts';
-import { cacheMountFlag, insertLinesBefore, instructionLines, mountOwnerSuffix } from '../edits';
+import { cacheMountFlag, indentOf, instructionLines, leadingCommentsStart, mountOwnerSuffix } from '../edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
 import type { CopySource } from '../sources';
 import type { Fix, TextEdit } from '../types';
@@ -43,8 +43,11 @@ function environmentBetween(stage: Stage, from: InstructionModel, to: Instructio
 
 function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource): Fix {
   const edits: TextEdit[] = [];
-  const anchor = { line: copy.range.start.line, character: 0 };
+  // Above the comments that describe the source COPY, so they stay with it.
+  const anchor = { line: leadingCommentsStart(model, copy), character: 0 };
   const insertAt = (text: string) => edits.push({ range: { start: anchor, end: anchor }, newText: text });
+  const indent = indentOf(model, copy);
+  const insertLine = (line: string) => insertAt(`${indent}${line}${model.eol}`);
   const laterRuns = stage.instructions.slice(stage.instructions.indexOf(copy) + 1).filter(isRun);
   const download = laterRuns.find((run) => run.go.some(isModuleDownload));
   const downloadOnly = download && download.commands.length === 1 && !download.heredoc && !download.execForm ? download : undefined;
@@ -56,8 +59,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       edits.push(moved.edit);
     }
   }
-  const copyLine = `COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`;
-  edits.push(insertLinesBefore(model, copy, [copyLine]));
+  insertLine(`COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`);
   if (downloadOnly) {
     const moved = instructionLines(model, downloadOnly);
     insertAt(moved.text);
@@ -71,9 +73,9 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
     const useMount = (download && existing && mountOnGoCache(download, existing, 'GOMODCACHE')) || stageUsesModuleCacheMount(stage);
     const flag = useMount ? `${cacheMountFlag(modcache, mountOwnerSuffix(copy))} ` : '';
-    edits.push(insertLinesBefore(model, copy, [`RUN ${flag}go mod download`]));
+    insertLine(`RUN ${flag}go mod download`);
   }
-  return { title: 'Copy go.mod and go.sum and download modules before the source', edits, preferred: true };
+  return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };
 }
 
 export default defineRule({
@@ -91,9 +93,10 @@ export default defineRule({
       if (!copy) continue;
       const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
       const what = step.go.subcommand === 'mod download' ? '`go mod download`' : `\`go ${step.go.subcommand}\``;
+      const manifests = manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ');
       report({
         range: source.range,
-        message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}: any change to any source file invalidates this layer, so every build downloads all modules again. Copy go.mod and go.sum and run \`go mod download\` first.`,
+        message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}: any change to any source file invalidates this layer, so every build downloads all modules again. Copy ${manifests} and run \`go mod download\` first.`,
         related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
         fixes: [buildFix(model, stage, copy, source)],
       });

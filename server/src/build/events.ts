@@ -1,0 +1,112 @@
+// BuildKit progress, whatever its wire format, as a stream of events about vertices (BuildKit's
+// word for a unit of work: a Dockerfile step, loading the context, exporting the image), and the
+// table those events build up. Pure: time comes in as an argument.
+
+export type ProgressEvent =
+  | { type: 'vertex'; id: string; name: string }
+  | { type: 'log'; id: string; text: string; atSeconds?: number }
+  | { type: 'cached'; id: string }
+  | { type: 'done'; id: string; durationMs?: number }
+  | { type: 'error'; id: string; message: string }
+  | { type: 'canceled'; id: string }
+  /** A line that belongs to no vertex: docker's own messages, the failure summary. */
+  | { type: 'output'; text: string };
+
+export type VertexState = 'running' | 'cached' | 'done' | 'error' | 'canceled';
+
+export interface Vertex {
+  id: string;
+  name: string;
+  /** `[internal] load build context` and the like: BuildKit's own work, not a Dockerfile step. */
+  internal: boolean;
+  state: VertexState;
+  durationMs?: number;
+  logs: string[];
+  error?: string;
+  /** Order in which the vertex first appeared. */
+  order: number;
+  firstSeenMs?: number;
+  /** Latest log timestamp, seconds since the vertex started, as BuildKit prints it. */
+  lastLogSeconds?: number;
+}
+
+export interface ProgressParser {
+  /** Feeds raw output; chunks may end in the middle of a line. */
+  push(chunk: string): ProgressEvent[];
+  /** Flushes a last line that had no newline. */
+  end(): ProgressEvent[];
+}
+
+const MAX_LOG_LINES = 20;
+const MAX_OUTPUT_LINES = 200;
+
+export function isInternalVertex(name: string): boolean {
+  return !name.startsWith('[') || name.startsWith('[internal]') || name.startsWith('[auth]');
+}
+
+export class VertexTable {
+  private readonly byId = new Map<string, Vertex>();
+  /** Lines outside any vertex, most recent last. */
+  readonly output: string[] = [];
+
+  apply(event: ProgressEvent, nowMs?: number): void {
+    if (event.type === 'output') {
+      this.output.push(event.text);
+      if (this.output.length > MAX_OUTPUT_LINES) this.output.shift();
+      return;
+    }
+    const vertex = this.vertex(event.id, nowMs);
+    switch (event.type) {
+      case 'vertex':
+        vertex.name = event.name;
+        vertex.internal = isInternalVertex(event.name);
+        break;
+      case 'log':
+        vertex.logs.push(event.text);
+        if (vertex.logs.length > MAX_LOG_LINES) vertex.logs.shift();
+        if (event.atSeconds !== undefined) vertex.lastLogSeconds = Math.max(vertex.lastLogSeconds ?? 0, event.atSeconds);
+        break;
+      case 'cached':
+        vertex.state = 'cached';
+        break;
+      case 'done':
+        // A vertex reported cached stays cached: BuildKit may still print DONE 0.0s for it.
+        if (vertex.state !== 'cached') vertex.state = 'done';
+        if (event.durationMs !== undefined) vertex.durationMs = event.durationMs;
+        break;
+      case 'error':
+        vertex.state = 'error';
+        vertex.error = event.message;
+        vertex.durationMs ??= this.elapsed(vertex, nowMs);
+        break;
+      case 'canceled':
+        vertex.state = 'canceled';
+        vertex.durationMs ??= this.elapsed(vertex, nowMs);
+        break;
+    }
+  }
+
+  applyAll(events: readonly ProgressEvent[], nowMs?: number): void {
+    for (const event of events) this.apply(event, nowMs);
+  }
+
+  vertices(): Vertex[] {
+    return [...this.byId.values()].sort((a, b) => a.order - b.order);
+  }
+
+  private vertex(id: string, nowMs: number | undefined): Vertex {
+    let vertex = this.byId.get(id);
+    if (!vertex) {
+      vertex = { id, name: '', internal: true, state: 'running', logs: [], order: this.byId.size, firstSeenMs: nowMs };
+      this.byId.set(id, vertex);
+    }
+    return vertex;
+  }
+
+  /** How long a step ran before it failed or was stopped; BuildKit prints no time for those. */
+  private elapsed(vertex: Vertex, nowMs: number | undefined): number | undefined {
+    if (vertex.lastLogSeconds !== undefined) return Math.round(vertex.lastLogSeconds * 1000);
+    if (nowMs !== undefined && vertex.firstSeenMs !== undefined) return Math.max(0, nowMs - vertex.firstSeenMs);
+    return undefined;
+  }
+}
