@@ -19,6 +19,8 @@ build() {
 }
 
 cp -r "$ROOT/examples/." "$WORK/"
+# The transcripts are only meaningful next to the Dockerfiles that produced them.
+for example in naive failing multistage; do cp "$ROOT/examples/$example/Dockerfile" "$OUT/$example.Dockerfile"; done
 
 build naive-uncached --no-cache -t gdc-record-naive "$WORK/naive"
 build naive-cached -t gdc-record-naive "$WORK/naive"
@@ -31,12 +33,13 @@ build multistage-parallel --no-cache -t gdc-record-multistage "$WORK/multistage"
 build multistage-build-arg --build-arg VERSION=1.2.3 -t gdc-record-multistage "$WORK/multistage"
 
 # A single unnamed stage, to see how BuildKit names its steps.
-cat >"$WORK/naive/unnamed.Dockerfile" <<'EOF'
+cat >"$OUT/unnamed.Dockerfile" <<'EOF'
 FROM golang:1.19
 WORKDIR /src
 COPY . .
 RUN go build -o /out/app .
 EOF
+cp "$OUT/unnamed.Dockerfile" "$WORK/naive/unnamed.Dockerfile"
 build unnamed-stage --no-cache -f "$WORK/naive/unnamed.Dockerfile" "$WORK/naive"
 
 # Cancelled: interrupt the client the way the editor's Cancel does, once the

@@ -10,7 +10,9 @@ IMAGE=golang:1.19
 CACHE_DIR=${GDC_ENGINE_CACHE:-/var/cache/gdc-engine}
 DOCKERD_LOG=/tmp/dockerd.log
 DAEMON_WAIT_SECONDS=${GDC_DAEMON_WAIT_SECONDS:-60}
-PACKAGES=(golang-1.19-go golang-1.19-src busybox-static libc6)
+PACKAGES=(golang-1.19-go golang-1.19-src busybox-static libc6 ca-certificates)
+# Bump when the image's contents change, so existing machines rebuild it.
+IMAGE_VERSION=2
 
 say() { printf 'engine setup: %s\n' "$*"; }
 fail() { printf 'engine setup: error: %s\n' "$*" >&2; exit 1; }
@@ -89,15 +91,22 @@ build_root() {
   done
   [ -e "$root/usr/bin/go" ] || ln -s ../lib/go-1.19/bin/go "$root/usr/bin/go"
   [ -e "$root/usr/bin/gofmt" ] || ln -s ../lib/go-1.19/bin/gofmt "$root/usr/bin/gofmt"
+  # What update-ca-certificates would write; dpkg -x runs no maintainer scripts. Multi-stage
+  # Dockerfiles copy this bundle into scratch images, as they do from the official golang image.
+  mkdir -p "$root/etc/ssl/certs"
+  cat "$root"/usr/share/ca-certificates/mozilla/*.crt >"$root/etc/ssl/certs/ca-certificates.crt"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 }
 
 create_image() {
-  if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1; then
+  local present
+  present=$("$DOCKER" image inspect -f '{{index .Config.Labels "gdc.engine.version"}}' "$IMAGE" 2>/dev/null || true)
+  if [ "$present" = "$IMAGE_VERSION" ]; then
     say "image $IMAGE already present"
     return
   fi
+  [ -z "$present" ] || say "image $IMAGE is version $present, rebuilding as version $IMAGE_VERSION"
   download_packages
   local root
   root=$(mktemp -d /tmp/gdc-engine-root.XXXXXX)
@@ -109,6 +118,7 @@ create_image() {
     -c 'ENV GOPATH=/go' \
     -c 'ENV HOME=/root' \
     -c 'ENV PATH=/go/bin:/usr/lib/go-1.19/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c "LABEL gdc.engine.version=$IMAGE_VERSION" \
     - "$IMAGE" >/dev/null
   say "image $IMAGE created ($("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE") bytes)"
 }

@@ -13,6 +13,12 @@ import { CONTEXT } from './checks';
 
 const RUNS = Math.ceil(FUZZ_RUNS / 4);
 
+/** The build context as the fixes left it (GD013 writes .dockerignore). */
+function withFiles(files: { path: string; text: string }[]) {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return { ...CONTEXT, exists: (p: string) => byPath.has(p) || CONTEXT.exists(p), readText: (p: string) => byPath.get(p) ?? CONTEXT.readText(p) };
+}
+
 /** Instructions by keyword, counting one retired into a comment (`# COPY …`) as kept. */
 function keywordCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -41,11 +47,14 @@ function assertCovers(after: Map<string, number>, before: Map<string, number>, w
 /** Apply one quick fix at a time, choosing among the offered ones with `choose`, as an editor user would. */
 function quickFixOneByOne(text: string, choose: (n: number) => number): string {
   let current = text;
+  const files = new Map<string, { path: string; text: string }>();
   for (let step = 0; step < 200; step++) {
-    const { model, findings } = analyze(current, { context: CONTEXT });
-    const fixable = findings.filter((f) => f.fixes.length > 0 && f.fixes[0].edits.length > 0);
+    const { model, findings } = analyze(current, { context: withFiles([...files.values()]) });
+    const fixable = findings.filter((f) => f.fixes.length > 0);
     if (fixable.length === 0) return current;
-    current = applyEdits(model, fixable[choose(fixable.length)].fixes[0].edits);
+    const fix = fixable[choose(fixable.length)].fixes[0];
+    for (const change of fix.files ?? []) files.set(change.path, change);
+    current = applyEdits(model, fix.edits);
   }
   return current;
 }
@@ -78,10 +87,11 @@ describe(`fix safety as a property (${RUNS} generated Go Dockerfiles with fixabl
       assertCovers(keywordCounts(result.text), keywordCounts(d.text), 'instruction');
       assertCovers(commandNames(result.text), commandNames(d.text), 'command');
       for (const line of d.text.split(/\r?\n/).filter((l) => /^\s*#/.test(l))) assert.ok(result.text.includes(line.trim()), `comment kept: ${line}`);
-      if (d.crlf) assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
+      if (d.text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
       else assert.ok(!result.text.includes('\r'), 'LF file stays LF');
-      assert.equal(fixAll(result.text, { context: CONTEXT }).text, result.text, 'a second fix changes nothing');
-      const after = analyze(result.text, { context: CONTEXT }).findings.filter((f) => f.fixes.length > 0);
+      const fixedContext = withFiles(result.files);
+      assert.equal(fixAll(result.text, { context: fixedContext }).text, result.text, 'a second fix changes nothing');
+      const after = analyze(result.text, { context: fixedContext }).findings.filter((f) => f.fixes.length > 0);
       assert.deepEqual(after.map((f) => `${f.rule}@${f.range.start.line + 1}`), []);
     }), { seed: FUZZ_SEED, numRuns: RUNS, includeErrorInReport: true });
   });

@@ -1,11 +1,10 @@
 // The hover on an annotated instruction: what ran, how long, how much of the build, why it missed
 // the cache, and the last lines it printed. Markdown, built from plain data.
-import type { LineAnnotation } from './annotations';
-import { missText } from './annotations';
-import { formatDuration, formatShare } from './text';
+import type { StepAnnotation, StepState } from '../../../server/src/build/model';
+import { formatDuration } from '../../../server/src/build/render';
+import { formatShare } from './text';
 
-const LOG_LINES = 10;
-const STATE_WORDS: Record<LineAnnotation['state'], string> = {
+const STATE_WORDS: Record<StepState, string> = {
   running: 'running',
   cached: 'cached',
   done: 'built',
@@ -24,8 +23,7 @@ function fence(lines: readonly string[]): string {
   return '`'.repeat(longest + 1);
 }
 
-export function hoverMarkdown(annotation: LineAnnotation, totalMs: number | undefined): string {
-  const { step } = annotation;
+export function hoverMarkdown(step: StepAnnotation, totalMs: number | undefined): string {
   const position = step.index !== undefined && step.total !== undefined ? ` (step ${step.index}/${step.total})` : '';
   const stage = step.stage ? `stage \`${step.stage}\` · ` : '';
   const parts = [`**${escapeMarkdown(step.instruction)}**${position}`, `${stage}${STATE_WORDS[step.state]}`];
@@ -34,9 +32,9 @@ export function hoverMarkdown(annotation: LineAnnotation, totalMs: number | unde
     const total = totalMs === undefined ? '' : ` (${formatDuration(totalMs)})`;
     parts.push(`Time: ${formatDuration(step.durationMs)}${share}${share ? total : ''}`);
   }
-  if (annotation.missStartsHere) parts.push(escapeMarkdown(missText(step).replace(/^c/, 'C')));
+  if (step.missReason) parts.push(escapeMarkdown(step.missReason.charAt(0).toUpperCase() + step.missReason.slice(1)));
   if (step.error) parts.push(`Error: ${escapeMarkdown(step.error)}`);
-  const logs = step.logs.slice(-LOG_LINES);
+  const logs = step.logs;
   if (logs.length > 0) {
     const marks = fence(logs);
     parts.push(`Last log lines:\n\n${marks}text\n${logs.join('\n')}\n${marks}`);

@@ -1,11 +1,11 @@
 // Registers the build-and-profile features: commands, annotations, hover, code lens, status bar.
 import * as vscode from 'vscode';
+import { startBuild } from '../../../server/src/build/runner';
+import { registerBuildCodeLens } from './codeLens';
 import { COMMANDS } from './commands';
 import { BuildController } from './controller';
 import { registerAnnotationViews } from './decorations';
-import { registerBuildCodeLens } from './codeLens';
 import { registerBuildHover } from './hover';
-import { startProfiledBuild } from './runner';
 import { registerBuildStatus } from './statusBar';
 import { BuildAnnotations } from './store';
 
@@ -13,6 +13,7 @@ export interface BuildFeatures {
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
 }
 
+/** The document a command is about: its argument (a Uri or a uri string), else the active editor's. */
 function documentUri(target: unknown): string | undefined {
   if (target instanceof vscode.Uri) return target.toString();
   if (typeof target === 'string' && target !== '') return vscode.Uri.parse(target).toString();
@@ -22,9 +23,12 @@ function documentUri(target: unknown): string | undefined {
 export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFeatures {
   const store = new BuildAnnotations();
   const output = vscode.window.createOutputChannel('Go Dockerfile Build');
-  const controller = new BuildController(store, output, startProfiledBuild);
+  const controller = new BuildController(store, output, startBuild, vscode.Uri.joinPath(context.globalStorageUri, 'builds').fsPath);
+  const getBuildAnnotations = (target: unknown) => {
+    const uri = documentUri(target);
+    return uri ? store.lines(uri).map(({ line, state, text }) => ({ line, state, text })) : [];
+  };
 
-  const getBuildAnnotations = (uri: string) => store.lines(uri).map(({ line, state, text }) => ({ line, state, text }));
   context.subscriptions.push(
     output,
     controller,
@@ -39,10 +43,7 @@ export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFe
       const uri = documentUri(target);
       for (const each of uri ? [uri] : store.uris()) store.clear(each);
     }),
-    vscode.commands.registerCommand(COMMANDS.getBuildAnnotations, (target?: string) => {
-      const uri = documentUri(target);
-      return uri ? getBuildAnnotations(uri) : [];
-    }),
+    vscode.commands.registerCommand(COMMANDS.getBuildAnnotations, getBuildAnnotations),
   );
-  return { getBuildAnnotations: (uri) => getBuildAnnotations(documentUri(uri) ?? uri) };
+  return { getBuildAnnotations };
 }

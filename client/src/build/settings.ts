@@ -2,16 +2,7 @@
 // because settings.json is hand-written; a wrong type falls back to the default instead of
 // reaching docker. Everything becomes argv for docker, never shell text.
 import * as path from 'node:path';
-
-export interface BuildSettings {
-  dockerPath?: string;
-  dockerfile: string;
-  context: string;
-  target?: string;
-  buildArgs: Record<string, string>;
-  extraArgs: string[];
-  tag?: string;
-}
+import { allBuildArgs, secretRedactor, type BuildOptions } from '../../../server/src/build/docker';
 
 /** Reads one setting; `vscode.WorkspaceConfiguration.get` has this shape. */
 export type SettingReader = (key: string) => unknown;
@@ -34,7 +25,7 @@ function stringList(value: unknown): string[] {
 }
 
 /** `buildContext` is relative to the Dockerfile's folder (absolute paths are kept); empty means that folder. */
-export function readBuildSettings(get: SettingReader, dockerfile: string): BuildSettings {
+export function readBuildSettings(get: SettingReader, dockerfile: string): BuildOptions {
   const folder = path.dirname(dockerfile);
   const context = nonEmptyString(get('buildContext'));
   return {
@@ -46,4 +37,14 @@ export function readBuildSettings(get: SettingReader, dockerfile: string): Build
     extraArgs: stringList(get('build.extraArgs')),
     tag: nonEmptyString(get('build.tag')),
   };
+}
+
+/** What the output channel says about a build before it starts; secret build-arg values hidden. */
+export function describeBuild(options: BuildOptions): string[] {
+  const lines = [`Dockerfile: ${options.dockerfile}`, `context: ${options.context}`];
+  if (options.target) lines.push(`target: ${options.target}`);
+  if (options.tag) lines.push(`tag: ${options.tag}`);
+  for (const [name, value] of Object.entries(options.buildArgs ?? {})) lines.push(`build arg: ${name}=${value}`);
+  if (options.extraArgs?.length) lines.push(`extra args: ${options.extraArgs.join(' ')}`);
+  return lines.map(secretRedactor(allBuildArgs(options)));
 }

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
 import type { BuildAnnotations } from './store';
-import { statusText, summaryReport } from './summary';
+import { renderSummary } from '../../../server/src/build/render';
+import { statusText } from './summary';
 
 export function registerBuildStatus(store: BuildAnnotations): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('goDockerfileCache.build', vscode.StatusBarAlignment.Left, 0);
@@ -18,7 +19,7 @@ export function registerBuildStatus(store: BuildAnnotations): vscode.Disposable 
       item.tooltip = 'Docker build running. Click to see its output.';
     } else if (summary) {
       item.text = statusText(summary);
-      item.tooltip = summaryReport(summary).join('\n');
+      item.tooltip = renderSummary(summary, [], { color: false }).join('\n');
     } else {
       if (uri === shownUri) item.hide();
       return;

@@ -83,7 +83,12 @@ function sourceMatchesOutput(source: string, output: string): boolean {
 
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
+  try {
+    return new RegExp(`^${body}$`);
+  } catch {
+    // An unbalanced `[` is no pattern BuildKit would accept either: it matches nothing.
+    return /(?!)/;
+  }
 }
 
 function copyTargetPath(copy: CopyInstruction, source: string, output: string | undefined): string | undefined {

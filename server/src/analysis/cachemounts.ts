@@ -52,7 +52,7 @@ function absolute(path: string): string {
 /** Paths instructions read out of other stages: `COPY --from` sources and `RUN --mount=from=` binds. */
 export function stageReads(model: DockerfileModel): StageRead[] {
   const reads: StageRead[] = [];
-  const byName = (name: string) => model.stages.find((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
+  const byName = (name: string) => model.stages.findLast((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
   for (const instruction of model.instructions) {
     if (isCopy(instruction) && instruction.from?.stage) {
       // Sources of `COPY --from` are resolved from the root of the other stage, not its WORKDIR.

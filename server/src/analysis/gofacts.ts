@@ -60,8 +60,11 @@ export function stageUsesModuleCacheMount(stage: Stage): boolean {
 
 /** Words that mark a cache mount as meant for Go. */
 export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | undefined {
-  const text = `${mount.target ?? ''} ${mount.id ?? ''}`.toLowerCase();
-  if (/go-build|gocache|go-cache|gobuild/.test(text)) return 'GOCACHE';
-  if (/pkg\/mod|gomod|go-mod|gomodcache/.test(text)) return 'GOMODCACHE';
+  // The target says more than the id: `target=/go/pkg/mod,id=go-cache` is the module cache.
+  for (const text of [mount.target ?? '', mount.id ?? '']) {
+    const lower = text.toLowerCase();
+    if (/pkg\/mod|gomod|go-mod|gomodcache/.test(lower)) return 'GOMODCACHE';
+    if (/go-build|gocache|go-cache|gobuild/.test(lower)) return 'GOCACHE';
+  }
   return undefined;
 }

@@ -274,7 +274,7 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       const imageRaw = from.getImage() ?? '';
       const expandedImage = expandVariables(imageRaw, lookupIn(globalArgs), escape);
       const name = from.getImageName() ?? expandedImage;
-      const referenced = stages.find((s) => s.name !== undefined && s.name.toLowerCase() === expandedImage.toLowerCase());
+      const referenced = stages.findLast((s) => s.name !== undefined && s.name.toLowerCase() === expandedImage.toLowerCase());
       // Facts come from the image after ARG expansion: `FROM golang:${TAG}` with TAG=1.22-alpine is Alpine.
       const expandedRef = splitImageReference(expandedImage);
       const facts = referenced ? referenced.facts : imageFacts(expandedRef.name, expandedRef.tag);
@@ -422,7 +422,7 @@ function copyModel(
   let from: CopyInstruction['from'];
   if (fromFlag) {
     const value = fromFlag.getValue() ?? '';
-    const byName = stages.find((s) => s.name !== undefined && s.name.toLowerCase() === value.toLowerCase());
+    const byName = stages.findLast((s) => s.name !== undefined && s.name.toLowerCase() === value.toLowerCase());
     const byIndex = /^\d+$/.test(value) ? stages[Number(value)] : undefined;
     from = { value, range: fromFlag.getValueRange() ?? fromFlag.getRange(), stage: byName ?? byIndex };
   }

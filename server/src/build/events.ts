@@ -7,8 +7,8 @@ export type ProgressEvent =
   | { type: 'log'; id: string; text: string; atSeconds?: number }
   | { type: 'cached'; id: string }
   | { type: 'done'; id: string; durationMs?: number }
-  | { type: 'error'; id: string; message: string }
-  | { type: 'canceled'; id: string }
+  | { type: 'error'; id: string; message: string; durationMs?: number }
+  | { type: 'canceled'; id: string; durationMs?: number }
   /** A line that belongs to no vertex: docker's own messages, the failure summary. */
   | { type: 'output'; text: string };
 
@@ -77,11 +77,11 @@ export class VertexTable {
       case 'error':
         vertex.state = 'error';
         vertex.error = event.message;
-        vertex.durationMs ??= this.elapsed(vertex, nowMs);
+        vertex.durationMs ??= event.durationMs ?? this.elapsed(vertex, nowMs);
         break;
       case 'canceled':
         vertex.state = 'canceled';
-        vertex.durationMs ??= this.elapsed(vertex, nowMs);
+        vertex.durationMs ??= event.durationMs ?? this.elapsed(vertex, nowMs);
         break;
     }
   }

@@ -43,6 +43,8 @@ export interface BuildSummary {
   canceled: boolean;
   /** Why the build failed or could not start, in words for the user. */
   error?: string;
+  /** Set when the build could not start because docker, its daemon or BuildKit is missing. */
+  unavailable?: 'docker' | 'daemon' | 'buildkit';
 }
 
 export interface BuildResult {

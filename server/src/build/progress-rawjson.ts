@@ -97,16 +97,16 @@ export class RawJsonProgressParser implements ProgressParser {
     const completedMs = time(vertex.completed);
     if (seen.finished) return events;
     const error = typeof vertex.error === 'string' && vertex.error !== '' ? vertex.error : undefined;
+    const durationMs = seen.startedMs === undefined || completedMs === undefined ? undefined : Math.max(0, completedMs - seen.startedMs);
     if (error !== undefined) {
       seen.finished = true;
       // BuildKit's own printer shows CANCELED for exactly this suffix.
-      events.push(error.endsWith('context canceled') ? { type: 'canceled', id } : { type: 'error', id, message: error });
+      events.push(error.endsWith('context canceled') ? { type: 'canceled', id, durationMs } : { type: 'error', id, message: error, durationMs });
     } else if (vertex.cached === true) {
       seen.finished = true;
       events.push({ type: 'cached', id });
     } else if (completedMs !== undefined) {
       seen.finished = true;
-      const durationMs = seen.startedMs === undefined ? undefined : Math.max(0, completedMs - seen.startedMs);
       events.push({ type: 'done', id, durationMs });
     }
     return events;

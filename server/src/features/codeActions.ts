@@ -6,9 +6,11 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type CreateFile, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
+import type { AnalysisResult } from '../analysis/analyze';
 import type { BuildContext } from '../analysis/context';
 import { fixAll } from '../analysis/fixer';
 import type { DockerfileModel } from '../analysis/model';
+import { rules as allRules } from '../analysis/rules/index';
 import { suppressionEdit } from '../analysis/suppress';
 import type { Finding, Fix, Range, TextEdit } from '../analysis/types';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
@@ -49,7 +51,7 @@ export function fixWorkspaceEdit(fix: Pick<Fix, 'edits' | 'files'>, options: Cod
   const files = fix.files ?? [];
   if (files.length === 0) return { changes: { [options.uri]: fix.edits } };
   const context = options.context;
-  if (!context?.root || !options.resourceOperations) return undefined;
+  if (!context || !canWriteFiles(options)) return undefined;
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: options.uri, version: options.version ?? null }, edits: fix.edits });
   for (const file of files) {
@@ -115,8 +117,18 @@ function disableAction(model: DockerfileModel, finding: Finding, options: CodeAc
   };
 }
 
-function fixAllAction(content: string, model: DockerfileModel, options: CodeActionOptions): CodeAction | undefined {
-  const result = fixAll(content, { context: options.context, rules: options.rules });
+function canWriteFiles(options: CodeActionOptions): boolean {
+  return Boolean(options.context?.root && options.resourceOperations);
+}
+
+function fixAllAction(content: string, analysis: AnalysisResult, options: CodeActionOptions): CodeAction | undefined {
+  const model = analysis.model;
+  let result = fixAll(content, { context: options.context, rules: options.rules });
+  if (result.files.length > 0 && !canWriteFiles(options)) {
+    // Still fix the Dockerfile itself, leaving out the rules whose fix writes other files.
+    const writesFiles = new Set(analysis.findings.filter((f) => f.fixes[0]?.files?.length).map((f) => f.rule));
+    result = fixAll(content, { context: options.context, rules: options.rules, fixRules: allRules.map((r) => r.id).filter((id) => !writesFiles.has(id)) });
+  }
   if (result.applied.length === 0) return undefined;
   const edit = minimalEdit(model, result.text);
   const workspaceEdit = fixWorkspaceEdit({ edits: edit ? [edit] : [], files: result.files }, options);
@@ -143,7 +155,7 @@ export function codeActions(content: string, range: Range, options: CodeActionOp
   // Source actions only when asked for (save, the Source Action menu): the automatic lightbulb
   // request would compute every fix on each cursor move just to have it filtered out.
   if (options.only && asksFor(options.only, FIX_ALL_KIND) && analysis.findings.some((f) => f.fixes.length > 0)) {
-    const all = fixAllAction(content, analysis.model, options);
+    const all = fixAllAction(content, analysis, options);
     if (all) actions.push(all);
   }
   return actions;

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
-  TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  MessageType, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND } from '../features/codeActions';
@@ -17,13 +17,17 @@ import { OnceMessages } from './messages';
 import { SETTINGS_SECTION, WATCHED_FILE_GLOBS, type InitializationOptions } from './settings';
 import { SettingsStore } from './settingsStore';
 
-/** Quiet time after a keystroke before analysing: short enough to feel immediate. */
+/** Edits closer together than this are analysed once, after the last of them. */
 const DEFAULT_DEBOUNCE_MS = 60;
 const connection = createConnection();
 const documents = new TextDocuments(TextDocument);
 const contexts = new BuildContextCache();
 const analyses = new DocumentAnalyses(contexts);
-const messages = new OnceMessages((text) => void connection.window.showWarningMessage(text), (text) => connection.console.warn(text));
+const messages = new OnceMessages(
+  // A plain notification: nothing to answer, unlike window.showWarningMessage's request.
+  (text) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text }),
+  (text) => connection.console.warn(text),
+);
 const logError = (what: string, error: unknown) => connection.console.error(`${what}: ${(error as Error)?.stack ?? String(error)}`);
 
 let settings = new SettingsStore(undefined, (error) => logError('reading settings', error));
@@ -34,7 +38,7 @@ let registerConfiguration = false;
 /** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
 const generations = new Map<string, number>();
 
-const validations = new KeyedDebouncer(DEFAULT_DEBOUNCE_MS, validate, (uri, error) => logError(`analysing ${uri}`, error));
+const validations = new KeyedDebouncer(validate, (uri, error) => logError(`analysing ${uri}`, error));
 
 async function current(uri: string) {
   const document = documents.get(uri);
@@ -118,7 +122,7 @@ documents.onDidSave((event) => {
 
 documents.onDidClose((event) => {
   const uri = event.document.uri;
-  validations.cancel(uri);
+  validations.forget(uri);
   generations.delete(uri);
   settings.forget(uri);
   analyses.forget(uri);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { readBuildSettings } from '../../../client/src/build/settings';
+import { describeBuild, readBuildSettings } from '../../../client/src/build/settings';
 
 const dockerfile = path.resolve('/work/app/build/Dockerfile');
 const from = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -38,5 +38,17 @@ describe('build settings', () => {
   it('falls back to defaults when a setting has the wrong type', () => {
     const settings = readBuildSettings(from({ 'build.args': ['A=1'], 'build.extraArgs': '--pull', 'build.target': 7 }), dockerfile);
     assert.deepEqual([settings.buildArgs, settings.extraArgs, settings.target], [{}, [], undefined]);
+  });
+
+  it('never shows the value of a secret-looking build arg when describing the build', () => {
+    const settings = readBuildSettings(
+      from({ 'build.args': { GITHUB_TOKEN: 'ghp_abc123', GO_VERSION: '1.22' }, 'build.extraArgs': ['--build-arg', 'NPM_TOKEN=npm_zyx987'] }),
+      dockerfile,
+    );
+    const text = describeBuild(settings).join('\n');
+    assert.doesNotMatch(text, /ghp_abc123|npm_zyx987/);
+    assert.match(text, /GITHUB_TOKEN=\*\*\*/);
+    assert.match(text, /NPM_TOKEN=\*\*\*/);
+    assert.match(text, /GO_VERSION=1\.22/);
   });
 });

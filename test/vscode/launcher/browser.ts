@@ -42,7 +42,7 @@ export async function openBrowser(executablePath: string, viewport = { width: 12
   };
 }
 
-/** A workbench URL whose paths live on the code-server machine ("remote" authority). */
+/** A workbench URL; `payload` holds extension development and test locations, or a file to open. */
 export function workbenchUrl(serverUrl: string, folder: string | undefined, payload: [string, string][]): string {
   const query = new URLSearchParams();
   if (folder) query.set('folder', folder);
@@ -50,6 +50,11 @@ export function workbenchUrl(serverUrl: string, folder: string | undefined, payl
   return `${serverUrl}/?${query.toString()}`;
 }
 
-export function remoteUri(absolutePath: string): string {
-  return `vscode-remote://remote${path.resolve(absolutePath)}`;
+/**
+ * A path on the code-server machine as the workbench names it: its remote
+ * authority is the server's host and port. Files opened under any other
+ * authority are different resources to VS Code, so they get no diagnostics.
+ */
+export function remoteUri(serverUrl: string, absolutePath: string): string {
+  return `vscode-remote://${new URL(serverUrl).host}${path.resolve(absolutePath)}`;
 }

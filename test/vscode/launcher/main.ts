@@ -63,9 +63,9 @@ async function runExtensionTests(tools: Tools, profile: Profile, request: Launch
     });
     if (verbose) page.on('console', (message) => process.stderr.write(`[page ${message.type()}] ${message.text()}\n`));
     page.on('crash', () => finish(70));
-    const payload: [string, string][] = request.extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remoteUri(p)]);
-    payload.push(['extensionTestsPath', remoteUri(request.extensionTestsPath!)]);
-    if (request.files[0]) payload.push(['openFile', remoteUri(request.files[0])]);
+    const payload: [string, string][] = request.extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remoteUri(server.url, p)]);
+    payload.push(['extensionTestsPath', remoteUri(server.url, request.extensionTestsPath!)]);
+    if (request.files[0]) payload.push(['openFile', remoteUri(server.url, request.files[0])]);
     await page.goto(workbenchUrl(server.url, request.folder, payload));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => {
@@ -86,7 +86,7 @@ async function runExtensionTests(tools: Tools, profile: Profile, request: Launch
 /** Without tests, serve the workbench until interrupted: handy to look at a failing setup. */
 async function serveInteractively(tools: Tools, profile: Profile, request: LaunchRequest): Promise<number> {
   const server = await startCodeServer(tools, profile, { log: (text) => process.stderr.write(text) });
-  const payload: [string, string][] = request.extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remoteUri(p)]);
+  const payload: [string, string][] = request.extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remoteUri(server.url, p)]);
   process.stdout.write(`${workbenchUrl(server.url, request.folder, payload)}\n`);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

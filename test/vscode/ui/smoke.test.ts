@@ -69,7 +69,7 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
     return file;
   };
 
-  await page.goto(workbenchUrl(server.url, workspace, [['openFile', remoteUri(dockerfile)]]));
+  await page.goto(workbenchUrl(server.url, workspace, [['openFile', remoteUri(server.url, dockerfile)]]));
   try {
     await waitForSquiggle(page);
     await openProblemsWith(page, 'GD001');

@@ -1,6 +1,6 @@
 import { effectiveGoEnv } from '../goenv';
 import { firstModuleStep, isModuleDownload, mountOnGoCache, stageUsesModuleCacheMount } from '../gofacts';
-import { cacheMountFlag, indentOf, instructionLines, leadingCommentsStart, mountOwnerSuffix } from '../edits';
+import { cacheMountFlag, indentOf, instructionLines, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
 import type { CopySource } from '../sources';
 import type { Fix, TextEdit } from '../types';
@@ -71,7 +71,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       edits.push({ range: { start: existing.command.range.start, end: download.commands[1].range.start }, newText: '' });
     }
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
-    const useMount = (download && existing && mountOnGoCache(download, existing, 'GOMODCACHE')) || stageUsesModuleCacheMount(stage);
+    const useMount = ((download && existing && mountOnGoCache(download, existing, 'GOMODCACHE')) || stageUsesModuleCacheMount(stage)) && safeMountTarget(modcache);
     const flag = useMount ? `${cacheMountFlag(modcache, mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }

@@ -1,6 +1,6 @@
-import { compiles } from '../gocommand';
-import { effectiveGoEnv } from '../goenv';
-import { cacheMounts, layerDownloadBefore, looksLikeGoCacheMount, mountOnGoCache } from '../gofacts';
+import { compiles, readsModules } from '../gocommand';
+import { effectiveGoEnv, mountCovers } from '../goenv';
+import { cacheMounts, layerDownloadBefore, looksLikeGoCacheMount, mountOnGoCache, runsIn } from '../gofacts';
 import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { GoCommand } from '../gocommand';
@@ -21,12 +21,15 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
-      const go = run.go.find(compiles);
+      // Commands that only read modules (`go get`, `go mod tidy`…) need the module cache, not the build cache.
+      const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
-      // A Go cache mount on the wrong directory is GD005's finding, with its own fixes.
-      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => cacheMounts(run).some((m) => looksLikeGoCacheMount(m) === which);
-      const missingBuildCache = !mountOnGoCache(run, go, 'GOCACHE') && !misdirected('GOCACHE');
+      // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
+      // may move Go's directory (ENV), so mounts added here first could end up in the wrong place.
+      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => runsIn(run.stage!).some((other) => cacheMounts(other)
+        .some((m) => looksLikeGoCacheMount(m) === which && !mountCovers(m.targetResolved, effectiveGoEnv(other, other.go[0])[which].value)));
+      const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE') && !misdirected('GOCACHE');
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
       const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE') && !misdirected('GOMODCACHE')
         && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go);

@@ -1,6 +1,6 @@
 import { effectiveGoEnv } from '../goenv';
 import { isModuleDownload, mountOnGoCache } from '../gofacts';
-import { addRunFlag, cacheMountFlag, mountOwnerSuffix } from '../edits';
+import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
 import { isRun } from '../model';
 import { defineRule } from './api';
@@ -25,11 +25,11 @@ export default defineRule({
       report({
         range: go.nameRange,
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
-        fixes: [{
+        fixes: safeMountTarget(modcache.value) ? [{
           title: `Add a cache mount on ${modcache.value}`,
           edits: [addRunFlag(run, cacheMountFlag(modcache.value, mountOwnerSuffix(run)))],
           preferred: true,
-        }],
+        }] : [],
       });
     }
   },

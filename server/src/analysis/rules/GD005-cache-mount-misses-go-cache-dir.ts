@@ -1,7 +1,7 @@
 import { compiles, readsModules, type GoCommand } from '../gocommand';
 import { effectiveGoEnv, type GoEnv } from '../goenv';
 import { cacheMounts, looksLikeGoCacheMount } from '../gofacts';
-import { insertLinesBefore, replaceRange } from '../edits';
+import { insertLinesBefore, replaceRange, safeMountTarget } from '../edits';
 import { pathsOverlap } from '../cachemounts';
 import { isRun, type RunInstruction } from '../model';
 import type { Fix } from '../types';
@@ -41,6 +41,17 @@ function firstRunWithSameMiss(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACH
     && effectiveGoEnv(r, goCommandUsing(r, which))[which].value === dir) ?? run;
 }
 
+/**
+ * One ENV can only move Go's cache to one place: when the stage mounts that cache at several
+ * places, retargeting each wrong mount is the fix that does not depend on which comes first.
+ */
+function onlyMissedTarget(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACHE', target: string): boolean {
+  // Every mount of that cache in the stage, right or wrong, so the answer does not change as
+  // the other mounts get fixed.
+  return (run.stage?.instructions.filter(isRun) ?? []).every((other) => cacheMounts(other)
+    .every((m) => looksLikeGoCacheMount(m) !== which || !m.targetResolved || m.targetResolved === target));
+}
+
 export default defineRule({
   id: 'GD005',
   name: 'cache-mount-misses-go-cache-dir',
@@ -50,6 +61,9 @@ export default defineRule({
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
       const mounts = cacheMounts(run);
+      // Two misdirected mounts for the same cache: report the first; once it is fixed the other
+      // is merely redundant, and the result does not depend on which fix ran first.
+      const reported = new Set<string>();
       for (const mount of mounts) {
         const which = looksLikeGoCacheMount(mount);
         const target = mount.targetResolved;
@@ -61,15 +75,19 @@ export default defineRule({
         if (pathsOverlap(target, env.GOCACHE.value) || pathsOverlap(target, env.GOMODCACHE.value)) continue;
         // Another mount of this RUN already serves the directory: this one is only unused.
         if (mounts.some((m) => m !== mount && m.targetResolved && pathsOverlap(m.targetResolved, dir.value))) continue;
+        if (reported.has(which)) continue;
+        reported.add(which);
         const fixes: Fix[] = [];
-        if (dir.origin.kind !== 'inline' && !underRootHomeOfOtherUser(run, target)) {
+        // Only where the image's default is in effect: overriding an ENV the file already sets
+        // could move the cache away from another step that relies on it.
+        if (dir.origin.kind !== 'inline' && dir.origin.kind !== 'env' && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target)) {
           fixes.push({
             title: `Set ENV ${which}=${target} to match the cache mount`,
             edits: [insertLinesBefore(model, firstRunWithSameMiss(run, which, target, dir.value), [`ENV ${which}=${target}`])],
             preferred: true,
           });
         }
-        if (!restsOnAssumedHome(env, which)) {
+        if (!restsOnAssumedHome(env, which) && safeMountTarget(dir.value)) {
           fixes.push({ title: `Retarget the cache mount to ${dir.value}`, edits: [replaceRange(mount.targetRange, dir.value)], preferred: fixes.length === 0 });
         }
         const command = go ? `\`go ${go.subcommand}\`` : 'Go';

@@ -1,3 +1,4 @@
+import { isRootUser } from '../goenv';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../artifacts';
 import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model';
 import { baseImageName, resolvedImage } from '../imageref';
@@ -110,7 +111,8 @@ function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[])
     name = unusedStageName(model);
     edits.push({ range: { start: final.image.range.end, end: final.image.range.end }, newText: ` AS ${name}` });
   }
-  const keptUser = final.endUser && !moved.some((i) => i.keyword === 'USER') ? final.endUser.name : undefined;
+  // Root is every runtime image's default user: repeating `USER root` there adds nothing.
+  const keptUser = final.endUser && !moved.some((i) => i.keyword === 'USER') && !isRootUser(final.endUser.name) ? final.endUser.name : undefined;
   const runtimeUser = moved.filter((i) => i.keyword === 'USER').map((i) => i.node.getArgumentsContent()?.trim() ?? '').pop() ?? keptUser;
   const userName = runtimeUser?.split(':')[0];
   // scratch and distroless have no passwd entry for a user created in the build stage.

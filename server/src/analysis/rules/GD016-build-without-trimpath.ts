@@ -31,7 +31,8 @@ export default defineRule({
         message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${step.run.workdir}, ${modules}) in its file table and stack traces, so the binary changes whenever those directories do and shows them to anyone with the image. Add \`-trimpath\`.`,
         fixes: [{
           title: `Add -trimpath to ${command}`,
-          edits: [{ range: { start: step.go.nameRange.end, end: step.go.nameRange.end }, newText: ' -trimpath' }],
+          // Exec form is a JSON array: the flag is one more string in it.
+          edits: [{ range: { start: step.go.nameRange.end, end: step.go.nameRange.end }, newText: step.run.execForm ? ', "-trimpath"' : ' -trimpath' }],
           preferred: true,
         }],
       });

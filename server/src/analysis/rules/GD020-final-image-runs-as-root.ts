@@ -1,3 +1,4 @@
+import { isToolchainFamily } from '../images';
 import { finalBinaries, stageChain } from '../artifacts';
 import { insertLinesAfter, insertLinesBefore } from '../edits';
 import { isRootUser } from '../goenv';
@@ -52,6 +53,9 @@ export default defineRule({
     const binaries = finalBinaries(model);
     const user = final.endUser;
     if (binaries.length === 0 || (user && !isRootUser(user.name)) || (!user && imageRunsAsNonRoot(model, final))) return;
+    // A toolchain final image is GD011's finding: its fix makes a new final stage, which this
+    // rule then looks at. Reporting both would set the user in a stage about to stop being final.
+    if ((final.facts.hasGo || isToolchainFamily(final.facts.family)) && binaries.some((b) => !b.copy && b.build)) return;
     const binary = binaries.find((b) => b.path)?.path ?? 'the Go binary';
     const userInstruction = user ? instructionAtLine(model, user.line) : undefined;
     const cause = user ? `\`USER ${user.name}\` on line ${user.line + 1} is the last USER of the final image` : 'the final image sets no USER';

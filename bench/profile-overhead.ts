@@ -1,0 +1,75 @@
+// Part 3: what `go-dockerfile-cache profile` adds to the wall time of the same `docker build`:
+// parsing the progress, snapshotting the context for miss reasons, printing the annotated file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './lib/docker';
+import { tail, timedRun } from './lib/process';
+import { median } from './lib/stats';
+
+export interface OverheadScenario {
+  scenario: string;
+  dockerMs: number[];
+  profileMs: number[];
+  medianDockerMs?: number;
+  medianProfileMs?: number;
+  unavailable?: string;
+}
+
+export interface OverheadOptions {
+  repoRoot: string;
+  /** A project whose Dockerfile was built before, so its layers and cache mounts are warm. */
+  projectDir: string;
+  dockerfile: string;
+  runs: number;
+  log: (line: string) => void;
+}
+
+function touchSource(projectDir: string, label: string): void {
+  const file = path.join(projectDir, 'internal/api/greeting.go');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^const greeting = .*$/m, `const greeting = "orders ok (${label})"`));
+}
+
+async function checked(command: string, args: string[]): Promise<number> {
+  const run = await timedRun(command, args, { env: BUILD_ENV });
+  if (run.code !== 0) throw new Error(`${path.basename(command)} ${args.slice(0, 3).join(' ')} failed:\n${tail(run.output)}`);
+  return run.ms;
+}
+
+async function scenario(name: string, options: OverheadOptions, change: boolean): Promise<OverheadScenario> {
+  const cli = path.join(options.repoRoot, 'server/out/cli.js');
+  const dockerfile = path.join(options.projectDir, options.dockerfile);
+  const tag = 'gdc-bench-profile';
+  const result: OverheadScenario = { scenario: name, dockerMs: [], profileMs: [] };
+  // Same build both ways: the same Dockerfile, context, tag and --network=host.
+  const plain = plainBuildArgs(dockerfile, tag);
+  const profile = [cli, 'profile', '--no-color', '--tag', tag, dockerfile, '--', '--label', plain[plain.indexOf('--label') + 1], '--network=host'];
+  await checked(DOCKER, plain); // warm-up: everything after this is a cached build
+  for (let run = 1; run <= options.runs; run++) {
+    // Alternate which goes first so that drift in machine load hits both alike.
+    const order = run % 2 ? ['docker', 'profile'] : ['profile', 'docker'];
+    for (const which of order) {
+      if (change) touchSource(options.projectDir, `${which} ${run}`);
+      if (which === 'docker') result.dockerMs.push(await checked(DOCKER, plain));
+      else result.profileMs.push(await checked(process.execPath, profile));
+    }
+  }
+  result.medianDockerMs = median(result.dockerMs);
+  result.medianProfileMs = median(result.profileMs);
+  options.log(`profile overhead, ${name}: docker ${(result.medianDockerMs / 1000).toFixed(2)} s, profile ${(result.medianProfileMs / 1000).toFixed(2)} s`);
+  return result;
+}
+
+export async function benchProfileOverhead(options: OverheadOptions): Promise<OverheadScenario[]> {
+  const names = ['no change (every step cached)', 'one-line change (cached dependencies)'];
+  if (!fs.existsSync(path.join(options.repoRoot, 'server/out/cli.js'))) return names.map((scenario) => ({ scenario, dockerMs: [], profileMs: [], unavailable: 'server/out/cli.js is not built' }));
+  const results: OverheadScenario[] = [];
+  for (const [i, name] of names.entries()) {
+    try {
+      results.push(await scenario(name, options, i === 1));
+    } catch (error) {
+      results.push({ scenario: name, dockerMs: [], profileMs: [], unavailable: (error as Error).message });
+    }
+  }
+  await removeDanglingBenchImages();
+  return results;
+}

@@ -1,0 +1,152 @@
+// `go-dockerfile-cache profile [options] FILE [-- extra docker build args]`: builds the Dockerfile
+// for real, then prints it with each step's outcome after its line and a summary. Exits with
+// docker's status, 2 when docker, its daemon or BuildKit is missing or the arguments are wrong,
+// 130 when interrupted.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { defaultManifestDir } from './manifest';
+import type { BuildOptions } from './docker';
+import { renderAnnotatedDockerfile, renderSummary, formatDuration } from './render';
+import { startBuild } from './runner';
+
+export interface ProfileIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export const PROFILE_USAGE = `Usage: go-dockerfile-cache profile [options] FILE [-- extra docker build args]
+
+Builds FILE with BuildKit and prints it with each step's outcome: ✓ cached, its time,
+✗ its error, or "not run"; then the total time, steps cached and the slowest steps.
+The first step of each stage that missed the cache says why.
+
+Options:
+  --context DIR           build context (default: the Dockerfile's folder)
+  --target STAGE          build only up to this stage
+  --build-arg NAME=VALUE  set a build arg (repeatable)
+  -t, --tag NAME          tag the image
+  --docker PATH           docker binary (default: /usr/bin/docker if present, else docker)
+  --no-color              plain text even on a terminal
+  -h, --help              show this help`;
+
+interface ProfileArgs {
+  file?: string;
+  options: Omit<BuildOptions, 'dockerfile'>;
+  color?: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker']);
+
+export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
+  const args = argv[0] === 'profile' && argv.length > 1 ? argv.slice(1) : [...argv];
+  const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      parsed.options.extraArgs = args.slice(i + 1);
+      break;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_FLAGS.has(flag)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+      if (flag === '--context') parsed.options.context = value;
+      else if (flag === '--target') parsed.options.target = value;
+      else if (flag === '--docker') parsed.options.dockerPath = value;
+      else if (flag === '-t' || flag === '--tag') parsed.options.tag = value;
+      else {
+        const split = value.indexOf('=');
+        if (split <= 0) throw new UsageError(`--build-arg needs NAME=VALUE, got "${value.split('=')[0]}"`);
+        parsed.options.buildArgs = { ...parsed.options.buildArgs, [value.slice(0, split)]: value.slice(split + 1) };
+      }
+    } else if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '--no-color') parsed.color = false;
+    else if (arg === '--color') parsed.color = true;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    else if (parsed.file === undefined) parsed.file = arg;
+    else throw new UsageError(`one Dockerfile at a time; also got "${arg}" (docker build args go after --)`);
+  }
+  return parsed;
+}
+
+function wantsColor(io: ProfileIo, requested: boolean | undefined): boolean {
+  if (requested !== undefined) return requested;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+function defaultIo(): ProfileIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+export async function runProfileCommand(argv: string[], io: ProfileIo = defaultIo()): Promise<number> {
+  let parsed: ProfileArgs;
+  try {
+    parsed = parseProfileArgs(argv);
+  } catch (error) {
+    io.stderr.write(`profile: ${(error as Error).message}\n\n${PROFILE_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.stdout.write(`${PROFILE_USAGE}\n`);
+    return 0;
+  }
+  if (parsed.file === undefined) {
+    io.stderr.write(`profile: which Dockerfile? \n\n${PROFILE_USAGE}\n`);
+    return 2;
+  }
+  const dockerfile = path.resolve(parsed.file);
+  let text: string;
+  try {
+    if (!statSync(dockerfile).isFile()) throw new Error('not a file');
+    text = readFileSync(dockerfile, 'utf8');
+  } catch {
+    io.stderr.write(`profile: cannot read ${parsed.file}\n`);
+    return 2;
+  }
+  if (parsed.options.context !== undefined && !existsSync(parsed.options.context)) {
+    io.stderr.write(`profile: build context ${parsed.options.context} does not exist\n`);
+    return 2;
+  }
+
+  const color = wantsColor(io, parsed.color);
+  const live = io.stderr.isTTY === true;
+  const status = (line: string) => live && io.stderr.write(`\r\x1b[K${line}`);
+  io.stderr.write(`Building ${path.relative(process.cwd(), dockerfile) || dockerfile}…${live ? '' : '\n'}`);
+
+  const build = startBuild({ ...parsed.options, dockerfile, env: io.env, manifestDir: defaultManifestDir(io.env) }, ({ steps }) => {
+    const running = steps.filter((s) => s.state === 'running');
+    if (running.length > 0) status(`building: line ${running[0].line + 1} ${running[0].instruction.slice(0, 60)}${running.length > 1 ? ` (+${running.length - 1} more)` : ''}`);
+  });
+  const interrupt = () => build.cancel();
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  let result;
+  try {
+    result = await build.done;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    if (live) io.stderr.write('\r\x1b[K');
+  }
+  const { steps, summary } = result;
+  if (summary.unavailable) {
+    io.stderr.write(`profile: ${summary.error}\n`);
+    return 2;
+  }
+  const options = { color };
+  io.stdout.write(`${renderAnnotatedDockerfile(text, steps, options).join('\n')}\n\n`);
+  io.stdout.write(`${renderSummary(summary, steps, options).join('\n')}\n`);
+  if (summary.canceled) return 130;
+  if (summary.exitCode === null) {
+    if (summary.error === undefined) io.stderr.write(`profile: docker stopped after ${formatDuration(summary.totalMs)} without an exit status\n`);
+    return 1;
+  }
+  return summary.exitCode;
+}

@@ -1,0 +1,195 @@
+// Runs one profiled build: spawns docker (argv, no shell) in its own process group, turns its
+// progress into step annotations as it goes, and explains cache misses against the last
+// profiled build. `done` never rejects; every failure ends up in the summary's `error`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { annotateSteps, summarize, type BuildOutcome } from './annotate';
+import {
+  allBuildArgs, dockerInvocation, dockerNotFoundMessage, explainStartFailure, lastErrorLine,
+  resolveContext, resolveDockerPath, secretRedactor, supportsRawJson, type BuildOptions, type ProgressMode,
+} from './docker';
+import { VertexTable, type ProgressEvent, type ProgressParser } from './events';
+import {
+  createManifest, hashBuildArgs, loadManifest, newSalt, saveManifest, snapshotContext,
+  type BuildManifest, type ContextSnapshot,
+} from './manifest';
+import { explainMisses } from './miss';
+import type { BuildResult, BuildSummary, StepAnnotation } from './model';
+import { PlainProgressParser } from './progress-plain';
+import { RawJsonProgressParser } from './progress-rawjson';
+import { planSteps, type BuildPlan } from './steps';
+
+export interface BuildUpdate {
+  /** Every step seen so far, in Dockerfile order. */
+  steps: StepAnnotation[];
+  /** New output lines since the last update, secrets redacted. */
+  lines: string[];
+}
+
+export interface BuildHandle {
+  done: Promise<BuildResult>;
+  /** Stops the build: SIGINT to docker's process group, SIGKILL after a grace period. */
+  cancel(): void;
+  /** docker's process id (also its process group id) once started. */
+  readonly pid: number | undefined;
+}
+
+const DEFAULT_GRACE_MS = 5000;
+
+interface MissInputs {
+  previous?: BuildManifest;
+  snapshot: ContextSnapshot;
+  salt: string;
+}
+
+async function prepareMisses(dir: string, dockerfile: string, context: string): Promise<MissInputs> {
+  const [previous, snapshot] = await Promise.all([loadManifest(dir, dockerfile, context), snapshotContext(context)]);
+  return { previous, snapshot, salt: previous?.salt ?? newSalt() };
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** Human-readable lines for rawjson progress, whose raw lines are JSON. */
+function describeEvent(event: ProgressEvent): string | undefined {
+  switch (event.type) {
+    case 'vertex': return `# ${event.name}`;
+    case 'log': return event.text;
+    case 'error': return `ERROR: ${event.message}`;
+    case 'output': return event.text;
+    default: return undefined;
+  }
+}
+
+export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate) => void = () => undefined): BuildHandle {
+  const startedMs = Date.now();
+  const redact = secretRedactor(allBuildArgs(options));
+  let child: ChildProcess | undefined;
+  let cancelRequested = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const cancel = () => {
+    if (cancelRequested) return;
+    cancelRequested = true;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    signalGroup(child, 'SIGINT');
+    const target = child;
+    killTimer = setTimeout(() => signalGroup(target, 'SIGKILL'), options.cancelGraceMs ?? DEFAULT_GRACE_MS);
+  };
+
+  const finish = (plan: BuildPlan, table: VertexTable, outcome: Omit<BuildOutcome, 'totalMs' | 'finished'>, misses?: MissInputs): BuildResult => {
+    const full: BuildOutcome = { ...outcome, finished: true, totalMs: Date.now() - startedMs };
+    let steps = annotateSteps(plan, table.vertices(), full);
+    if (misses) steps = withMisses(steps, plan, misses, options);
+    return { steps, summary: summarize(steps, full) };
+  };
+
+  const run = async (): Promise<BuildResult> => {
+    const table = new VertexTable();
+    let text: string;
+    try {
+      text = await fs.readFile(options.dockerfile, 'utf8');
+    } catch (error) {
+      return finish(planSteps(''), table, { exitCode: null, canceled: false, error: `Cannot read ${options.dockerfile}: ${(error as Error).message}` });
+    }
+    const plan = planSteps(text);
+    const command = resolveDockerPath(options.dockerPath);
+    const mode: ProgressMode = options.progress ?? ((await supportsRawJson(command)) ? 'rawjson' : 'plain');
+    if (cancelRequested) return finish(plan, table, { exitCode: null, canceled: true });
+
+    const context = resolveContext(options);
+    let misses: MissInputs | undefined;
+    const missesReady = options.manifestDir
+      ? prepareMisses(options.manifestDir, options.dockerfile, context).then((m) => (misses = m), () => undefined)
+      : Promise.resolve(undefined);
+
+    const invocation = dockerInvocation(options, mode);
+    const parser: ProgressParser = mode === 'rawjson' ? new RawJsonProgressParser() : new PlainProgressParser();
+    let pendingText = '';
+    let spawnError: NodeJS.ErrnoException | undefined;
+
+    const publish = (events: ProgressEvent[], rawLines: string[]) => {
+      table.applyAll(events, Date.now());
+      const lines = mode === 'plain' ? rawLines : events.map(describeEvent).filter((l): l is string => l !== undefined);
+      let steps = annotateSteps(plan, table.vertices(), { finished: false, exitCode: null, canceled: false, totalMs: Date.now() - startedMs });
+      if (misses) steps = withMisses(steps, plan, misses, options);
+      try {
+        onUpdate({ steps, lines });
+      } catch {
+        // A listener's bug must not stop the build or its result.
+      }
+    };
+    const feed = (chunk: Buffer) => {
+      const parts = (pendingText + chunk.toString('utf8')).split('\n');
+      pendingText = parts.pop() ?? '';
+      // Redact whole lines, so a secret split across two chunks is still caught.
+      const lines = parts.map((line) => redact(line.replace(/\r$/, '')));
+      if (lines.length > 0) publish(parser.push(lines.map((l) => `${l}\n`).join('')), lines);
+    };
+
+    const exit = await new Promise<{ code: number | null }>((resolve) => {
+      try {
+        child = spawn(invocation.command, invocation.args, { env: invocation.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (error) {
+        spawnError = error as NodeJS.ErrnoException;
+        resolve({ code: null });
+        return;
+      }
+      child.stdout?.on('data', feed);
+      child.stderr?.on('data', feed);
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        spawnError = error;
+        resolve({ code: null });
+      });
+      child.on('close', (code) => resolve({ code }));
+      if (cancelRequested) signalGroup(child, 'SIGINT');
+    });
+    if (killTimer) clearTimeout(killTimer);
+    const last = pendingText === '' ? [] : [redact(pendingText)];
+    publish([...parser.push(last.map((l) => `${l}\n`).join('')), ...parser.end()], last);
+    await missesReady;
+
+    const canceled = cancelRequested;
+    const stepsSeen = table.vertices().some((v) => !v.internal);
+    let error: string | undefined;
+    let unavailable: BuildSummary['unavailable'];
+    if (spawnError) {
+      if (spawnError.code === 'ENOENT') unavailable = 'docker';
+      error = unavailable ? dockerNotFoundMessage(invocation.command) : `Could not run ${invocation.command}: ${redact(spawnError.message)}`;
+    } else if (exit.code !== 0 && !canceled) {
+      const explained = stepsSeen ? undefined : explainStartFailure(table.output);
+      unavailable = explained?.unavailable;
+      error = explained?.message ?? lastErrorLine(table.output) ?? `docker exited with status ${exit.code ?? 'unknown'}`;
+    }
+    const result = finish(plan, table, { exitCode: exit.code, canceled, error }, misses);
+    if (unavailable) result.summary.unavailable = unavailable;
+    if (misses && options.manifestDir && stepsSeen && !canceled) {
+      const manifest = createManifest(plan, { dockerfile: options.dockerfile, context }, misses.snapshot, allBuildArgs(options), misses.salt, result.steps);
+      await saveManifest(options.manifestDir, manifest);
+    }
+    return result;
+  };
+
+  const done = run().catch((error: unknown): BuildResult => ({
+    steps: [],
+    summary: { totalMs: Date.now() - startedMs, cached: 0, total: 0, slowest: [], exitCode: null, canceled: cancelRequested, error: redact(`Build could not run: ${String(error)}`) },
+  }));
+  return {
+    done,
+    cancel,
+    get pid() {
+      return child?.pid;
+    },
+  };
+}
+
+function withMisses(steps: StepAnnotation[], plan: BuildPlan, misses: MissInputs, options: BuildOptions): StepAnnotation[] {
+  const current = { files: misses.snapshot.files, truncated: misses.snapshot.truncated, buildArgs: hashBuildArgs(allBuildArgs(options), misses.salt) };
+  return explainMisses(steps, plan, misses.previous, current);
+}

@@ -1,0 +1,183 @@
+// Hover text as a user reads it, for the images and settings that change Go's directories.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { memoryContext } from '../../../server/src/analysis/context';
+import { hover } from '../../../server/src/features/hover';
+import type { FeatureOptions } from '../../../server/src/features/options';
+
+const MODULE = { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n' };
+
+function hoverAt(text: string, needle: string, options: FeatureOptions = {}, offset = 1): string {
+  const index = text.indexOf(needle);
+  assert.ok(index >= 0, `"${needle}" not in the Dockerfile`);
+  const before = text.slice(0, index + offset).split('\n');
+  const result = hover(text, { line: before.length - 1, character: before[before.length - 1].length }, options);
+  if (!result) return '';
+  return typeof result.contents === 'object' && 'value' in result.contents ? result.contents.value : JSON.stringify(result.contents);
+}
+
+function row(text: string, variable: string): string {
+  return text.split('\n').find((l) => l.startsWith(`| ${variable} |`)) ?? `<no ${variable} row>`;
+}
+
+describe('hover on a go command', () => {
+  it('official golang image: GOPATH from the image, GOCACHE under /root', () => {
+    const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n';
+    const shown = hoverAt(text, 'go build');
+    assert.equal(row(shown, 'GOPATH'), '| GOPATH | `/go` | set by the golang image |');
+    assert.match(row(shown, 'GOMODCACHE'), /`\/go\/pkg\/mod`/);
+    assert.match(row(shown, 'GOCACHE'), /`\/root\/\.cache\/go-build` \| \$HOME\/\.cache\/go-build with HOME \/root \(the build runs as root\)/);
+    assert.match(row(shown, 'CGO_ENABLED'), /`1`/);
+    assert.match(shown, /`COPY \. \.` \(line 3\): the build-context files it reads/);
+    assert.match(shown, /\*\*Build cache\*\* `\/root\/\.cache\/go-build`: not kept/);
+  });
+
+  it('alpine with `apk add go`: GOPATH is Go\'s default under HOME', () => {
+    const text = 'FROM alpine:3.20\nRUN apk add go\nCOPY . .\nRUN go build -o /app .\n';
+    const shown = hoverAt(text, 'go build');
+    assert.match(row(shown, 'GOPATH'), /`\/root\/go` \| Go's default \$HOME\/go/);
+    assert.match(row(shown, 'GOMODCACHE'), /`\/root\/go\/pkg\/mod`/);
+  });
+
+  it('USER 1000: HOME is / so GOCACHE is /.cache/go-build, because of the USER line', () => {
+    const text = 'FROM golang:1.22\nUSER 1000\nRUN go build ./...\n';
+    assert.match(row(hoverAt(text, 'go build'), 'GOCACHE'), /`\/\.cache\/go-build` \| .*USER 1000 on line 2 has no passwd entry/);
+  });
+
+  it('ENV GOCACHE: the value and the ENV line it comes from', () => {
+    const text = 'FROM golang:1.22\nENV GOCACHE=/cache/go\nRUN --mount=type=cache,target=/cache/go go build ./...\n';
+    const shown = hoverAt(text, 'go build');
+    assert.equal(row(shown, 'GOCACHE'), '| GOCACHE | `/cache/go` | ENV on line 2 |');
+    assert.match(shown, /\*\*Build cache\*\* `\/cache\/go`: kept between builds on the cache mount at `\/cache\/go`/);
+  });
+
+  it('an inline assignment wins over the image', () => {
+    const text = 'FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux go build ./...\n';
+    const shown = hoverAt(text, 'go build');
+    assert.equal(row(shown, 'CGO_ENABLED'), '| CGO_ENABLED | `0` | set inline on this command |');
+    assert.equal(row(shown, 'GOOS'), '| GOOS | `linux` | set inline on this command |');
+  });
+
+  it('modules downloaded into an earlier layer', () => {
+    const text = 'FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build ./...\n';
+    assert.match(hoverAt(text, 'go build'), /\*\*Module cache\*\* `\/go\/pkg\/mod`: filled by `go mod download` on line 3/);
+  });
+});
+
+describe('hover on a cache mount', () => {
+  it('says what a cache mount keeps and that its target is GOCACHE there', () => {
+    const text = 'FROM golang:1.22\nRUN --mount=type=cache,target=/root/.cache/go-build go build ./...\n';
+    const shown = hoverAt(text, '--mount');
+    assert.match(shown, /\*\*Keeps\*\* the directory's contents from one build to the next/);
+    assert.match(shown, /not in the image/);
+    assert.match(shown, /not exported with `--cache-to` or pushed to a registry/);
+    assert.match(shown, /✅ It holds Go's build cache here: GOCACHE is `\/root\/\.cache\/go-build`/);
+  });
+
+  it('warns when Go uses another directory there', () => {
+    const text = 'FROM golang:1.22\nENV GOCACHE=/cache/go\nRUN --mount=type=cache,target=/root/.cache/go-build go build ./...\n';
+    const shown = hoverAt(text, '--mount');
+    assert.match(shown, /⚠️ Go does not use `\/root\/\.cache\/go-build` in this step/);
+    assert.match(shown, /GOCACHE is `\/cache\/go` \(ENV on line 2\)/);
+  });
+
+  it('points at the owner of the cache for a non-root user', () => {
+    const text = 'FROM golang:1.22\nUSER 1000\nRUN --mount=type=cache,target=/.cache/go-build go build ./...\n';
+    assert.match(hoverAt(text, '--mount'), /runs as USER `1000` \(line 2\) but the cache directory belongs to root/);
+  });
+});
+
+describe('hover on COPY', () => {
+  it('counts the files read after .dockerignore and names the first few', () => {
+    const files = { ...MODULE, '.dockerignore': '*.md\n', 'README.md': '', 'a/b.go': '', 'a/c.go': '', 'a/d.go': '' };
+    const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build ./...\nRUN go test ./...\n';
+    const shown = hoverAt(text, 'COPY', { context: memoryContext(files, '/work/app') });
+    assert.match(shown, /Reads \*\*7 files\*\* from the build context `\/work\/app` \(after `\.dockerignore`\): `\.dockerignore`, `a\/b\.go`, `a\/c\.go`, `a\/d\.go`, `go\.mod` and 2 more\./);
+    assert.match(shown, /`\.dockerignore` keeps 1 more file under these paths out/);
+    assert.match(shown, /the 2 steps after it in stage 0 \(lines 4–5\)/);
+  });
+
+  it('matches wildcards from the context root', () => {
+    const files = { ...MODULE, 'cmd/api/main.go': '', 'cmd/worker/main.go': '', 'internal/x.go': '' };
+    const text = 'FROM golang:1.22\nCOPY go.* ./\nCOPY cmd/* ./cmd/\nRUN go build ./...\n';
+    const context = memoryContext(files, '/work/app');
+    assert.match(hoverAt(text, 'COPY go.*', { context }), /Reads \*\*2 files\*\*.*`go\.mod`, `go\.sum`\./);
+    assert.match(hoverAt(text, 'COPY cmd', { context }), /Reads \*\*2 files\*\*.*`cmd\/api\/main\.go`, `cmd\/worker\/main\.go`\./);
+  });
+
+  it('names the stage a COPY --from reads', () => {
+    const text = 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n';
+    const shown = hoverAt(text, 'COPY --from');
+    assert.match(shown, /Copies `\/out\/app` from stage `build` \(line 1\)/);
+    assert.match(shown, /last step of its stage/);
+  });
+
+  it('without a folder on disk, says the context is unknown', () => {
+    const text = 'FROM golang:1.22\nCOPY . .\nRUN go build ./...\n';
+    assert.match(hoverAt(text, 'COPY'), /unknown until the Dockerfile is saved/);
+  });
+});
+
+describe('hover on Go variables in ENV and ARG', () => {
+  it('ENV GOMODCACHE: what Go does with it and the value after the line', () => {
+    const text = 'FROM golang:1.22\nENV GOMODCACHE=/cache/mod\nRUN go mod download\n';
+    const shown = hoverAt(text, 'GOMODCACHE');
+    assert.match(shown, /Where downloaded modules are stored/);
+    assert.match(shown, /After this line GOMODCACHE is `\/cache\/mod`/);
+    assert.match(shown, /reruns every later step of its stage: the step after it in stage 0 \(line 3\)/);
+  });
+
+  it('ENV GOPATH moves the module cache along', () => {
+    const text = 'FROM golang:1.22\nENV GOPATH=/gopath\nRUN go build ./...\n';
+    assert.match(hoverAt(text, 'GOPATH'), /After this line GOPATH is `\/gopath` and GOMODCACHE `\/gopath\/pkg\/mod`/);
+  });
+
+  it('ARG GOPROXY: a build arg that reruns later RUNs', () => {
+    const text = 'FROM golang:1.22\nARG GOPROXY\nRUN go mod download\n';
+    const shown = hoverAt(text, 'GOPROXY');
+    assert.match(shown, /The module proxies `go` downloads from/);
+    assert.match(shown, /a different `--build-arg GOPROXY=…` reruns every RUN after this line/);
+  });
+
+  it('says nothing about variables Go does not read', () => {
+    assert.equal(hoverAt('FROM golang:1.22\nENV APP_PORT=8080\nRUN go build ./...\n', 'APP_PORT'), '');
+  });
+});
+
+describe('hover on FROM', () => {
+  it('official golang: glibc and cgo on', () => {
+    const shown = hoverAt('FROM golang:1.22\nRUN go build ./...\n', 'golang');
+    assert.match(shown, /official golang image on Debian/i);
+    assert.match(shown, /C library: glibc\./);
+    assert.match(row(shown, 'CGO_ENABLED'), /`1`/);
+  });
+
+  it('golang alpine: musl and cgo off', () => {
+    const shown = hoverAt('FROM golang:1.22-alpine\nRUN go build ./...\n', 'golang');
+    assert.match(shown, /C library: musl/);
+    assert.match(row(shown, 'CGO_ENABLED'), /`0` \| Go turns cgo off when no C compiler is installed/);
+  });
+
+  it('plain alpine: the defaults once `apk add go` installs Go', () => {
+    const shown = hoverAt('FROM alpine:3.20\nRUN apk add go && go build ./...\n', 'alpine');
+    assert.match(shown, /Go defaults once Go is installed \(for example `apk add go`\)/);
+    assert.match(row(shown, 'GOPATH'), /`\/root\/go`/);
+  });
+
+  it('scratch: only static binaries', () => {
+    const shown = hoverAt('FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n', 'scratch');
+    assert.match(shown, /C library: none: it runs only static binaries \(build with `CGO_ENABLED=0`\)/);
+    assert.doesNotMatch(shown, /\| GOPATH \|/);
+  });
+});
+
+describe('hover on a finding', () => {
+  it('shows the rule summary and a link to its page', () => {
+    const shown = hoverAt('FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n', 'go build');
+    assert.match(shown, /\*\*GD003 go-build-without-build-cache\*\*: A Go build runs without a BuildKit cache mount.*\[Read more\]\(https:\/\/[^)]*\/GD003\.md\)/);
+  });
+
+  it('answers null off any instruction it knows about', () => {
+    assert.equal(hoverAt('FROM golang:1.22\nRUN go build ./...\nEXPOSE 8080\n', 'EXPOSE'), '');
+  });
+});
