@@ -32,7 +32,7 @@ export function servers(repoRoot: string): ServerCommand[] {
   const theirs = path.join(repoRoot, 'node_modules/dockerfile-language-server-nodejs/bin/docker-langserver');
   return [
     { name: 'go-dockerfile-cache', command: process.execPath, args: [ours, '--stdio'] },
-    // The shipped 60 ms debounce waits for typing to pause; with 0 the time is the analysis alone.
+    // The debounce only delays edits that come in quick succession; with 0 it never does.
     { name: 'go-dockerfile-cache (debounce 0)', command: process.execPath, args: [ours, '--stdio'], initializationOptions: { debounceMs: 0 } },
     { name: 'dockerfile-language-server-nodejs', command: process.execPath, args: [theirs, '--stdio'] },
   ];

@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { BuildResult, StepAnnotation } from '../../server/src/build/model';
 import { startBuild, type BuildHandle, type BuildUpdate } from '../../server/src/build/runner';
 import type { BuildOptions } from '../../server/src/build/docker';
+import { tempDir } from '../unit/build/temp';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const EXAMPLES = path.join(ROOT, 'examples');
@@ -47,7 +47,7 @@ if (engineSkip) process.stderr.write(`${engineSkip}\n`);
 
 /** A throwaway copy of examples/<name>, so tests may edit and build it freely. */
 export function copyExample(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gdc-engine-${name}-`));
+  const dir = tempDir(`gdc-engine-${name}-`);
   fs.cpSync(path.join(EXAMPLES, name), dir, { recursive: true });
   return dir;
 }
@@ -64,9 +64,12 @@ export function changeOneSourceLine(dir: string, file = 'main.go'): void {
   fs.appendFileSync(path.join(dir, file), `// changed ${randomBytes(8).toString('hex')}\n`);
 }
 
+const manifestDirs = new Map<string, string>();
+
+/** Where profiles of `dir` keep their manifests: outside the context, which they would change. */
 export function manifestDirFor(dir: string): string {
-  // Outside the context: a file written into it would itself be a changed file to docker.
-  return `${dir}-profile-cache`;
+  if (!manifestDirs.has(dir)) manifestDirs.set(dir, tempDir('gdc-engine-profiles-'));
+  return manifestDirs.get(dir)!;
 }
 
 /** Builds the project in `dir` for real; docker needs host networking on this kind of machine. */

@@ -4,13 +4,13 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProfileCommand } from '../../server/src/build/profile-cli';
 import {
   build, changeOneSourceLine, copyExample, engineSkip, eventually, fixedDockerfile, processesInGroup,
   processesRunning, profile, stepWith,
 } from './engine';
+import { tempDir } from '../unit/build/temp';
 
 describe('profiling real builds', { skip: engineSkip }, () => {
   it('naive Dockerfile: after a one-line source change, go mod download is not cached', async () => {
@@ -61,7 +61,7 @@ describe('profiling real builds', { skip: engineSkip }, () => {
     const io = {
       stdout: { write: (t: string) => (out += t), isTTY: false },
       stderr: { write: () => true, isTTY: false },
-      env: { ...process.env, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-engine-xdg-')) },
+      env: { ...process.env, XDG_CACHE_HOME: tempDir('gdc-engine-xdg-') },
     };
     const status = await runProfileCommand([path.join(dir, 'Dockerfile'), '--', '--network=host'], io);
     assert.equal(status, 1);
@@ -73,7 +73,7 @@ describe('profiling real builds', { skip: engineSkip }, () => {
   });
 
   it('never shows the value of a secret build arg', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-engine-secret-'));
+    const dir = tempDir('gdc-engine-secret-');
     const secret = `s3cret-${randomBytes(6).toString('hex')}`;
     fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM golang:1.19\nARG API_TOKEN\nRUN echo "token is $API_TOKEN" && echo "again ${API_TOKEN}"\n');
     const lines: string[] = [];
@@ -84,7 +84,7 @@ describe('profiling real builds', { skip: engineSkip }, () => {
   });
 
   it('cancel stops the build and leaves no docker process behind', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-engine-cancel-'));
+    const dir = tempDir('gdc-engine-cancel-');
     const marker = `started-${randomBytes(6).toString('hex')}`;
     fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM golang:1.19\nWORKDIR /src\nRUN echo ${marker} && sleep 300\nRUN echo never\n`);
     let sawRunning!: () => void;

@@ -1,6 +1,6 @@
 // Where the editor tests find the project and put their scratch files; shared
 // by the suite runner and the UI smoke test.
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -21,8 +21,10 @@ export function vsixPath(): string {
 
 /** A throwaway copy of examples/, so tests may edit, save and build freely. */
 export function prepareWorkspace(): string {
-  const workspace = scratch('workspace');
+  // Named like the original, which is the name the Explorer and the screenshots show.
+  const workspace = path.join(scratch('workspace'), 'examples');
   const examples = path.join(root, 'examples');
   if (existsSync(examples)) cpSync(examples, workspace, { recursive: true });
+  else mkdirSync(workspace);
   return workspace;
 }

@@ -2,6 +2,7 @@
 // inputs changed; everything after it runs again. So only that first step gets a reason, found by
 // comparing this build with the manifest of the last profiled one.
 import * as posix from 'node:path/posix';
+import dockerignore from '@balena/dockerignore';
 import { isArg, isCopy, isRun } from '../analysis/model';
 import type { BuildManifest } from './manifest';
 import { stageKey } from './manifest';
@@ -23,33 +24,24 @@ function stageLabel(stage: PlannedStage): string {
   return stage.name ?? `#${stage.index}`;
 }
 
-function globPattern(source: string): RegExp {
-  let pattern = '';
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '*') pattern += '[^/]*';
-    else if (ch === '?') pattern += '[^/]';
-    else if (ch === '[') {
-      const close = source.indexOf(']', i + 1);
-      if (close < 0) pattern += '\\[';
-      else {
-        pattern += `[${source.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else pattern += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+/**
+ * Which files a set of COPY sources (context-relative, maybe globs or folders) sends. COPY and
+ * .dockerignore share Go's filepath.Match rules, anchored at the context root, and a pattern that
+ * matches a folder takes everything in it — so the .dockerignore matcher answers for COPY too.
+ */
+export function sourcesMatcher(sources: readonly string[]): (file: string) => boolean {
+  const patterns = sources.map((source) => posix.normalize(source.replace(/^\/+/, '') || '.').replace(/\/+$/, ''));
+  if (patterns.some((p) => p === '.' || p === '')) return () => true;
+  try {
+    const matcher = dockerignore({ ignorecase: false }).add(patterns);
+    return (file) => matcher.ignores(file);
+  } catch {
+    return () => false;
   }
-  return new RegExp(`^${pattern}$`);
 }
 
-/** Whether a COPY source (context-relative, maybe a glob or folder) sends this file. */
 export function sourceCovers(source: string, file: string): boolean {
-  const normalized = posix.normalize(source.replace(/^\/+/, '') || '.').replace(/\/+$/, '');
-  if (normalized === '.' || normalized === '') return true;
-  if (!/[*?[]/.test(normalized)) return file === normalized || file.startsWith(`${normalized}/`);
-  const pattern = globPattern(normalized);
-  const parts = file.split('/');
-  // A glob that matches a folder copies everything in it.
-  return parts.some((_, i) => pattern.test(parts.slice(0, i + 1).join('/')));
+  return sourcesMatcher([source])(file);
 }
 
 function contextSources(step: PlannedStep): string[] | undefined {
@@ -65,8 +57,20 @@ function contextSources(step: PlannedStep): string[] | undefined {
   return undefined;
 }
 
-function changedFiles(sources: string[], before: Record<string, string>, after: Record<string, string>): Change[] {
-  const covered = (file: string) => sources.some((source) => sourceCovers(source, file));
+// Live updates ask again on every chunk of output; the answer only depends on these inputs.
+const changesSeen = new WeakMap<CurrentInputs, Map<string, Change[]>>();
+
+function changedFiles(sources: string[], previous: BuildManifest, current: CurrentInputs): Change[] {
+  const key = JSON.stringify(sources);
+  const known = changesSeen.get(current)?.get(key);
+  if (known) return known;
+  const changes = compareFiles(sourcesMatcher(sources), previous.files, current.files);
+  if (!changesSeen.has(current)) changesSeen.set(current, new Map());
+  changesSeen.get(current)!.set(key, changes);
+  return changes;
+}
+
+function compareFiles(covered: (file: string) => boolean, before: Record<string, string>, after: Record<string, string>): Change[] {
   const changes: Change[] = [];
   for (const [file, hash] of Object.entries(after)) {
     if (!covered(file)) continue;
@@ -117,7 +121,7 @@ function reasonFor(step: PlannedStep, stage: PlannedStage, cmp: Comparison): str
   if (before.length === 0) return `this ${step.keyword} is new or changed since the last profiled build`;
   const sources = contextSources(step);
   if (sources) {
-    const changes = changedFiles(sources, previous.files, current.files);
+    const changes = changedFiles(sources, previous, current);
     if (changes.length > 0) return describeChanges(changes);
   }
   if (!before.some((s) => s.completed)) return 'the last profiled build stopped before reaching it';

@@ -13,7 +13,7 @@ import {
   createManifest, hashBuildArgs, loadManifest, newSalt, saveManifest, snapshotContext,
   type BuildManifest, type ContextSnapshot,
 } from './manifest';
-import { explainMisses } from './miss';
+import { explainMisses, type CurrentInputs } from './miss';
 import type { BuildResult, BuildSummary, StepAnnotation } from './model';
 import { PlainProgressParser } from './progress-plain';
 import { RawJsonProgressParser } from './progress-rawjson';
@@ -40,11 +40,14 @@ interface MissInputs {
   previous?: BuildManifest;
   snapshot: ContextSnapshot;
   salt: string;
+  current: CurrentInputs;
 }
 
-async function prepareMisses(dir: string, dockerfile: string, context: string): Promise<MissInputs> {
-  const [previous, snapshot] = await Promise.all([loadManifest(dir, dockerfile, context), snapshotContext(context)]);
-  return { previous, snapshot, salt: previous?.salt ?? newSalt() };
+async function prepareMisses(options: BuildOptions, dir: string, context: string): Promise<MissInputs> {
+  const [previous, snapshot] = await Promise.all([loadManifest(dir, options.dockerfile, context), snapshotContext(context)]);
+  const salt = previous?.salt ?? newSalt();
+  const current = { files: snapshot.files, truncated: snapshot.truncated, buildArgs: hashBuildArgs(allBuildArgs(options), salt) };
+  return { previous, snapshot, salt, current };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -74,19 +77,21 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
   let cancelRequested = false;
   let killTimer: NodeJS.Timeout | undefined;
 
-  const cancel = () => {
-    if (cancelRequested) return;
-    cancelRequested = true;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    signalGroup(child, 'SIGINT');
-    const target = child;
+  // SIGINT lets docker tell the daemon to stop the build; SIGKILL is for a client that hangs.
+  const stop = (target: ChildProcess) => {
+    if (target.exitCode !== null || target.signalCode !== null || killTimer) return;
+    signalGroup(target, 'SIGINT');
     killTimer = setTimeout(() => signalGroup(target, 'SIGKILL'), options.cancelGraceMs ?? DEFAULT_GRACE_MS);
+  };
+  const cancel = () => {
+    cancelRequested = true;
+    if (child) stop(child);
   };
 
   const finish = (plan: BuildPlan, table: VertexTable, outcome: Omit<BuildOutcome, 'totalMs' | 'finished'>, misses?: MissInputs): BuildResult => {
     const full: BuildOutcome = { ...outcome, finished: true, totalMs: Date.now() - startedMs };
     let steps = annotateSteps(plan, table.vertices(), full);
-    if (misses) steps = withMisses(steps, plan, misses, options);
+    if (misses) steps = explainMisses(steps, plan, misses.previous, misses.current);
     return { steps, summary: summarize(steps, full) };
   };
 
@@ -106,7 +111,7 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
     const context = resolveContext(options);
     let misses: MissInputs | undefined;
     const missesReady = options.manifestDir
-      ? prepareMisses(options.manifestDir, options.dockerfile, context).then((m) => (misses = m), () => undefined)
+      ? prepareMisses(options, options.manifestDir, context).then((m) => (misses = m), () => undefined)
       : Promise.resolve(undefined);
 
     const invocation = dockerInvocation(options, mode);
@@ -118,7 +123,7 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       table.applyAll(events, Date.now());
       const lines = mode === 'plain' ? rawLines : events.map(describeEvent).filter((l): l is string => l !== undefined);
       let steps = annotateSteps(plan, table.vertices(), { finished: false, exitCode: null, canceled: false, totalMs: Date.now() - startedMs });
-      if (misses) steps = withMisses(steps, plan, misses, options);
+      if (misses) steps = explainMisses(steps, plan, misses.previous, misses.current);
       try {
         onUpdate({ steps, lines });
       } catch {
@@ -148,7 +153,7 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
         resolve({ code: null });
       });
       child.on('close', (code) => resolve({ code }));
-      if (cancelRequested) signalGroup(child, 'SIGINT');
+      if (cancelRequested) stop(child);
     });
     if (killTimer) clearTimeout(killTimer);
     const last = pendingText === '' ? [] : [redact(pendingText)];
@@ -187,9 +192,4 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       return child?.pid;
     },
   };
-}
-
-function withMisses(steps: StepAnnotation[], plan: BuildPlan, misses: MissInputs, options: BuildOptions): StepAnnotation[] {
-  const current = { files: misses.snapshot.files, truncated: misses.snapshot.truncated, buildArgs: hashBuildArgs(allBuildArgs(options), misses.salt) };
-  return explainMisses(steps, plan, misses.previous, current);
 }

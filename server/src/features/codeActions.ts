@@ -47,7 +47,7 @@ function wholeTextRange(text: string): Range {
  * The WorkspaceEdit for a fix. Fixes that write other files of the build context need an editor
  * that can create files and a context on disk; without both there is no edit to offer.
  */
-export function fixWorkspaceEdit(fix: Pick<Fix, 'edits' | 'files'>, options: CodeActionOptions): WorkspaceEdit | undefined {
+function fixWorkspaceEdit(fix: Pick<Fix, 'edits' | 'files'>, options: CodeActionOptions): WorkspaceEdit | undefined {
   const files = fix.files ?? [];
   if (files.length === 0) return { changes: { [options.uri]: fix.edits } };
   const context = options.context;

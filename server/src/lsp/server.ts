@@ -19,6 +19,7 @@ import { SettingsStore } from './settingsStore';
 
 /** Edits closer together than this are analysed once, after the last of them. */
 const DEFAULT_DEBOUNCE_MS = 60;
+
 const connection = createConnection();
 const documents = new TextDocuments(TextDocument);
 const contexts = new BuildContextCache();

@@ -7,10 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createManifest, defaultManifestDir, loadManifest, manifestPath, saveManifest, snapshotContext } from '../../../server/src/build/manifest';
 import { planSteps } from '../../../server/src/build/steps';
-
-function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+import { tempDir } from './temp';
 
 describe('build manifest', () => {
   it('round-trips through the cache folder and never stores build arg values', async () => {

@@ -3,18 +3,18 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createManifest, hashBuildArgs, snapshotContext, type BuildManifest } from '../../../server/src/build/manifest';
 import { explainMisses, sourceCovers } from '../../../server/src/build/miss';
 import type { StepAnnotation } from '../../../server/src/build/model';
 import { planSteps } from '../../../server/src/build/steps';
 import { fixture, replay } from './transcripts';
+import { tempDir } from './temp';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
 function copyExample(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gdc-miss-${name}-`));
+  const dir = tempDir(`gdc-miss-${name}-`);
   fs.cpSync(path.join(EXAMPLES, name), dir, { recursive: true });
   return dir;
 }
@@ -121,7 +121,9 @@ describe('COPY sources', () => {
       ['cmd/*', 'cmd/server/main.go', true],
       ['[ab].txt', 'a.txt', true],
       ['[ab].txt', 'c.txt', false],
-      ['[!a].txt', 'c.txt', true],
+      // Go's filepath.Match negates with ^; ! is just a character.
+      ['[^a].txt', 'c.txt', true],
+      ['[!a].txt', 'c.txt', false],
     ];
     for (const [source, file, expected] of cases) assert.equal(sourceCovers(source, file), expected, `${source} covers ${file}`);
   });

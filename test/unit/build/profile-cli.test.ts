@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseProfileArgs, runProfileCommand, type ProfileIo } from '../../../server/src/build/profile-cli';
 import { renderAnnotatedDockerfile, renderSummary } from '../../../server/src/build/render';
 import { fixture, replay } from './transcripts';
+import { tempDir } from './temp';
 
 function captureIo(env: NodeJS.ProcessEnv = {}): ProfileIo & { out: () => string; err: () => string } {
   let out = '';
@@ -15,14 +16,14 @@ function captureIo(env: NodeJS.ProcessEnv = {}): ProfileIo & { out: () => string
   return {
     stdout: { write: (t: string) => (out += t), isTTY: false },
     stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: { PATH: process.env.PATH, HOME: os.tmpdir(), XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-cli-cache-')), ...env },
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), XDG_CACHE_HOME: tempDir('gdc-cli-cache-'), ...env },
     out: () => out,
     err: () => err,
   };
 }
 
 function dockerfileInTemp(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-cli-'));
+  const dir = tempDir('gdc-cli-');
   fs.writeFileSync(path.join(dir, 'Dockerfile'), fixture('naive.Dockerfile'));
   return path.join(dir, 'Dockerfile');
 }

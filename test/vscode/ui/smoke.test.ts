@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { openBrowser, remoteUri, workbenchUrl } from '../launcher/browser';
 import { installExtension, readTools, startCodeServer } from '../launcher/codeServer';
 import { clientAbsent, prepareWorkspace, root, scratch, vsixPath } from '../project';
-import { clickLine, openProblemsWith, openQuickFixMenu, runCommand, uiWaitMs, waitForAnnotations, waitForSquiggle } from './workbench';
+import { clickLine, openProblemsWith, openQuickFixMenu, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
 
 const outputDir = path.join(root, 'test/output/vscode-ui');
 const readmeImages = path.join(root, 'docs/images');
@@ -83,6 +83,7 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
       { startsWith: 'WORKDIR /src', matches: 'cached' },
       { startsWith: 'RUN go build', matches: '\\d+(\\.\\d+)? s\\b' },
     ], 'running', buildTimeoutMs);
+    await waitForBuildEnd(page);
     const build = await shot('build-profile');
 
     if (process.env.GDC_UPDATE_SCREENSHOTS === '1') {

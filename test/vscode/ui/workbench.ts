@@ -24,6 +24,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** Puts the cursor at the end of the first line starting with `text` by clicking it. */
 export async function clickLine(page: Page, text: string): Promise<void> {
   await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
+  // Keys go wherever focus is; a toast or panel can hold it for a moment after the click.
+  await page.locator('.monaco-editor.focused').first().waitFor({ timeout: uiWaitMs });
   await page.keyboard.press('End');
 }
 
@@ -39,6 +41,11 @@ export async function openProblemsWith(page: Page, text: string): Promise<void> 
 export async function openQuickFixMenu(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Control+.');
   await page.locator('.action-widget', { hasText: title }).first().waitFor({ timeout: uiWaitMs });
+}
+
+/** The code lens above the first FROM says "Building…" until the build has ended. */
+export async function waitForBuildEnd(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Building' }).waitFor({ state: 'detached', timeout: uiWaitMs });
 }
 
 export interface LineExpectation {

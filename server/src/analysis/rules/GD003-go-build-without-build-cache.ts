@@ -35,7 +35,9 @@ export default defineRule({
         && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go);
       if (!missingBuildCache && !missingModCache) continue;
       const owner = mountOwnerSuffix(run);
-      const targets = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
+      const wanted = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
+      // One mount serves both when one cache lives inside the other (GOPATH=GOCACHE=/go-cache).
+      const targets = wanted.filter((t) => !wanted.some((u) => u !== t && mountCovers(u, t)));
       const command = `\`go ${go.subcommand}\``;
       const message = missingBuildCache
         ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`

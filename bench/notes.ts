@@ -1,0 +1,57 @@
+// The closing note under the table: each missed goal, with the measurement that says why.
+import type { Results } from './report';
+import { ratio } from './lib/stats';
+
+const s = (ms?: number) => `${((ms ?? NaN) / 1000).toFixed(2)} s`;
+
+function rebuildNotes(rebuild: NonNullable<Results['rebuild']>): string[] {
+  const notes: string[] = [];
+  const by = (name: string) => rebuild.variants.find((v) => v.variant === name);
+  const [naive, fixed, tuned] = [by('naive'), by('fixed'), by('tuned')];
+  for (const v of [naive, fixed, tuned]) if (v?.unavailable) notes.push(`Rebuild, ${v.variant}: not measured (${v.unavailable.split('\n')[0]}).`);
+  const steps = (v: typeof fixed) => (v?.slowestSteps ?? []).slice(0, 3).map((step) => `${step.name} ${s(step.ms)}${step.cached ? ' (cached)' : ''}`).join('; ');
+  const naiveOverFixed = ratio(naive?.medianMs ?? NaN, fixed?.medianMs ?? NaN);
+  if (naiveOverFixed < 20) notes.push(`Goal missed: naive/fixed is ${naiveOverFixed.toFixed(1)}×, under 20×. Slowest steps of the last fixed rebuild: ${steps(fixed)}. Of the last naive rebuild: ${steps(naive)}.`);
+  const fixedOverTuned = ratio(fixed?.medianMs ?? NaN, tuned?.medianMs ?? NaN);
+  if (fixedOverTuned > 1.2) notes.push(`Goal missed: fixed/tuned is ${fixedOverTuned.toFixed(2)}×, over 1.2×. Fixed: ${steps(fixed)}. Tuned: ${steps(tuned)}.`);
+  return notes;
+}
+
+function latencyNotes(results: Results): string[] {
+  const latency = results.latency;
+  if (!latency) return [];
+  const missed = latency.results.filter((ours) => {
+    const theirs = latency.results.find((r) => r.file === ours.file && r.server === 'dockerfile-language-server-nodejs');
+    return ours.server.startsWith('go-dockerfile-cache') && ratio(ours.medianMs ?? NaN, theirs?.medianMs ?? NaN) > 1;
+  });
+  if (missed.length === 0) return [];
+  const notes = [`Goal missed: didChange → diagnostics is slower than the rcjsuen server for ${missed.map((m) => `${m.file} (${m.server})`).join(', ')}. The edits come after a pause, so the time is the analysis itself (it reports findings the other server does not look for); the CPU profile of the core on the same files says where it goes.`];
+  for (const core of results.core?.results ?? []) {
+    if (!core.hottest) continue;
+    const top = core.hottest.slice(0, 6).map((h) => `${h.function} (${h.location.replace(/:\d+$/, '')}) ${h.selfPercent}%`).join(', ');
+    notes.push(`CPU profile of \`analyze()\` on ${core.file}, ${core.msPerAnalysis?.toFixed(1)} ms per file, by self time: ${top}.`);
+  }
+  return notes;
+}
+
+function overheadNotes(results: Results): string[] {
+  const overhead = results.profileOverhead;
+  const notes: string[] = [];
+  for (const scenario of overhead?.scenarios ?? []) {
+    const value = ratio(scenario.medianProfileMs ?? NaN, scenario.medianDockerMs ?? NaN);
+    if (!(value > 1.02)) continue;
+    const extra = (scenario.medianProfileMs ?? 0) - (scenario.medianDockerMs ?? 0);
+    notes.push(`Goal missed: \`profile\` takes ${value.toFixed(2)}× the plain build on "${scenario.scenario}", ${extra.toFixed(0)} ms more; starting the CLI alone (\`node server/out/cli.js rules\`) takes ${overhead?.cliStartMs?.toFixed(0) ?? 'n/a'} ms of that.`);
+  }
+  return notes;
+}
+
+function extensionNotes(results: Results): string[] {
+  const bundles = results.extension?.bundles ?? [];
+  const total = bundles.reduce((n, b) => n + (b.bytes ?? 0), 0);
+  return total >= 1024 * 1024 ? [`Goal missed: the bundles are ${(total / 1024).toFixed(0)} KB together (${bundles.map((b) => `${b.file} ${((b.bytes ?? 0) / 1024).toFixed(0)} KB`).join(', ')}).`] : [];
+}
+
+export function closingNotes(results: Results): string[] {
+  return [...(results.rebuild ? rebuildNotes(results.rebuild) : []), ...latencyNotes(results), ...overheadNotes(results), ...extensionNotes(results)];
+}

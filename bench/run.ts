@@ -1,0 +1,113 @@
+// `npm run bench`: every measurement of bench/README.md in one run, printed as a table and
+// written to bench/results.json. Options:
+//   --only rebuild,profile,latency,core,extension   run some parts (the others keep their last results)
+//   --rounds N          rebuild rounds per Dockerfile (default 3)
+//   --edits N           edits per server and file (default 50)
+//   --starts N          server starts (default 10)
+//   --profile-runs N    runs of each build in the profiling overhead part (default 5)
+//   --keep-cache-mounts do not clear BuildKit cache mounts between Dockerfiles
+//   --no-readme         leave the tables in bench/README.md and README.md alone
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchCore } from './core';
+import { benchStartup, bundleSizes } from './extension-cost';
+import { DOCKER } from './lib/docker';
+import { timedRun } from './lib/process';
+import { median } from './lib/stats';
+import { benchLatency } from './lsp/latency';
+import { closingNotes } from './notes';
+import { benchProfileOverhead } from './profile-overhead';
+import { benchRebuild, prepareEnvironment } from './rebuild';
+import { markdownTable, updateReadmes, type Results } from './report';
+
+const PARTS = ['extension', 'core', 'latency', 'rebuild', 'profile'] as const;
+type Part = (typeof PARTS)[number];
+
+const repoRoot = path.resolve(__dirname, '..');
+const resultsFile = path.join(repoRoot, 'bench/results.json');
+const workDir = path.join(repoRoot, 'bench/work');
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' }, rounds: { type: 'string', default: '3' }, edits: { type: 'string', default: '50' },
+      starts: { type: 'string', default: '10' }, 'profile-runs': { type: 'string', default: '5' },
+      'keep-cache-mounts': { type: 'boolean', default: false }, 'no-readme': { type: 'boolean', default: false },
+    },
+  });
+  const only = values.only?.split(',').map((p) => p.trim()) ?? [...PARTS];
+  const unknown = only.filter((p) => !PARTS.includes(p as Part));
+  if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(', ')}; parts are ${PARTS.join(', ')}`);
+  const count = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
+    return n;
+  };
+  return {
+    parts: new Set(only as Part[]), rounds: count('rounds', values.rounds, 3), edits: count('edits', values.edits, 1),
+    starts: count('starts', values.starts, 1), profileRuns: count('profile-runs', values['profile-runs'], 1),
+    keepCacheMounts: values['keep-cache-mounts'], readme: !values['no-readme'],
+  };
+}
+
+async function cliStartMs(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) times.push((await timedRun(process.execPath, [path.join(repoRoot, 'server/out/cli.js'), 'rules'])).ms);
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  fs.mkdirSync(workDir, { recursive: true });
+  const previous: Results = fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Results) : {};
+  const results: Results = { ...previous };
+  const measuredAt = new Date().toISOString();
+  const dockerVersion = (await timedRun(DOCKER, ['version', '--format', '{{.Server.Version}}'])).output.trim();
+  results.machine = { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, docker: dockerVersion };
+
+  if (opts.parts.has('extension')) {
+    results.extension = { measuredAt, bundles: bundleSizes(repoRoot), startup: await benchStartup({ repoRoot, workDir, starts: opts.starts, log }) };
+  }
+  if (opts.parts.has('core')) results.core = { measuredAt, results: await benchCore({ repoRoot, workDir, log }) };
+  if (opts.parts.has('latency')) results.latency = { measuredAt, edits: opts.edits, results: await benchLatency({ repoRoot, workDir, edits: opts.edits, log }) };
+  if (opts.parts.has('rebuild') || opts.parts.has('profile')) {
+    const environment = await prepareEnvironment({ repoRoot, log });
+    try {
+      if (opts.parts.has('rebuild')) {
+        const variants = await benchRebuild({ repoRoot, rounds: opts.rounds, keepCacheMounts: opts.keepCacheMounts, log }, environment);
+        results.rebuild = { measuredAt, rounds: opts.rounds, proxyModules: environment.modules, variants };
+      }
+      if (opts.parts.has('profile')) {
+        // The tuned project of the rebuild part: built before, so this is a cached build.
+        const projectDir = path.join(workDir, 'rebuild/tuned');
+        if (!fs.existsSync(projectDir)) fs.cpSync(path.join(repoRoot, 'bench/service'), projectDir, { recursive: true });
+        const scenarios = await benchProfileOverhead({ repoRoot, projectDir, dockerfile: 'Dockerfile.tuned', runs: opts.profileRuns, log });
+        results.profileOverhead = { measuredAt, scenarios, cliStartMs: await cliStartMs() };
+      }
+    } finally {
+      await environment.close();
+    }
+  }
+
+  fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdownTable(results);
+  const notes = closingNotes(results);
+  const machine = results.machine;
+  const footer = [
+    `Measured ${measuredAt.slice(0, 10)} on ${machine.cpus} CPUs (load average ${machine.loadAverage.join(', ')} at the start), Node ${machine.node}, Docker ${machine.docker}.`,
+    ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : ['', 'Every goal met.']),
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${footer}\n`);
+  if (opts.readme) {
+    const updated = updateReadmes([path.join(repoRoot, 'bench/README.md'), path.join(repoRoot, 'README.md')], table, footer);
+    if (updated.length > 0) log(`table updated in ${updated.map((f) => path.relative(repoRoot, f)).join(', ')}`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
