@@ -1,6 +1,6 @@
 // Where the editor tests find the project and put their scratch files; shared
 // by the suite runner and the UI smoke test.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -9,8 +9,17 @@ export const root = path.resolve(__dirname, '../..');
 /** Until the client is written there is no extension to package or exercise. */
 export const clientAbsent = !existsSync(path.join(root, 'client/src/extension.ts'));
 
+const scratchDirs: string[] = [];
+
 export function scratch(name: string): string {
-  return mkdtempSync(path.join(tmpdir(), `gdc-vscode-${name}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `gdc-vscode-${name}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** After a passing run; a failing one keeps its folders, logs and workspace to look at. */
+export function removeScratch(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Where `npm run package` (vsce's default name) puts the .vsix. */

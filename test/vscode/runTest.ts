@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
-import { clientAbsent, prepareWorkspace, root, scratch, vsixPath } from './project';
+import { clientAbsent, prepareWorkspace, removeScratch, root, scratch, vsixPath } from './project';
 
 const suiteIndex = path.join(__dirname, 'out/suite/index.js');
 const launcher = path.join(__dirname, 'launcher/code');
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    removeScratch();
+    process.exit(0);
+  },
   (error: unknown) => {
     console.error(`[test:vscode] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

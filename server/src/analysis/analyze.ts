@@ -1,5 +1,6 @@
 // The entry point every client of the core calls: the language server, the CLI and the tests.
 import type { BuildContext } from './context';
+import { contextWarnings } from './contextWarnings';
 import { buildsGo } from './gofacts';
 import { parseDockerfile, type DockerfileModel } from './model';
 import { toFinding, type Rule } from './rules/api';
@@ -40,6 +41,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const findings: Finding[] = [];
   // A Dockerfile that builds no Go is none of our business.
   if (!buildsGo(model)) return { model, findings, warnings };
+  warnings.push(...contextWarnings(model));
   const only = options.only?.map((id) => id.toUpperCase());
   const suppressions = readSuppressions(model);
   for (const rule of allRules) {

@@ -29,7 +29,15 @@ export function diskContext(root: string): BuildContext {
   const abs = (p: string) => path.join(root, normalizeContextPath(p));
   return {
     root,
-    exists: (p) => fs.existsSync(abs(p)),
+    // A link that points nowhere is still part of the context: docker sends the link itself.
+    exists: (p) => {
+      try {
+        fs.lstatSync(abs(p));
+        return true;
+      } catch {
+        return false;
+      }
+    },
     isDirectory: (p) => {
       try {
         return fs.statSync(abs(p)).isDirectory();
@@ -99,25 +107,50 @@ export interface DockerIgnore {
   /** The .dockerignore text, or undefined when the context has none. */
   text: string | undefined;
   patterns: string[];
+  /** Patterns docker rejects (it refuses to build); matching leaves them out. */
+  invalid: { line: number; pattern: string; reason: string }[];
   ignores(relativePath: string): boolean;
+}
+
+/** Why docker would reject a .dockerignore pattern, or undefined when it is valid. */
+function patternProblem(pattern: string): string | undefined {
+  if (pattern === '!') return 'a lone "!" excludes nothing';
+  try {
+    // The matcher compiles its patterns on first use: probing it is how a bad one shows.
+    dockerignore({ ignorecase: false }).add([pattern]).ignores('probe');
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/Unterminated character class/i.test(message)) return 'a "[" that is never closed';
+    if (/Range out of order/i.test(message)) return 'a character range that runs backwards';
+    return message;
+  }
 }
 
 /** Reads .dockerignore with Docker's own matching rules (anchored at the root, `**`, `!` exceptions). */
 export function readDockerIgnore(context: BuildContext | undefined): DockerIgnore {
   const text = context?.readText('.dockerignore');
-  const patterns = (text ?? '')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+  const patterns: string[] = [];
+  const valid: string[] = [];
+  const invalid: DockerIgnore['invalid'] = [];
+  (text ?? '').split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    patterns.push(line);
+    const reason = patternProblem(line);
+    if (reason === undefined) valid.push(line);
+    else invalid.push({ line: index + 1, pattern: line, reason });
+  });
   let matcher: { ignores(p: string): boolean } = { ignores: () => false };
   try {
-    matcher = dockerignore({ ignorecase: false }).add(patterns);
+    matcher = dockerignore({ ignorecase: false }).add(valid);
   } catch {
-    // A malformed pattern must not stop the analysis; treat the file as ignoring nothing.
+    // A pattern the probe let through must not stop the analysis; treat the file as ignoring nothing.
   }
   return {
     text,
     patterns,
+    invalid,
     ignores: (p) => {
       const normalized = normalizeContextPath(p);
       if (normalized === '.') return false;

@@ -68,3 +68,13 @@ export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | 
   }
   return undefined;
 }
+
+/**
+ * Whether some RUN of the stage has a cache mount meant for this Go cache that misses Go's
+ * directory. That is GD005's finding, and its fix may move the directory (ENV), so rules that
+ * would add mounts on the current directory wait until it is settled.
+ */
+export function stageHasMisdirectedGoMount(stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean {
+  return runsIn(stage).some((run) => cacheMounts(run)
+    .some((m) => looksLikeGoCacheMount(m) === which && !mountCovers(m.targetResolved, effectiveGoEnv(run, run.go[0])[which].value)));
+}

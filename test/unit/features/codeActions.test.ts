@@ -108,6 +108,17 @@ describe('source.fixAll.go-dockerfile-cache', () => {
     assert.deepEqual(actionsAt(NAIVE, 'FROM', { only: ['source.organizeImports'] }), []);
   });
 
+  it('also writes .dockerignore when the editor can create files', () => {
+    const [action] = actionsAt(NAIVE, 'FROM', { only: ['source.fixAll'], resourceOperations: true, version: 3 });
+    const changes = action.edit?.documentChanges ?? [];
+    assert.deepEqual(changes.map((c) => ('textDocument' in c ? c.textDocument.uri : c.kind === 'create' ? `create ${c.uri}` : c.kind)), [
+      URI,
+      'create file:///work/app/.dockerignore',
+      'file:///work/app/.dockerignore',
+    ]);
+    assert.equal('edits' in changes[0] && changes[0].textDocument.version, 3);
+  });
+
   it('is not offered when nothing can be fixed', () => {
     const clean = 'FROM alpine:3.20\nRUN echo hello\n';
     assert.deepEqual(actionsAt(clean, 'RUN', { only: ['source.fixAll'] }), []);

@@ -6,6 +6,8 @@ import { suiteLog } from './log';
 
 export async function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = suiteLog;
+  // The report travels through logs, where colour codes are noise (mocha turns them on under CI).
+  Mocha.reporters.Base.useColors = false;
   const mocha = new Mocha({
     ui: 'tdd',
     color: false,

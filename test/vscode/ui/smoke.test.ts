@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { openBrowser, remoteUri, workbenchUrl } from '../launcher/browser';
 import { installExtension, readTools, startCodeServer } from '../launcher/codeServer';
-import { clientAbsent, prepareWorkspace, root, scratch, vsixPath } from '../project';
+import { clientAbsent, prepareWorkspace, removeScratch, root, scratch, vsixPath } from '../project';
 import { clickLine, openProblemsWith, openQuickFixMenu, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
 
 const outputDir = path.join(root, 'test/output/vscode-ui');
@@ -91,6 +91,7 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
       copyFileSync(diagnostics, path.join(readmeImages, 'diagnostics-quick-fix.png'));
       copyFileSync(build, path.join(readmeImages, 'build-profile.png'));
     }
+    t.after(removeScratch);
   } catch (error) {
     await shot('failure').then((file) => console.error(`screenshot of the failure: ${file}`), () => undefined);
     throw error;

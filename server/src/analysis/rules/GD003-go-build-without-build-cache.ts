@@ -1,6 +1,6 @@
 import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv, mountCovers } from '../goenv';
-import { cacheMounts, layerDownloadBefore, looksLikeGoCacheMount, mountOnGoCache, runsIn } from '../gofacts';
+import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
 import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { GoCommand } from '../gocommand';
@@ -25,10 +25,7 @@ export default defineRule({
       const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
-      // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
-      // may move Go's directory (ENV), so mounts added here first could end up in the wrong place.
-      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => runsIn(run.stage!).some((other) => cacheMounts(other)
-        .some((m) => looksLikeGoCacheMount(m) === which && !mountCovers(m.targetResolved, effectiveGoEnv(other, other.go[0])[which].value)));
+      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => stageHasMisdirectedGoMount(run.stage!, which);
       const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE') && !misdirected('GOCACHE');
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
       const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE') && !misdirected('GOMODCACHE')
@@ -45,9 +42,10 @@ export default defineRule({
       report({
         range: go.nameRange,
         message,
-        fixes: targets.every(safeMountTarget) ? [{
-          title: `Add a cache mount on ${targets.join(' and ')}`,
-          edits: targets.map((t) => addRunFlag(run, cacheMountFlag(t, owner))),
+        // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
+        fixes: targets.some(safeMountTarget) ? [{
+          title: `Add a cache mount on ${targets.filter(safeMountTarget).join(' and ')}`,
+          edits: targets.filter(safeMountTarget).map((t) => addRunFlag(run, cacheMountFlag(t, owner))),
           preferred: true,
         }] : [],
       });

@@ -1,5 +1,5 @@
 import { effectiveGoEnv } from '../goenv';
-import { isModuleDownload, mountOnGoCache } from '../gofacts';
+import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
 import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
 import { isRun } from '../model';
@@ -17,6 +17,8 @@ export default defineRule({
       const stage = run.stage;
       const go = run.go.find(isModuleDownload);
       if (!stage || !go || mountOnGoCache(run, go, 'GOMODCACHE')) continue;
+      // A module-cache mount on the wrong directory is GD005's to fix first.
+      if (stageHasMisdirectedGoMount(stage, 'GOMODCACHE')) continue;
       const modcache = effectiveGoEnv(run, go).GOMODCACHE;
       // A later step that mounts a cache there already hides this layer: GD006 reports that.
       if (mountsHidingModules(model, run, modcache.value).length > 0) continue;
