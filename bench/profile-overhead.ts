@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './lib/docker';
 import { tail, timedRun } from './lib/process';
 import { median } from './lib/stats';
+import { editSource } from './rebuild';
 
 export interface OverheadScenario {
   scenario: string;
@@ -22,11 +23,6 @@ export interface OverheadOptions {
   dockerfile: string;
   runs: number;
   log: (line: string) => void;
-}
-
-function touchSource(projectDir: string, label: string): void {
-  const file = path.join(projectDir, 'internal/api/greeting.go');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^const greeting = .*$/m, `const greeting = "orders ok (${label})"`));
 }
 
 async function checked(command: string, args: string[]): Promise<number> {
@@ -48,7 +44,7 @@ async function scenario(name: string, options: OverheadOptions, change: boolean)
     // Alternate which goes first so that drift in machine load hits both alike.
     const order = run % 2 ? ['docker', 'profile'] : ['profile', 'docker'];
     for (const which of order) {
-      if (change) touchSource(options.projectDir, `${which} ${run}`);
+      if (change) editSource(options.projectDir, `profile overhead, ${which} ${run}`);
       if (which === 'docker') result.dockerMs.push(await checked(DOCKER, plain));
       else result.profileMs.push(await checked(process.execPath, profile));
     }
@@ -72,4 +68,26 @@ export async function benchProfileOverhead(options: OverheadOptions): Promise<Ov
   }
   await removeDanglingBenchImages();
   return results;
+}
+
+export interface FixedCosts {
+  nodeStartMs: number;
+  /** `node server/out/cli.js rules`: Node plus loading the CLI bundle. */
+  cliStartMs: number;
+  /** `profile` asks docker whether buildx knows rawjson progress before each build. */
+  buildxProbeMs: number;
+}
+
+/** What `profile` pays whatever the build: the parts of its overhead that can be timed alone. */
+export async function fixedCosts(repoRoot: string): Promise<FixedCosts> {
+  const medianOf = async (command: string, args: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push((await timedRun(command, args)).ms);
+    return median(times);
+  };
+  return {
+    nodeStartMs: await medianOf(process.execPath, ['-e', '']),
+    cliStartMs: await medianOf(process.execPath, [path.join(repoRoot, 'server/out/cli.js'), 'rules']),
+    buildxProbeMs: await medianOf(DOCKER, ['buildx', 'build', '--help']),
+  };
 }

@@ -32,7 +32,7 @@ export interface VariantResult {
 export interface RebuildOptions {
   repoRoot: string;
   rounds: number;
-  /** Keep BuildKit cache mounts between variants (faster, but fixed and tuned then share them). */
+  /** Keep the cache mounts of an earlier run, so that the first builds start warm. */
   keepCacheMounts: boolean;
   log: (line: string) => void;
 }
@@ -68,63 +68,97 @@ function fixedDockerfile(repoRoot: string, naive: string): { text?: string; unav
   return { text: run.stdout };
 }
 
+/**
+ * Gives every cache mount of a variant's Dockerfile an id of its own. BuildKit keys a cache mount
+ * by its id, which defaults to the target path, so without this the fixed and the tuned
+ * Dockerfile (and any other build on the daemon) would share /root/.cache/go-build.
+ */
+export function isolateCacheMounts(dockerfile: string, variant: string): string {
+  return dockerfile.replace(/--mount=(\S+)/g, (flag, spec: string) => {
+    const fields = spec.split(',');
+    if (!fields.includes('type=cache')) return flag;
+    const target = fields.find((f) => /^(target|dst|destination)=/.test(f))?.split('=')[1] ?? '';
+    const id = fields.find((f) => f.startsWith('id='));
+    const isolated = id ? fields.map((f) => (f === id ? `id=gdc-bench-${variant}-${id.slice(3)}` : f)) : [fields[0], `id=gdc-bench-${variant}${target}`, ...fields.slice(1)];
+    return `--mount=${isolated.join(',')}`;
+  });
+}
+
+interface Variant {
+  name: VariantName;
+  dir: string;
+  dockerfile: string;
+  result: VariantResult;
+}
+
 /** A fresh copy of bench/service for one variant, with that variant's Dockerfile in it. */
-function variantCopy(repoRoot: string, workDir: string, variant: VariantName): { dir: string; dockerfile?: string; unavailable?: string } {
-  const dir = path.join(workDir, 'rebuild', variant);
+function variantCopy(repoRoot: string, workDir: string, name: VariantName): Variant | VariantResult {
+  const dir = path.join(workDir, 'rebuild', name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(repoRoot, 'bench/service'), dir, { recursive: true });
-  const dockerfile = path.join(dir, `Dockerfile.${variant}`);
-  if (variant === 'fixed') {
+  const dockerfile = path.join(dir, `Dockerfile.${name}`);
+  let text = fs.readFileSync(name === 'fixed' ? path.join(dir, 'Dockerfile.naive') : dockerfile, 'utf8');
+  if (name === 'fixed') {
     const fixed = fixedDockerfile(repoRoot, path.join(dir, 'Dockerfile.naive'));
-    if (!fixed.text) return { dir, unavailable: fixed.unavailable };
-    fs.writeFileSync(dockerfile, fixed.text);
+    if (!fixed.text) return { variant: name, unavailable: fixed.unavailable, rebuildMs: [] };
+    text = fixed.text;
   }
-  return { dir, dockerfile };
+  fs.writeFileSync(dockerfile, isolateCacheMounts(text, name));
+  return { name, dir, dockerfile, result: { variant: name, dockerfile: text, rebuildMs: [] } };
 }
 
 const GREETING = /^const greeting = .*$/m;
 
-/** The one-line change: what /healthz answers. Unique per variant and round, so no build can reuse another's result. */
-function editSource(dir: string, label: string): void {
+/** Tells this run's edits from those of earlier runs, whose layers BuildKit still has. */
+const RUN_ID = Date.now().toString(36);
+
+/** The one-line change: what /healthz answers. Unique per run, variant and round, so no build can reuse another's layers. */
+export function editSource(dir: string, label: string): void {
   const file = path.join(dir, 'internal/api/greeting.go');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(GREETING, `const greeting = "orders ok (${label})"`));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(GREETING, `const greeting = "orders ok (${label}, run ${RUN_ID})"`));
 }
 
-async function measureVariant(variant: VariantName, options: RebuildOptions, workDir: string): Promise<VariantResult> {
-  const copy = variantCopy(options.repoRoot, workDir, variant);
-  if (!copy.dockerfile) return { variant, unavailable: copy.unavailable, rebuildMs: [] };
-  const dockerfile = copy.dockerfile;
-  const tag = `gdc-bench-${variant}`;
+async function build(variant: Variant, label: string): Promise<{ ms: number; steps: StepTime[] }> {
+  editSource(variant.dir, label);
+  return timedBuild(variant.dockerfile, `gdc-bench-${variant.name}`);
+}
+
+/**
+ * One build at a time, never two at once (they would slow each other). First builds fill each
+ * variant's caches; then the rounds take the variants in turn, starting with a different one
+ * each round, so that a spell of load from elsewhere on the machine hits all of them alike.
+ */
+export async function benchRebuild(options: RebuildOptions, environment: Environment): Promise<VariantResult[]> {
   if (!options.keepCacheMounts) {
-    // Cache mounts are shared by target path across all builds of the daemon; without this the
-    // second variant with a cache mount on /root/.cache/go-build would start warm.
+    // Cache mounts left by an earlier run would make the first builds warm.
     await timedRun(DOCKER, ['builder', 'prune', '--force', '--filter', 'type=exec.cachemount'], { env: BUILD_ENV });
   }
-  options.log(`${variant}: first build (fills the caches)`);
-  editSource(copy.dir, `${variant} first build`);
-  const first = await timedBuild(dockerfile, tag);
-  const result: VariantResult = { variant, dockerfile: fs.readFileSync(dockerfile, 'utf8'), firstBuildMs: first.ms, rebuildMs: [] };
-  for (let round = 1; round <= options.rounds; round++) {
-    editSource(copy.dir, `${variant} round ${round}`);
-    const build = await timedBuild(dockerfile, tag);
-    result.rebuildMs.push(build.ms);
-    result.slowestSteps = build.steps.slice(0, 4);
-    options.log(`${variant}: rebuild ${round}/${options.rounds} after a one-line change: ${(build.ms / 1000).toFixed(1)} s`);
-  }
-  result.medianMs = median(result.rebuildMs);
-  await removeDanglingBenchImages();
-  return result;
-}
-
-/** Measures the variants one after the other (never two builds at once: they would slow each other). */
-export async function benchRebuild(options: RebuildOptions, environment: Environment): Promise<VariantResult[]> {
-  const results: VariantResult[] = [];
-  for (const variant of ['naive', 'fixed', 'tuned'] as const) {
+  const copies = (['naive', 'fixed', 'tuned'] as const).map((name) => variantCopy(options.repoRoot, environment.workDir, name));
+  const variants = copies.filter((c): c is Variant => 'dir' in c);
+  const failed = (variant: Variant, error: unknown) => {
+    variant.result.unavailable = (error as Error).message;
+  };
+  for (const variant of variants) {
+    options.log(`${variant.name}: first build (fills the caches)`);
     try {
-      results.push(await measureVariant(variant, options, environment.workDir));
+      variant.result.firstBuildMs = (await build(variant, `${variant.name} first build`)).ms;
     } catch (error) {
-      results.push({ variant, unavailable: (error as Error).message, rebuildMs: [] });
+      failed(variant, error);
     }
   }
-  return results;
+  for (let round = 1; round <= options.rounds; round++) {
+    const turn = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
+    for (const variant of turn.filter((v) => !v.result.unavailable)) {
+      try {
+        const { ms, steps } = await build(variant, `${variant.name} round ${round}`);
+        variant.result.rebuildMs.push(ms);
+        variant.result.slowestSteps = steps.slice(0, 4);
+        options.log(`${variant.name}: rebuild ${round}/${options.rounds} after a one-line change: ${(ms / 1000).toFixed(1)} s`);
+      } catch (error) {
+        failed(variant, error);
+      }
+    }
+  }
+  await removeDanglingBenchImages();
+  return copies.map((c) => ('dir' in c ? { ...c.result, medianMs: c.result.unavailable ? undefined : median(c.result.rebuildMs) } : c));
 }

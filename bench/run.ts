@@ -5,7 +5,7 @@
 //   --edits N           edits per server and file (default 50)
 //   --starts N          server starts (default 10)
 //   --profile-runs N    runs of each build in the profiling overhead part (default 5)
-//   --keep-cache-mounts do not clear BuildKit cache mounts between Dockerfiles
+//   --keep-cache-mounts keep BuildKit cache mounts of earlier runs (first builds start warm)
 //   --no-readme         leave the tables in bench/README.md and README.md alone
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,10 +15,9 @@ import { benchCore } from './core';
 import { benchStartup, bundleSizes } from './extension-cost';
 import { DOCKER } from './lib/docker';
 import { timedRun } from './lib/process';
-import { median } from './lib/stats';
 import { benchLatency } from './lsp/latency';
 import { closingNotes } from './notes';
-import { benchProfileOverhead } from './profile-overhead';
+import { benchProfileOverhead, fixedCosts } from './profile-overhead';
 import { benchRebuild, prepareEnvironment } from './rebuild';
 import { markdownTable, updateReadmes, type Results } from './report';
 
@@ -53,12 +52,6 @@ function options() {
   };
 }
 
-async function cliStartMs(): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) times.push((await timedRun(process.execPath, [path.join(repoRoot, 'server/out/cli.js'), 'rules'])).ms);
-  return median(times);
-}
-
 async function main(): Promise<void> {
   const opts = options();
   fs.mkdirSync(workDir, { recursive: true });
@@ -85,7 +78,7 @@ async function main(): Promise<void> {
         const projectDir = path.join(workDir, 'rebuild/tuned');
         if (!fs.existsSync(projectDir)) fs.cpSync(path.join(repoRoot, 'bench/service'), projectDir, { recursive: true });
         const scenarios = await benchProfileOverhead({ repoRoot, projectDir, dockerfile: 'Dockerfile.tuned', runs: opts.profileRuns, log });
-        results.profileOverhead = { measuredAt, scenarios, cliStartMs: await cliStartMs() };
+        results.profileOverhead = { measuredAt, scenarios, fixedCosts: await fixedCosts(repoRoot) };
       }
     } finally {
       await environment.close();

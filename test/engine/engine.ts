@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { BuildResult, StepAnnotation } from '../../server/src/build/model';
 import { startBuild, type BuildHandle, type BuildUpdate } from '../../server/src/build/runner';
 import type { BuildOptions } from '../../server/src/build/docker';
+import { listProcesses } from '../helpers/processes';
 import { tempDir } from '../unit/build/temp';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -110,42 +111,12 @@ export function fixedDockerfile(dir: string): string {
 
 /** Process ids of every live process in a process group, read from /proc. */
 export function processesInGroup(pgid: number): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces) start at state, ppid, pgrp.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
+  return listProcesses().filter((p) => p.pgid === pgid && p.state !== 'Z').map((p) => p.pid);
 }
 
 /** Live processes whose command line contains `text`. */
 export function processesRunning(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(text)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
+  return listProcesses().filter((p) => p.pid !== process.pid && p.command.includes(text)).map((p) => p.pid);
 }
 
-/** Waits until `check` holds, polling; gives up after `limitMs` and returns the last answer. */
-export async function eventually<T>(check: () => T, ok: (value: T) => boolean, limitMs = 60_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  let value = check();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = check();
-  }
-  return value;
-}
+export { eventually } from '../helpers/eventually';

@@ -86,22 +86,25 @@ describe('profiling real builds', { skip: engineSkip }, () => {
   it('cancel stops the build and leaves no docker process behind', async () => {
     const dir = tempDir('gdc-engine-cancel-');
     const marker = `started-${randomBytes(6).toString('hex')}`;
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM golang:1.19\nWORKDIR /src\nRUN echo ${marker} && sleep 300\nRUN echo never\n`);
+    // The shell execs its last command, so the RUN is found by a sleep length unique to this test.
+    const seconds = 300 + (randomBytes(2).readUInt16BE(0) % 5000);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM golang:1.19\nWORKDIR /src\nRUN echo ${marker} && sleep ${seconds}\nRUN echo never\n`);
     let sawRunning!: () => void;
     const running = new Promise<void>((resolve) => (sawRunning = resolve));
     const handle = build(dir, {}, ({ steps }) => {
       if (steps.some((s) => s.state === 'running' && s.logs.includes(marker))) sawRunning();
     });
     await running;
+    assert.ok((await eventually(() => processesRunning(`sleep ${seconds}`), (found) => found.length > 0)).length > 0, 'the RUN is running before the cancel');
     const pid = handle.pid;
     assert.ok(pid !== undefined);
     handle.cancel();
     const result = await handle.done;
     assert.equal(result.summary.canceled, true);
-    assert.equal(stepWith(result, 'sleep 300').state, 'canceled');
+    assert.equal(stepWith(result, `sleep ${seconds}`).state, 'canceled');
     assert.equal(stepWith(result, 'echo never').state, 'not-run');
     assert.ok(result.steps.every((s) => s.state !== 'cached' || s.instruction.startsWith('WORKDIR')));
     assert.deepEqual(await eventually(() => processesInGroup(pid), (left) => left.length === 0), [], 'docker client process group is gone');
-    assert.deepEqual(await eventually(() => processesRunning(marker), (left) => left.length === 0), [], 'the RUN inside the build is gone');
+    assert.deepEqual(await eventually(() => processesRunning(`sleep ${seconds}`), (left) => left.length === 0), [], 'the RUN inside the build is gone');
   });
 });

@@ -5,7 +5,6 @@
 // the server still answers afterwards.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { analyze } from '../../server/src/analysis/analyze';
@@ -13,7 +12,8 @@ import { diskContext } from '../../server/src/analysis/context';
 import type { RuleSettings } from '../../server/src/analysis/types';
 import { toDiagnostic } from '../../server/src/features/diagnostics';
 import { hover } from '../../server/src/features/hover';
-import { goProject, hoverText, ROOT, SERVER, TestClient, type Project } from '../lsp/harness';
+import { goProject, hoverText, TestClient, type Project } from '../lsp/harness';
+import { freshBundle } from './bundle';
 import { EditingSession, goDockerfile, seededRandom, type EditKind } from './session';
 
 const EDITS = 5000;
@@ -45,10 +45,7 @@ describe(`a ${EDITS}-edit session on a ${LINES}-line Dockerfile (seed ${SEED})`,
   let settingsRules = rules(false);
 
   before(async () => {
-    if (!fs.existsSync(SERVER)) {
-      const bundle = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(bundle.status, 0, `npm run build failed: ${bundle.stderr}`);
-    }
+    freshBundle();
     project = goProject(goDockerfile(LINES, seededRandom(SEED)));
     client = await TestClient.start({ settings: { rules: settingsRules } });
   });

@@ -10,9 +10,7 @@ import { COMMANDS } from './commands';
 import { describeBuild, readBuildSettings } from './settings';
 import type { BuildAnnotations } from './store';
 import { oneLine } from './text';
-
-export const UNTRUSTED_MESSAGE =
-  "Go Dockerfile: Build and Profile is off in an untrusted workspace, because it runs docker with this workspace's Dockerfile, build context and settings. Trust the workspace to build.";
+import { buildRefusal } from './trust';
 
 export class BuildController {
   private readonly running = new Map<string, BuildHandle>();
@@ -26,8 +24,9 @@ export class BuildController {
   ) {}
 
   async buildAndProfile(target?: string | vscode.Uri): Promise<BuildSummary | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((choice) => {
+    const refusal = buildRefusal(vscode.workspace);
+    if (refusal !== undefined) {
+      void vscode.window.showWarningMessage(refusal, 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
       });
       return undefined;

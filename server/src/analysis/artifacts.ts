@@ -5,6 +5,7 @@ import * as posix from 'node:path/posix';
 import { expandVariables, referencedVariables } from './expand';
 import type { GoCommand } from './gocommand';
 import { effectiveGoEnv } from './goenv';
+import { perObject } from './memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from './model';
 
 export interface GoBuildStep {
@@ -25,22 +26,23 @@ export interface FinalBinary {
   path?: string;
 }
 
-/** A stage and the stages it starts FROM, parents first. */
-export function stageChain(stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s && !chain.includes(s); s = s.image.stage) chain.unshift(s);
-  return chain;
-}
+/**
+ * A stage and the stages it starts FROM, parents first. A FROM can only name an earlier stage, so
+ * the parent's chain is known (and remembered) by the time a child asks.
+ */
+export const stageChain = perObject((stage: Stage): readonly Stage[] => {
+  const parent = stage.image.stage;
+  return parent ? [...stageChain(parent), stage] : [stage];
+});
 
 function producesBinary(go: GoCommand): boolean {
   return go.subcommand === 'build' || go.subcommand === 'install';
 }
 
 /** Every `go build` / `go install` in a stage and the stages it starts FROM. */
-export function goBuildsIn(stage: Stage): GoBuildStep[] {
-  return stageChain(stage).flatMap((s) => s.instructions.filter(isRun).flatMap((run) =>
-    run.go.filter(producesBinary).map((go) => ({ run, go, stage: s }))));
-}
+export const goBuildsIn = perObject((stage: Stage): readonly GoBuildStep[] =>
+  stageChain(stage).flatMap((s) => s.instructions.filter(isRun).flatMap((run) =>
+    run.go.filter(producesBinary).map((go) => ({ run, go, stage: s })))));
 
 /**
  * Absolute path a build writes its binary to, when it can be known: `-o` resolved against the
@@ -115,9 +117,10 @@ export function absoluteSource(value: string): string {
  * The Go binaries in the final image: each COPY --from=<stage> into the final image whose source
  * matches the resolved output of a `go build`/`go install` in that stage (or, when no output
  * matches, its first build whose output is unknown), plus builds run inside the final image.
- * One entry per binary: a COPY of a directory can bring several.
+ * One entry per binary: a COPY of a directory can bring several. Five rules ask: it is worked out
+ * once per model.
  */
-export function finalBinaries(model: DockerfileModel): FinalBinary[] {
+export const finalBinaries = perObject((model: DockerfileModel): readonly FinalBinary[] => {
   const final = model.finalStage;
   if (!final) return [];
   const result: FinalBinary[] = [];
@@ -147,7 +150,7 @@ export function finalBinaries(model: DockerfileModel): FinalBinary[] {
     }
   }
   return result;
-}
+});
 
 /**
  * Whether a build's binary is dynamically linked against the builder's C library: cgo on and no

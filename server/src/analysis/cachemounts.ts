@@ -2,16 +2,18 @@
 // what later instructions read out of a stage, which cache mounts hide modules an earlier step put
 // into a layer, and how to mount the very same cache somewhere else.
 import * as posix from 'node:path/posix';
-import { stageChain } from './artifacts';
 import { readsModules } from './gocommand';
 import { mountCovers } from './goenv';
-import { cacheMounts } from './gofacts';
+import { cacheMounts, runsOf } from './gofacts';
+import { perObject } from './memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
 import type { Range } from './types';
 
 /** Whether `stage` is `ancestor` or is built FROM it, directly or not. */
 export function inheritsFrom(stage: Stage, ancestor: Stage): boolean {
-  return stageChain(stage).includes(ancestor);
+  // A FROM only names an earlier stage: the walk up always ends.
+  for (let s: Stage | undefined = stage; s; s = s.image.stage) if (s === ancestor) return true;
+  return false;
 }
 
 /** One path or the other contains (or is) the other. */
@@ -23,7 +25,7 @@ export function pathsOverlap(a: string, b: string): boolean {
 export function runsInheriting(model: DockerfileModel, run: RunInstruction): RunInstruction[] {
   const stage = run.stage;
   if (!stage) return [];
-  return model.instructions.filter(isRun).filter((r) => r.position > run.position && r.stage !== undefined && inheritsFrom(r.stage, stage));
+  return runsOf(model).filter((r) => r.position > run.position && r.stage !== undefined && inheritsFrom(r.stage, stage));
 }
 
 /**
@@ -50,7 +52,7 @@ function absolute(path: string): string {
 }
 
 /** Paths instructions read out of other stages: `COPY --from` sources and `RUN --mount=from=` binds. */
-export function stageReads(model: DockerfileModel): StageRead[] {
+export const stageReads = perObject((model: DockerfileModel): readonly StageRead[] => {
   const reads: StageRead[] = [];
   const byName = (name: string) => model.stages.findLast((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
   for (const instruction of model.instructions) {
@@ -65,7 +67,7 @@ export function stageReads(model: DockerfileModel): StageRead[] {
     }
   }
   return reads;
-}
+});
 
 /**
  * The `--mount=` flag for the same cache as `mount` (same id, sharing, owner and other options)

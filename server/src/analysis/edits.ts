@@ -55,9 +55,12 @@ export function addRunFlag(run: RunInstruction, flag: string): TextEdit {
   return { range: { start: keywordEnd, end: keywordEnd }, newText: ` ${flag}` };
 }
 
-/** Whether a path can be written into a `--mount=` option as is (no quoting rules to get wrong). */
+/**
+ * Whether a path can be written into a `--mount=` option as is (no quoting rules to get wrong).
+ * Go rejects relative GOCACHE/GOMODCACHE values, so a fix never mounts one.
+ */
 export function safeMountTarget(target: string): boolean {
-  return /^[^\s,"'`\\]+$/.test(target);
+  return /^\/[^\s,"'`\\]*$/.test(target);
 }
 
 export function cacheMountFlag(target: string, extra = ''): string {

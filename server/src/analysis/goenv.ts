@@ -4,6 +4,7 @@
 // $HOME/.cache/go-build, GOPATH to $HOME/go; HOME comes from the user's passwd entry.
 import * as posix from 'node:path/posix';
 import type { GoCommand } from './gocommand';
+import { perObjectAnd } from './memo';
 import type { InstructionModel, Origin, VarValue } from './model';
 
 export interface GoEnvValue {
@@ -72,8 +73,15 @@ function fromEnv(instruction: InstructionModel, inline: Map<string, string>, nam
   return { value: v.value, origin: v.origin, because: describeOrigin(v.origin) };
 }
 
-/** The effective Go environment for a command (or, without one, for the instruction). */
+/**
+ * The effective Go environment for a command (or, without one, for the instruction). Most rules
+ * ask it of the same commands: it is worked out once per command.
+ */
 export function effectiveGoEnv(instruction: InstructionModel, go?: GoCommand): GoEnv {
+  return goEnvOf(instruction, go);
+}
+
+const goEnvOf = perObjectAnd((instruction: InstructionModel, go: GoCommand | undefined): GoEnv => {
   const inline = go?.inlineEnv ?? new Map<string, string>();
   const HOME = effectiveHome(instruction, inline);
   const GOPATH = fromEnv(instruction, inline, 'GOPATH') ?? {
@@ -101,7 +109,7 @@ export function effectiveGoEnv(instruction: InstructionModel, go?: GoCommand): G
     GOPROXY: fromEnv(instruction, inline, 'GOPROXY'),
     GOPRIVATE: fromEnv(instruction, inline, 'GOPRIVATE'),
   };
-}
+});
 
 /** Whether a cache mount target covers a Go cache directory (same dir or a parent of it). */
 export function mountCovers(target: string | undefined, dir: string): boolean {

@@ -1,20 +1,21 @@
 // Questions several rules ask about a parsed Dockerfile: does it build Go, where do modules get
 // downloaded, which mounts cover which Go cache.
+import { stageChain } from './artifacts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
 import { effectiveGoEnv, mountCovers } from './goenv';
+import { perObject, perObjectAnd } from './memo';
 import { isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
 
 export function buildsGo(model: DockerfileModel): boolean {
-  return model.instructions.some((i) => isRun(i) && i.go.length > 0);
+  return runsOf(model).some((run) => run.go.length > 0);
 }
 
-export function runsIn(stage: Stage): RunInstruction[] {
-  return stage.instructions.filter(isRun);
-}
+/** Every RUN of the file, in order. */
+export const runsOf = perObject((model: DockerfileModel): readonly RunInstruction[] => model.instructions.filter(isRun));
 
-export function cacheMounts(run: RunInstruction): Mount[] {
-  return run.mounts.filter((m) => m.type === 'cache');
-}
+export const runsIn = perObject((stage: Stage): readonly RunInstruction[] => stage.instructions.filter(isRun));
+
+export const cacheMounts = perObject((run: RunInstruction): readonly Mount[] => run.mounts.filter((m) => m.type === 'cache'));
 
 /** The cache mount covering the effective GOCACHE / GOMODCACHE of a command, if any. */
 export function mountOnGoCache(run: RunInstruction, go: GoCommand | undefined, which: 'GOCACHE' | 'GOMODCACHE'): Mount | undefined {
@@ -40,18 +41,24 @@ export function firstModuleStep(stage: Stage): { run: RunInstruction; go: GoComm
  * into the image layers, i.e. without a cache mount on GOMODCACHE.
  */
 export function layerDownloadBefore(stage: Stage, before: RunInstruction): { run: RunInstruction; go: GoCommand } | undefined {
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.image.stage) chain.unshift(s);
-  for (const s of chain) {
+  const first = firstLayerDownload(stage);
+  if (!first) return undefined;
+  // Parents come before their children in the file, so the chain's order is the file's order.
+  const beforeInChain = before.stage !== undefined && stageChain(stage).includes(before.stage);
+  return !beforeInChain || first.run.position < before.position ? first : undefined;
+}
+
+/** The first RUN of the stage and the stages it starts FROM that downloads modules into a layer. */
+const firstLayerDownload = perObject((stage: Stage): { run: RunInstruction; go: GoCommand } | undefined => {
+  for (const s of stageChain(stage)) {
     for (const run of runsIn(s)) {
-      if (run === before) return undefined;
       for (const go of run.go) {
         if (readsModules(go) && !mountOnGoCache(run, go, 'GOMODCACHE') && (isModuleDownload(go) || compiles(go))) return { run, go };
       }
     }
   }
   return undefined;
-}
+});
 
 /** Whether any RUN in the stage keeps GOMODCACHE on a cache mount. */
 export function stageUsesModuleCacheMount(stage: Stage): boolean {
@@ -74,7 +81,11 @@ export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | 
  * directory. That is GD005's finding, and its fix may move the directory (ENV), so rules that
  * would add mounts on the current directory wait until it is settled.
  */
-export function stageHasMisdirectedGoMount(stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean {
-  return runsIn(stage).some((run) => cacheMounts(run)
-    .some((m) => looksLikeGoCacheMount(m) === which && !mountCovers(m.targetResolved, effectiveGoEnv(run, run.go[0])[which].value)));
-}
+export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean =>
+  runsIn(stage).some((run) => {
+    const env = effectiveGoEnv(run, run.go[0]);
+    const overlaps = (a: string, b: string) => mountCovers(a, b) || mountCovers(b, a);
+    // Same test as GD005: on (or inside, or above) either Go cache, a mount does its job.
+    return cacheMounts(run).some((m) => looksLikeGoCacheMount(m) === which && m.targetResolved !== undefined
+      && !overlaps(m.targetResolved, env.GOCACHE.value) && !overlaps(m.targetResolved, env.GOMODCACHE.value));
+  }));

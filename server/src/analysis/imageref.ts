@@ -2,6 +2,7 @@
 // (those before the first FROM) substituted, split into name, tag and digest.
 import { expandVariables, referencedVariables } from './expand';
 import { splitImageReference } from './images';
+import { perObject } from './memo';
 import { isArg, type DockerfileModel, type Stage } from './model';
 
 export interface ResolvedImage {
@@ -13,13 +14,13 @@ export interface ResolvedImage {
 }
 
 /** Global ARG defaults; undefined for an ARG whose value is only given at build time. */
-function globalArgs(model: DockerfileModel): Map<string, string | undefined> {
+const globalArgs = perObject((model: DockerfileModel): ReadonlyMap<string, string | undefined> => {
   const args = new Map<string, string | undefined>();
   for (const instruction of model.instructions) {
     if (isArg(instruction) && !instruction.stage && instruction.name) args.set(instruction.name, instruction.defaultValue);
   }
   return args;
-}
+});
 
 /** The stage's FROM image resolved, or undefined when it uses an ARG without a default value. */
 export function resolvedImage(model: DockerfileModel, stage: Stage): ResolvedImage | undefined {

@@ -2,7 +2,7 @@
 // timeline, the user and working directory at each instruction, RUN commands with their mounts,
 // and what each COPY reads from the build context.
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Dockerfile, Instruction, From, Flag } from 'dockerfile-ast';
+import type { Dockerfile, Instruction, From, Flag, Heredoc } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
@@ -10,6 +10,7 @@ import { readDockerIgnore } from './context';
 import { expandVariables } from './expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
 import { parseGoCommand, type GoCommand } from './gocommand';
+import { perObject } from './memo';
 import { joinMapped, parseShell, type ShellCommand } from './shell';
 import type { Range } from './types';
 import { classifySources, type CopySource } from './sources';
@@ -198,8 +199,19 @@ function parseMount(flag: Flag, env: Env, escape: string): Mount {
   return mount;
 }
 
-function shellCommandsOf(node: Instruction, document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
-  const run = node as Instruction & { getHeredocs?(): { getContentRange(): Range | null }[]; getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
+type Argument = ReturnType<Instruction['getArguments']>[number];
+
+/**
+ * The here-documents of a RUN, COPY or ADD. dockerfile-ast reads the whole instruction again to
+ * find them, and there can be none unless an argument starts with `<<`: most instructions skip that.
+ */
+function heredocsOf(node: Instruction, args: readonly Argument[]): Heredoc[] {
+  if (!args.some((arg) => arg.getValue().startsWith('<<'))) return [];
+  return (node as unknown as { getHeredocs?(): Heredoc[] }).getHeredocs?.() ?? [];
+}
+
+function shellCommandsOf(node: Instruction, args: readonly Argument[], document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
+  const run = node as Instruction & { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
   if (run.getOpeningBracket?.() && run.getClosingBracket?.() && run.getJSONStrings) {
     const strings = run.getJSONStrings();
     const words = strings.map((s) => ({ value: s.getJSONValue(), raw: s.getJSONValue(), range: s.getRange() }));
@@ -210,7 +222,7 @@ function shellCommandsOf(node: Instruction, document: TextDocument): { commands:
       commands: [{ assignments: [], words, range: { start: words[0].range.start, end: words[words.length - 1].range.end }, terminator: '', terminatorEnd: words[words.length - 1].range.end }],
     };
   }
-  const heredocs = run.getHeredocs?.() ?? [];
+  const heredocs = heredocsOf(node, args);
   if (heredocs.length > 0) {
     const pieces: { text: string; start: { line: number; character: number } }[] = [];
     for (const heredoc of heredocs) {
@@ -223,7 +235,7 @@ function shellCommandsOf(node: Instruction, document: TextDocument): { commands:
     }
     return { commands: parseShell(joinMapped(pieces, '\n')), execForm: false, heredoc: true };
   }
-  const pieces = node.getArguments().map((arg) => ({ text: arg.getValue(), start: arg.getRange().start }));
+  const pieces = args.map((arg) => ({ text: arg.getValue(), start: arg.getRange().start }));
   return { commands: parseShell(joinMapped(pieces, ' ')), execForm: false, heredoc: false };
 }
 
@@ -271,28 +283,32 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
     if (keyword === 'FROM') {
       closeStage();
       const from = node as From;
-      const imageRaw = from.getImage() ?? '';
+      const written = fromArguments(from, document);
+      const imageRaw = written.image ?? '';
       const expandedImage = expandVariables(imageRaw, lookupIn(globalArgs), escape);
-      const name = from.getImageName() ?? expandedImage;
       const referenced = stages.findLast((s) => s.name !== undefined && s.name.toLowerCase() === expandedImage.toLowerCase());
       // Facts come from the image after ARG expansion: `FROM golang:${TAG}` with TAG=1.22-alpine is Alpine.
       const expandedRef = splitImageReference(expandedImage);
       const facts = referenced ? referenced.facts : imageFacts(expandedRef.name, expandedRef.tag);
       const platformFlag = from.getPlatformFlag();
+      // dockerfile-ast works the name, tag and digest out of the line again on every call (tens of
+      // microseconds each), and few questions need them: they are read when first asked.
+      let parts: { name: string; tag?: string; digest?: string } | undefined;
+      const imageParts = () => (parts ??= { name: from.getImageName() ?? expandedImage, tag: from.getImageTag() ?? undefined, digest: from.getImageDigest() ?? undefined });
       const image: ImageRef = {
         raw: imageRaw,
-        name,
-        tag: from.getImageTag() ?? undefined,
-        digest: from.getImageDigest() ?? undefined,
-        range: from.getImageRange() ?? range,
+        get name() { return imageParts().name; },
+        get tag() { return imageParts().tag; },
+        get digest() { return imageParts().digest; },
+        range: written.imageRange ?? range,
         facts,
         stage: referenced,
         platform: platformFlag ? { value: platformFlag.getValue() ?? '', range: platformFlag.getRange() } : undefined,
       };
       stage = {
         index: stages.length,
-        name: from.getBuildStage() ?? undefined,
-        nameRange: from.getBuildStageRange() ?? undefined,
+        name: written.stageName,
+        nameRange: written.stageNameRange,
         from,
         fromRange: range,
         image,
@@ -320,14 +336,18 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       return;
     }
 
-    const base = { node, range, position, stage, env, user, workdir };
+    // dockerfile-ast splits the arguments again on every call: once per instruction is enough.
+    const args = keyword === 'ARG' || keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD' ? node.getArguments() : [];
+    // Each model lists its fields: spreading a shared base into a bigger literal costs V8
+    // microseconds per object, which adds up to milliseconds on a long file.
     let model: InstructionModel;
     if (keyword === 'ARG') {
       // `ARG TARGETOS TARGETARCH` declares several variables; a later default may use an earlier one.
       const vars: ArgInstruction['vars'] = [];
-      for (const declared of argDeclarations(node)) {
+      let next = env;
+      for (const declared of argDeclarations(node, args)) {
         const name = declared.name;
-        const defaultValue = declared.rawDefault === undefined ? undefined : expandVariables(declared.rawDefault, lookupIn(stage ? env : globalArgs), escape);
+        const defaultValue = declared.rawDefault === undefined ? undefined : expandVariables(declared.rawDefault, lookupIn(stage ? next : globalArgs), escape);
         vars.push({ name, nameRange: declared.nameRange, defaultValue });
         if (!stage) {
           globalArgs.set(name, { value: defaultValue, origin: { kind: 'arg', line }, isArg: true });
@@ -335,30 +355,31 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
           const inherited = globalArgs.get(name);
           const value = defaultValue ?? inherited?.value;
           // An ENV of the same name wins over the ARG for the rest of the stage.
-          if (!env.has(name) || env.get(name)!.isArg) env = withVar(env, name, { value, origin: { kind: 'arg', line, detail: inherited && defaultValue === undefined ? 'global ARG' : undefined }, isArg: true });
+          if (!next.has(name) || next.get(name)!.isArg) next = withVar(next, name, { value, origin: { kind: 'arg', line, detail: inherited && defaultValue === undefined ? 'global ARG' : undefined }, isArg: true });
         }
       }
-      model = { ...base, keyword: 'ARG', name: vars[0]?.name, nameRange: vars[0]?.nameRange, defaultValue: vars[0]?.defaultValue, vars };
+      model = { node, range, position, stage, env, user, workdir, keyword: 'ARG', name: vars[0]?.name, nameRange: vars[0]?.nameRange, defaultValue: vars[0]?.defaultValue, vars };
+      env = next;
     } else if (keyword === 'ENV') {
       const props = (node as unknown as { getProperties(): { getName(): string; getNameRange(): Range; getValue(): string | null; getValueRange(): Range | null }[] }).getProperties?.() ?? [];
       const vars = props.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), value: p.getValue() ?? '', valueRange: p.getValueRange() ?? undefined }));
-      model = { ...base, keyword: 'ENV', vars };
+      model = { node, range, position, stage, env, user, workdir, keyword: 'ENV', vars };
       // All assignments on one ENV line see the values from before the line.
       const before = lookupIn(env);
       const next = new Map(env);
       for (const v of vars) next.set(v.name, { value: expandVariables(v.value, before, escape), origin: { kind: 'env', line }, isArg: false });
       env = next;
     } else if (keyword === 'RUN') {
-      const shell = shellCommandsOf(node, document);
+      const { commands, execForm, heredoc } = shellCommandsOf(node, args, document);
       const mounts = ((node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [])
         .filter((f) => f.getName().toLowerCase() === 'mount')
         .map((f) => parseMount(f, env, escape));
-      const go = shell.commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
-      model = { ...base, keyword: 'RUN', ...shell, mounts, go };
+      const go = commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
+      model = { node, range, position, stage, env, user, workdir, keyword: 'RUN', commands, execForm, heredoc, mounts, go };
     } else if (keyword === 'COPY' || keyword === 'ADD') {
-      model = copyModel(node, keyword, base, stages, context, dockerignore, escape);
+      model = copyModel(node, keyword, args, { node, range, position, stage, env, user, workdir }, stages, context, dockerignore, escape);
     } else {
-      model = { ...base, keyword };
+      model = { node, range, position, stage, env, user, workdir, keyword };
       if (keyword === 'USER') {
         const name = expandVariables(node.getArgumentsContent()?.trim() ?? '', lookupIn(env), escape);
         user = name ? { name, line } : user;
@@ -376,13 +397,28 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
 }
 
 /**
+ * What FROM names, as dockerfile-ast's `getImage()`, `getImageRange()`, `getBuildStage()` and
+ * `getBuildStageRange()` give it, from one reading of the arguments instead of one per question.
+ */
+function fromArguments(from: From, document: TextDocument): { image?: string; imageRange?: Range; stageName?: string; stageNameRange?: Range } {
+  const args = from.getArguments();
+  if (args.length === 0) return {};
+  const stageNameRange = args.length > 2 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getRange() : undefined;
+  return {
+    image: args[0].getValue(),
+    imageRange: args[0].getRange(),
+    stageName: stageNameRange ? document.getText(stageNameRange) : undefined,
+    stageNameRange,
+  };
+}
+
+/**
  * The variables an ARG declares. dockerfile-ast reads `ARG A B` like the old `ENV A B` form (A with
  * the value "B"), but BuildKit declares both, so that form is split by hand.
  */
-function argDeclarations(node: Instruction): { name: string; nameRange: Range; rawDefault?: string }[] {
+function argDeclarations(node: Instruction, args: readonly Argument[]): { name: string; nameRange: Range; rawDefault?: string }[] {
   type Property = { getName(): string; getNameRange(): Range; getValue(): string | null };
   const properties = (node as unknown as { getProperties?(): Property[] }).getProperties?.() ?? [];
-  const args = node.getArguments();
   if (!(properties.length === 1 && args.length > 1 && !args[0].getValue().includes('='))) {
     return properties.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), rawDefault: p.getValue() ?? undefined }));
   }
@@ -396,6 +432,7 @@ function argDeclarations(node: Instruction): { name: string; nameRange: Range; r
 function copyModel(
   node: Instruction,
   keyword: 'COPY' | 'ADD',
+  args: readonly Argument[],
   base: Omit<InstructionBase, 'keyword'>,
   stages: Stage[],
   context: BuildContext | undefined,
@@ -404,13 +441,13 @@ function copyModel(
 ): CopyInstruction {
   const flags = (node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [];
   const fromFlag = flags.find((f) => f.getName().toLowerCase() === 'from');
-  const heredoc = ((node as unknown as { getHeredocs?(): unknown[] }).getHeredocs?.() ?? []).length > 0;
+  const heredoc = heredocsOf(node, args).length > 0;
   const json = node as unknown as { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
-  const args = json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings
+  const written = json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings
     ? json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }))
-    : node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
+    : args.map((a) => ({ value: a.getValue(), range: a.getRange() }));
   const lookup = lookupIn(base.env);
-  const paths = heredoc ? [] : args;
+  const paths = heredoc ? [] : written;
   const dest = paths.length >= 2 ? paths[paths.length - 1] : undefined;
   let destResolved: string | undefined;
   if (dest) {
@@ -426,9 +463,10 @@ function copyModel(
     const byIndex = /^\d+$/.test(value) ? stages[Number(value)] : undefined;
     from = { value, range: fromFlag.getValueRange() ?? fromFlag.getRange(), stage: byName ?? byIndex };
   }
-  const rawSources = paths.slice(0, -1).map((s) => ({ ...s, value: expandVariables(s.value, lookup, escape) }));
-  const sources = from ? rawSources.map((s) => ({ ...s, kind: 'other' as const })) : classifySources(rawSources, context, dockerignore);
-  return { ...base, keyword, sources, dest, destResolved, from, heredoc };
+  const rawSources = paths.slice(0, -1).map((s) => ({ value: expandVariables(s.value, lookup, escape), range: s.range }));
+  const sources = from ? rawSources.map((s) => ({ value: s.value, range: s.range, kind: 'other' as const })) : classifySources(rawSources, context, dockerignore);
+  const { node: instruction, range, position, stage, env, user, workdir } = base;
+  return { node: instruction, range, position, stage, env, user, workdir, keyword, sources, dest, destResolved, from, heredoc };
 }
 
 function linkStages(stages: Stage[], instructions: InstructionModel[]): void {
@@ -456,5 +494,14 @@ function linkStages(stages: Stage[], instructions: InstructionModel[]): void {
 
 /** The instruction whose range contains a zero-based line, if any. */
 export function instructionAtLine(model: DockerfileModel, line: number): InstructionModel | undefined {
-  return model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  return instructionsByLine(model)[line];
 }
+
+/** Line → the first instruction covering it: findings, suppressions and fixes ask by line, often. */
+const instructionsByLine = perObject((model: DockerfileModel): (InstructionModel | undefined)[] => {
+  const byLine: (InstructionModel | undefined)[] = [];
+  for (const instruction of model.instructions) {
+    for (let line = instruction.range.start.line; line <= instruction.range.end.line; line++) byLine[line] ??= instruction;
+  }
+  return byLine;
+});

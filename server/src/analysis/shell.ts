@@ -4,11 +4,11 @@
 // what deciding "which Go commands run here, with which flags and inline env" needs.
 import type { Position, Range } from './types';
 
-/** A piece of source text with the document position of each of its characters. */
+/** A piece of source text that knows the document position of each of its characters. */
 export interface MappedText {
   text: string;
-  /** positions[i] is where text[i] sits in the document; one extra entry for the end. */
-  positions: Position[];
+  /** Where text[index] sits in the document; from text.length on, just after the last character. */
+  positionAt(index: number): Position;
 }
 
 export interface Word {
@@ -33,26 +33,51 @@ export interface ShellCommand {
 
 const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n'];
 
-/** Joins pieces (argument tokens or heredoc lines) into one mapped text. */
+/** A run of characters from `from` on: each one column after the previous (`step` 1) or all at one place (0). */
+interface Span {
+  from: number;
+  start: Position;
+  step: 0 | 1;
+}
+
+/**
+ * Joins pieces (argument tokens or heredoc lines) into one mapped text. A piece's characters sit
+ * one after the other from its start; a separator (one character) sits just after what precedes
+ * it. Positions are worked out when asked rather than kept per character, which on a long file
+ * would be an object for every character of every RUN.
+ */
 export function joinMapped(pieces: { text: string; start: Position }[], separator: string): MappedText {
   let text = '';
-  const positions: Position[] = [];
+  const spans: Span[] = [];
+  let last: Position | undefined;
   pieces.forEach((piece, index) => {
-    if (index > 0) {
-      const previous = positions[positions.length - 1];
-      for (const ch of separator) {
-        text += ch;
-        positions.push(previous ? { line: previous.line, character: previous.character + 1 } : piece.start);
-      }
+    if (index > 0 && separator !== '') {
+      const at = last ? { line: last.line, character: last.character + 1 } : piece.start;
+      spans.push({ from: text.length, start: at, step: 0 });
+      text += separator;
+      last = at;
     }
-    for (let i = 0; i < piece.text.length; i++) {
-      text += piece.text[i];
-      positions.push({ line: piece.start.line, character: piece.start.character + i });
+    if (piece.text !== '') {
+      spans.push({ from: text.length, start: piece.start, step: 1 });
+      text += piece.text;
+      last = { line: piece.start.line, character: piece.start.character + piece.text.length - 1 };
     }
   });
-  const last = positions[positions.length - 1];
-  positions.push(last ? { line: last.line, character: last.character + 1 } : { line: 0, character: 0 });
-  return { text, positions };
+  const end = last ? { line: last.line, character: last.character + 1 } : { line: 0, character: 0 };
+  const positionAt = (index: number): Position => {
+    if (index >= text.length) return end;
+    // The last span starting at or before index.
+    let low = 0;
+    let high = spans.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (spans[mid].from <= index) low = mid;
+      else high = mid - 1;
+    }
+    const span = spans[low];
+    return { line: span.start.line, character: span.start.character + span.step * (index - span.from) };
+  };
+  return { text, positionAt };
 }
 
 function operatorAt(text: string, i: number): string | undefined {
@@ -90,11 +115,11 @@ function skipSubstitution(text: string, i: number): number {
 
 /** Splits mapped shell text into simple commands. Never throws on unbalanced quotes. */
 export function parseShell(source: MappedText): ShellCommand[] {
-  const { text, positions } = source;
+  const { text } = source;
   const commands: ShellCommand[] = [];
   let words: Word[] = [];
   let i = 0;
-  const pos = (index: number) => positions[Math.min(index, positions.length - 1)];
+  const pos = (index: number) => source.positionAt(index);
 
   const finish = (terminator: string, opStart: number, opEnd: number) => {
     if (words.length > 0) {

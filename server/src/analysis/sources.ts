@@ -65,5 +65,9 @@ export function classifySource(raw: string, context: BuildContext | undefined, d
 }
 
 export function classifySources(sources: { value: string; range: Range }[], context: BuildContext | undefined, dockerignore: DockerIgnore): CopySource[] {
-  return sources.map((s) => ({ ...s, ...classifySource(s.value, context, dockerignore) }));
+  return sources.map((s) => {
+    // Fields listed, not spread: a spread literal costs V8 microseconds per object.
+    const { kind, moduleDir } = classifySource(s.value, context, dockerignore);
+    return { value: s.value, range: s.range, kind, moduleDir };
+  });
 }

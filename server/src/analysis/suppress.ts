@@ -1,7 +1,7 @@
 // Inline suppression comments:
 //   # go-dockerfile-cache ignore=GD003,GD016       (applies to the next instruction)
 //   # go-dockerfile-cache ignore-file=GD012        (applies to the whole file)
-import type { DockerfileModel, InstructionModel } from './model';
+import { instructionAtLine, type DockerfileModel, type InstructionModel } from './model';
 import type { Finding, TextEdit } from './types';
 import { indentOf } from './edits';
 
@@ -43,15 +43,13 @@ export function readSuppressions(model: DockerfileModel): Suppressions {
 
 export function isSuppressed(model: DockerfileModel, suppressions: Suppressions, finding: Finding): boolean {
   if (suppressions.file.has(finding.rule)) return true;
-  const line = finding.range.start.line;
-  const instruction = model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  const instruction = instructionAtLine(model, finding.range.start.line);
   return instruction !== undefined && suppressions.byInstructionLine.get(instruction.range.start.line)?.has(finding.rule) === true;
 }
 
 /** The edit that adds (or extends) an ignore comment above the instruction holding a finding. */
 export function suppressionEdit(model: DockerfileModel, finding: Finding): TextEdit | undefined {
-  const line = finding.range.start.line;
-  const instruction: InstructionModel | undefined = model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  const instruction: InstructionModel | undefined = instructionAtLine(model, finding.range.start.line);
   if (!instruction) return undefined;
   const above = instruction.range.start.line - 1;
   const existing = model.ast.getComments().find((c) => c.getRange().start.line === above && MARKER.test(c.getContent().trim()) && c.getContent().includes('ignore='));

@@ -118,3 +118,21 @@ export function summarize(steps: readonly StepAnnotation[], outcome: BuildOutcom
   if (outcome.error !== undefined) summary.error = outcome.error;
   return summary;
 }
+
+const PARSE_ERROR = /dockerfile parse error (?:on )?line (\d+):?\s*/i;
+
+/**
+ * A Dockerfile BuildKit cannot parse fails before any step runs; its error names the line. That
+ * line gets the error annotation, even when what is written there is no step at all (`FOO bar`).
+ */
+export function markParseError(steps: readonly StepAnnotation[], text: string, error: string | undefined): StepAnnotation[] {
+  const match = error === undefined ? null : PARSE_ERROR.exec(error);
+  const lines = text.split(/\r?\n/);
+  const line = match ? Number(match[1]) - 1 : -1;
+  if (!match || line < 0 || line >= lines.length || steps.some((s) => s.state === 'error')) return [...steps];
+  const message = error!.slice(match.index + match[0].length) || error!;
+  const existing = steps.find((s) => s.line <= line && line <= s.endLine);
+  if (existing) return steps.map((s) => (s === existing ? { ...s, state: 'error', error: message } : s));
+  const annotation: StepAnnotation = { line, endLine: line, instruction: lines[line].trim(), state: 'error', logs: [], error: message };
+  return [...steps, annotation].sort((a, b) => a.line - b.line);
+}

@@ -72,9 +72,32 @@ export interface DockerInvocation {
   env: NodeJS.ProcessEnv;
 }
 
+function hidesValue(name: string): boolean {
+  return isSecretName(name) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** The extra args as given, except that a secret-looking `--build-arg NAME=value` leaves its value in `env`. */
+function extraArgsWithoutSecrets(extra: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    const inline = extra[i].startsWith('--build-arg=');
+    const pair = inline ? extra[i].slice('--build-arg='.length) : extra[i] === '--build-arg' ? extra[i + 1] : undefined;
+    const eq = pair?.indexOf('=') ?? -1;
+    const name = pair !== undefined && eq > 0 ? pair.slice(0, eq) : '';
+    if (!hidesValue(name)) {
+      args.push(extra[i]);
+      continue;
+    }
+    env[name] = pair!.slice(eq + 1);
+    args.push('--build-arg', name);
+    if (!inline) i++;
+  }
+  return args;
+}
+
 /**
- * The docker command line. Secret-looking build args go as `--build-arg NAME` with the value in
- * the environment, so it never shows in a process list.
+ * The docker command line. Secret-looking build args, from the options or the extra args, go as
+ * `--build-arg NAME` with the value in the environment, so it never shows in a process list.
  */
 export function dockerInvocation(options: BuildOptions, mode: ProgressMode): DockerInvocation {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
@@ -83,15 +106,11 @@ export function dockerInvocation(options: BuildOptions, mode: ProgressMode): Doc
   args.push('--file', path.resolve(options.dockerfile));
   if (options.target) args.push('--target', options.target);
   for (const [name, value] of Object.entries(options.buildArgs ?? {})) {
-    if (isSecretName(name) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      env[name] = value;
-      args.push('--build-arg', name);
-    } else {
-      args.push('--build-arg', `${name}=${value}`);
-    }
+    if (hidesValue(name)) env[name] = value;
+    args.push('--build-arg', hidesValue(name) ? name : `${name}=${value}`);
   }
   if (options.tag) args.push('--tag', options.tag);
-  args.push(...(options.extraArgs ?? []));
+  args.push(...extraArgsWithoutSecrets(options.extraArgs ?? [], env));
   args.push(resolveContext(options));
   return { command: resolveDockerPath(options.dockerPath), args, env };
 }
@@ -145,6 +164,13 @@ export function explainStartFailure(output: readonly string[]): StartFailure | u
   }
   if (/buildx component is missing|BuildKit is (not supported|disabled)|unknown flag: --progress|buildkit not supported|is not a docker command/i.test(text)) {
     return { unavailable: 'buildkit', message: 'BuildKit is missing: this docker cannot build with BuildKit. Install docker-buildx, or use Docker 18.09 or later with DOCKER_BUILDKIT=1.' };
+  }
+  // docker's own argument check says what is wrong, then `See 'docker build --help'.` and its usage
+  // text, whose last line ("Build an image from a Dockerfile") explains nothing.
+  const seeHelp = output.findIndex((line) => /^See 'docker [\w -]*--help'\.?$/.test(line.trim()));
+  const said = output.slice(0, Math.max(0, seeHelp)).map((line) => line.trim()).filter((line) => line !== '').pop();
+  if (said !== undefined) {
+    return { message: `docker rejected its arguments: ${said.replace(/\.$/, '')}. Check the extra build arguments: each one reaches docker as a single argument, exactly as written.` };
   }
   return undefined;
 }

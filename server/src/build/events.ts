@@ -39,6 +39,12 @@ export interface ProgressParser {
 
 const MAX_LOG_LINES = 20;
 const MAX_OUTPUT_LINES = 200;
+/** A step that prints a megabyte on one line must not put that megabyte into every hover. */
+export const MAX_LINE_CHARS = 2000;
+
+function clip(text: string): string {
+  return text.length <= MAX_LINE_CHARS ? text : `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters)`;
+}
 
 export function isInternalVertex(name: string): boolean {
   return !name.startsWith('[') || name.startsWith('[internal]') || name.startsWith('[auth]');
@@ -51,7 +57,7 @@ export class VertexTable {
 
   apply(event: ProgressEvent, nowMs?: number): void {
     if (event.type === 'output') {
-      this.output.push(event.text);
+      this.output.push(clip(event.text));
       if (this.output.length > MAX_OUTPUT_LINES) this.output.shift();
       return;
     }
@@ -62,7 +68,7 @@ export class VertexTable {
         vertex.internal = isInternalVertex(event.name);
         break;
       case 'log':
-        vertex.logs.push(event.text);
+        vertex.logs.push(clip(event.text));
         if (vertex.logs.length > MAX_LOG_LINES) vertex.logs.shift();
         if (event.atSeconds !== undefined) vertex.lastLogSeconds = Math.max(vertex.lastLogSeconds ?? 0, event.atSeconds);
         break;
@@ -76,7 +82,7 @@ export class VertexTable {
         break;
       case 'error':
         vertex.state = 'error';
-        vertex.error = event.message;
+        vertex.error = clip(event.message);
         vertex.durationMs ??= event.durationMs ?? this.elapsed(vertex, nowMs);
         break;
       case 'canceled':
@@ -103,10 +109,14 @@ export class VertexTable {
     return vertex;
   }
 
-  /** How long a step ran before it failed or was stopped; BuildKit prints no time for those. */
+  /**
+   * How long a step ran before it failed or was stopped; BuildKit prints no time for those. Its last
+   * log line is a lower bound: a step that went quiet and was cancelled later ran until then.
+   */
   private elapsed(vertex: Vertex, nowMs: number | undefined): number | undefined {
-    if (vertex.lastLogSeconds !== undefined) return Math.round(vertex.lastLogSeconds * 1000);
-    if (nowMs !== undefined && vertex.firstSeenMs !== undefined) return Math.max(0, nowMs - vertex.firstSeenMs);
-    return undefined;
+    const logged = vertex.lastLogSeconds === undefined ? undefined : Math.round(vertex.lastLogSeconds * 1000);
+    const watched = nowMs !== undefined && vertex.firstSeenMs !== undefined ? Math.max(0, nowMs - vertex.firstSeenMs) : undefined;
+    if (logged === undefined || watched === undefined) return logged ?? watched;
+    return Math.max(logged, watched);
   }
 }

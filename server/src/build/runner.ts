@@ -3,7 +3,7 @@
 // profiled build. `done` never rejects; every failure ends up in the summary's `error`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { annotateSteps, summarize, type BuildOutcome } from './annotate';
+import { annotateSteps, markParseError, summarize, type BuildOutcome } from './annotate';
 import {
   allBuildArgs, dockerInvocation, dockerNotFoundMessage, explainStartFailure, lastErrorLine,
   resolveContext, resolveDockerPath, secretRedactor, supportsRawJson, type BuildOptions, type ProgressMode,
@@ -173,6 +173,7 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       error = explained?.message ?? lastErrorLine(table.output) ?? `docker exited with status ${exit.code ?? 'unknown'}`;
     }
     const result = finish(plan, table, { exitCode: exit.code, canceled, error }, misses);
+    result.steps = markParseError(result.steps, text, error);
     if (unavailable) result.summary.unavailable = unavailable;
     if (misses && options.manifestDir && stepsSeen && !canceled) {
       const manifest = createManifest(plan, { dockerfile: options.dockerfile, context }, misses.snapshot, allBuildArgs(options), misses.salt, result.steps);

@@ -59,7 +59,11 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       edits.push(moved.edit);
     }
   }
-  insertLine(`COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`);
+  // go.mod already copied above (without a download): the download is all that is missing, and
+  // GD002 adds a missing go.sum to that COPY.
+  const manifestCopied = stage.instructions.slice(0, stage.instructions.indexOf(copy))
+    .some((i) => isCopy(i) && !i.from && i.sources.some((s) => s.kind === 'manifest' && /(^|\/)go\.(mod|\*)$/.test(s.value)));
+  if (!manifestCopied) insertLine(`COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`);
   if (downloadOnly) {
     const moved = instructionLines(model, downloadOnly);
     insertAt(moved.text);

@@ -25,10 +25,12 @@ export default defineRule({
       const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
-      const misdirected = (which: 'GOCACHE' | 'GOMODCACHE') => stageHasMisdirectedGoMount(run.stage!, which);
-      const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE') && !misdirected('GOCACHE');
+      // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
+      // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
+      if (stageHasMisdirectedGoMount(run.stage, 'GOCACHE') || stageHasMisdirectedGoMount(run.stage, 'GOMODCACHE')) continue;
+      const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE');
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
-      const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE') && !misdirected('GOMODCACHE')
+      const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE')
         && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go);
       if (!missingBuildCache && !missingModCache) continue;
       const owner = mountOwnerSuffix(run);

@@ -60,6 +60,8 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
+      // A RUN before any FROM is not part of an image: Docker rejects the file before running it.
+      if (!run.stage) continue;
       const mounts = cacheMounts(run);
       // Two misdirected mounts for the same cache: report the first; once it is fixed the other
       // is merely redundant, and the result does not depend on which fix ran first.

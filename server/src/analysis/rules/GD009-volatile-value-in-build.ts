@@ -88,7 +88,7 @@ function scanText(model: DockerfileModel, text: string, base: number): VolatileV
       end = text.indexOf('`', i + 1) + 1;
       inner = end > 0 ? text.slice(i + 1, end - 1) : '';
     } else {
-      const random = /^\$(RANDOM\b|\{RANDOM\})/.exec(text.slice(i));
+      const random = text[i] === '$' ? /^\$(RANDOM\b|\{RANDOM\})/.exec(text.slice(i)) : null;
       if (random) {
         found.push({ kind: 'random', text: random[0], range: at(i, i + random[0].length), arg: BUILD_ID });
         i += random[0].length - 1;
@@ -107,7 +107,11 @@ function scanText(model: DockerfileModel, text: string, base: number): VolatileV
 function volatileValuesIn(model: DockerfileModel, run: RunInstruction): VolatileValue[] {
   if (run.execForm) return [];
   const words = run.commands.flatMap((c) => [...c.assignments, ...c.words]);
-  return words.flatMap((w) => scanText(model, model.document.getText(w.range), model.document.offsetAt(w.range.start)));
+  return words.flatMap((w) => {
+    const text = model.document.getText(w.range);
+    // Every substitution starts with `$` or a backtick: most words have neither.
+    return /[$`]/.test(text) ? scanText(model, text, model.document.offsetAt(w.range.start)) : [];
+  });
 }
 
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */

@@ -26,7 +26,7 @@ function hasCaBundle(stage: Stage): boolean {
 }
 
 /** The builder the bundle can be copied from, named as the binary's COPY names it. */
-function certificateSource(binaries: FinalBinary[]): string | undefined {
+function certificateSource(binaries: readonly FinalBinary[]): string | undefined {
   for (const { copy } of binaries) {
     if (copy?.from?.stage && hasCaBundle(copy.from.stage)) return copy.from.value;
   }
