@@ -1,7 +1,7 @@
 // `npm run bench`: every measurement of bench/README.md in one run, printed as a table and
 // written to bench/results.json. Options:
 //   --only rebuild,profile,latency,core,extension   run some parts (the others keep their last results)
-//   --rounds N          rebuild rounds per Dockerfile (default 3)
+//   --rounds N          rebuild rounds per Dockerfile (default 5, at least 3)
 //   --edits N           edits per server and file (default 50)
 //   --starts N          server starts (default 10)
 //   --profile-runs N    runs of each build in the profiling overhead part (default 5)
@@ -32,7 +32,7 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 function options() {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string' }, rounds: { type: 'string', default: '3' }, edits: { type: 'string', default: '50' },
+      only: { type: 'string' }, rounds: { type: 'string', default: '5' }, edits: { type: 'string', default: '50' },
       starts: { type: 'string', default: '10' }, 'profile-runs': { type: 'string', default: '5' },
       'keep-cache-mounts': { type: 'boolean', default: false }, 'no-readme': { type: 'boolean', default: false },
     },

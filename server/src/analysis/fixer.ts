@@ -1,6 +1,6 @@
 // Applies fixes until nothing fixable remains: what `fix` and `source.fixAll` do. Each round
-// applies the first fix of every finding whose lines no other chosen fix touches, then analyses
-// the new text again, because one fix often changes what another should do.
+// applies the first fix of at most one finding per rule, whose lines no other chosen fix touches,
+// then analyses the new text again, because one fix often changes what another should do.
 import { analyze, type AnalyzeOptions } from './analyze';
 import type { BuildContext } from './context';
 import { applyEdits } from './edits';
@@ -47,10 +47,14 @@ export function fixAll(text: string, options: AnalyzeOptions & { fixRules?: read
     if (remaining.length === 0) break;
     const chosen: Fix[] = [];
     const taken: [number, number][] = [];
+    // One fix per rule a round: two fixes of one rule are each computed as if the other were not
+    // there (both would add the same ARG, say), so the second waits for the next analysis.
+    const rulesThisRound = new Set<string>();
     for (const finding of remaining) {
       const fix = finding.fixes[0];
       const lines = touchedLines(fix);
-      if (overlaps(lines, taken)) continue;
+      if (overlaps(lines, taken) || rulesThisRound.has(finding.rule)) continue;
+      rulesThisRound.add(finding.rule);
       chosen.push(fix);
       taken.push(...lines);
       applied.push({ rule: finding.rule, title: fix.title });

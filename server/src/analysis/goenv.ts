@@ -114,9 +114,17 @@ const goEnvOf = perObjectAnd((instruction: InstructionModel, go: GoCommand | und
 /** Whether a cache mount target covers a Go cache directory (same dir or a parent of it). */
 export function mountCovers(target: string | undefined, dir: string): boolean {
   if (!target) return false;
-  // Relative paths resolve against / for mounts; Go rejects them, so compare as absolute.
-  const absolute = (p: string) => posix.normalize(p.startsWith('/') ? p : `/${p}`).replace(/(.)\/$/, '$1');
   const t = absolute(target);
   const d = absolute(dir);
   return d === t || d.startsWith(t === '/' ? '/' : `${t}/`);
+}
+
+/** An absolute path without `.`, `..`, empty segments or a trailing slash: normalizing changes nothing. */
+const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
+/** Relative paths resolve against / for mounts; Go rejects them, so compare as absolute. */
+function absolute(p: string): string {
+  // Most paths are written normalized already, and rules compare them often.
+  if (NORMAL_ABSOLUTE.test(p)) return p;
+  return posix.normalize(p.startsWith('/') ? p : `/${p}`).replace(/(.)\/$/, '$1');
 }

@@ -83,9 +83,10 @@ export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | 
  */
 export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean =>
   runsIn(stage).some((run) => {
+    const meant = cacheMounts(run).filter((m) => looksLikeGoCacheMount(m) === which && m.targetResolved !== undefined);
+    if (meant.length === 0) return false;
     const env = effectiveGoEnv(run, run.go[0]);
     const overlaps = (a: string, b: string) => mountCovers(a, b) || mountCovers(b, a);
     // Same test as GD005: on (or inside, or above) either Go cache, a mount does its job.
-    return cacheMounts(run).some((m) => looksLikeGoCacheMount(m) === which && m.targetResolved !== undefined
-      && !overlaps(m.targetResolved, env.GOCACHE.value) && !overlaps(m.targetResolved, env.GOMODCACHE.value));
+    return meant.some((m) => !overlaps(m.targetResolved!, env.GOCACHE.value) && !overlaps(m.targetResolved!, env.GOMODCACHE.value));
   }));

@@ -7,10 +7,12 @@
 export function perObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
   const cache = new WeakMap<K, V>();
   return (key) => {
-    if (cache.has(key)) return cache.get(key) as V;
-    const value = compute(key);
-    cache.set(key, value);
-    return value;
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) {
+      value = compute(key);
+      cache.set(key, value);
+    }
+    return value as V;
   };
 }
 
@@ -23,9 +25,11 @@ export function perObjectAnd<K extends object, D, V>(compute: (key: K, detail: D
       byDetail = new Map();
       cache.set(key, byDetail);
     }
-    if (byDetail.has(detail)) return byDetail.get(detail) as V;
-    const value = compute(key, detail);
-    byDetail.set(detail, value);
-    return value;
+    let value = byDetail.get(detail);
+    if (value === undefined && !byDetail.has(detail)) {
+      value = compute(key, detail);
+      byDetail.set(detail, value);
+    }
+    return value as V;
   };
 }

@@ -81,6 +81,9 @@ export function joinMapped(pieces: { text: string; start: Position }[], separato
 }
 
 function operatorAt(text: string, i: number): string | undefined {
+  // Asked at every character of every word: most are no operator's first character.
+  const ch = text[i];
+  if (ch !== '&' && ch !== '|' && ch !== ';' && ch !== '\n') return undefined;
   for (const op of OPERATORS) if (text.startsWith(op, i)) return op;
   return undefined;
 }

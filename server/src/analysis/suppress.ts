@@ -20,7 +20,6 @@ function ids(list: string): string[] {
 export function readSuppressions(model: DockerfileModel): Suppressions {
   const file = new Set<string>();
   const byInstructionLine = new Map<number, Set<string>>();
-  const starts = new Map(model.instructions.map((i) => [i.range.start.line, i] as const));
   const commentLines = new Set(model.ast.getComments().map((c) => c.getRange().start.line));
   for (const comment of model.ast.getComments()) {
     const match = MARKER.exec(comment.getContent().trim());
@@ -32,8 +31,7 @@ export function readSuppressions(model: DockerfileModel): Suppressions {
     // The comment may sit in a block of comments directly above the instruction.
     let line = comment.getRange().start.line + 1;
     while (commentLines.has(line)) line++;
-    const target = starts.get(line);
-    if (!target) continue;
+    if (instructionAtLine(model, line)?.range.start.line !== line) continue;
     const set = byInstructionLine.get(line) ?? new Set<string>();
     for (const id of ids(match[2])) set.add(id);
     byInstructionLine.set(line, set);

@@ -80,17 +80,19 @@ export default defineRule({
         if (reported.has(which)) continue;
         reported.add(which);
         const fixes: Fix[] = [];
+        // Retargeting changes only this mount, so it is the fix `fix` applies: setting ENV moves
+        // Go's directory for every later step of the stage too, which the user should choose.
+        if (!restsOnAssumedHome(env, which) && safeMountTarget(dir.value)) {
+          fixes.push({ title: `Retarget the cache mount to ${dir.value}`, edits: [replaceRange(mount.targetRange, dir.value)], preferred: true });
+        }
         // Only where the image's default is in effect: overriding an ENV the file already sets
         // could move the cache away from another step that relies on it.
         if (dir.origin.kind !== 'inline' && dir.origin.kind !== 'env' && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target)) {
           fixes.push({
             title: `Set ENV ${which}=${target} to match the cache mount`,
             edits: [insertLinesBefore(model, firstRunWithSameMiss(run, which, target, dir.value), [`ENV ${which}=${target}`])],
-            preferred: true,
+            preferred: fixes.length === 0,
           });
-        }
-        if (!restsOnAssumedHome(env, which) && safeMountTarget(dir.value)) {
-          fixes.push({ title: `Retarget the cache mount to ${dir.value}`, edits: [replaceRange(mount.targetRange, dir.value)], preferred: fixes.length === 0 });
         }
         const command = go ? `\`go ${go.subcommand}\`` : 'Go';
         report({

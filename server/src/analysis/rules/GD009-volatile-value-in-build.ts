@@ -1,5 +1,5 @@
 import * as posix from 'node:path/posix';
-import { insertLinesBefore } from '../edits';
+import { insertLinesBefore, moveInstructionBefore } from '../edits';
 import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { Fix, Range, TextEdit } from '../types';
 import { defineRule } from './api';
@@ -106,12 +106,15 @@ function scanText(model: DockerfileModel, text: string, base: number): VolatileV
 
 function volatileValuesIn(model: DockerfileModel, run: RunInstruction): VolatileValue[] {
   if (run.execForm) return [];
-  const words = run.commands.flatMap((c) => [...c.assignments, ...c.words]);
-  return words.flatMap((w) => {
-    const text = model.document.getText(w.range);
-    // Every substitution starts with `$` or a backtick: most words have neither.
-    return /[$`]/.test(text) ? scanText(model, text, model.document.offsetAt(w.range.start)) : [];
-  });
+  const found: VolatileValue[] = [];
+  for (const command of run.commands) {
+    for (const word of [...command.assignments, ...command.words]) {
+      const text = model.document.getText(word.range);
+      // Every substitution starts with `$` or a backtick: most words have neither.
+      if (/[$`]/.test(text)) found.push(...scanText(model, text, model.document.offsetAt(word.range.start)));
+    }
+  }
+  return found;
 }
 
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */
@@ -128,9 +131,13 @@ function buildFix(model: DockerfileModel, run: RunInstruction, value: VolatileVa
   if (!arg || !runsInPosixShell(run)) return undefined;
   const edits: TextEdit[] = [];
   if (!run.env.has(arg.name)) {
+    // The stage declares it further down (an earlier fix of a later RUN did): move that ARG up
+    // rather than declare it twice, so the result does not depend on which RUN was fixed first.
+    const later = run.stage?.instructions.find((i) => isArg(i) && i.position > run.position && i.name === arg.name && i.range.start.line === i.range.end.line);
     // A global ARG of that name keeps its default when the stage re-declares it without one.
     const global = model.instructions.some((i) => isArg(i) && !i.stage && i.name === arg.name);
-    edits.push(insertLinesBefore(model, run, [global ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.defaultValue}`]));
+    if (later) edits.push(...moveInstructionBefore(model, later, run));
+    else edits.push(insertLinesBefore(model, run, [global ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.defaultValue}`]));
   }
   for (const same of all.filter((v) => v.text === value.text)) edits.push({ range: same.range, newText: `\${${arg.name}}` });
   return { title: `Pass the value in as build ARG ${arg.name}`, edits, preferred: true };

@@ -31,11 +31,16 @@ function earlierUser(final: Stage): string | undefined {
     .pop();
 }
 
-/** Before the first ENTRYPOINT/CMD after the stage's last USER, else after the stage's last line. */
+/**
+ * Before the first ENTRYPOINT/CMD after the stage's last USER and last RUN, else after the
+ * stage's last line: the user must only change who runs the image, never who runs a build step
+ * (that would move HOME, and with it Go's caches, and the permissions the step has).
+ */
 function userEdit(model: DockerfileModel, final: Stage, user: string): TextEdit {
   const instructions = final.instructions;
-  const lastUser = instructions.map((i) => i.keyword).lastIndexOf('USER');
-  const command = instructions.slice(lastUser + 1).find((i) => i.keyword === 'ENTRYPOINT' || i.keyword === 'CMD');
+  const keywords = instructions.map((i) => i.keyword);
+  const after = Math.max(keywords.lastIndexOf('USER'), keywords.lastIndexOf('RUN'), keywords.lastIndexOf('COPY'), keywords.lastIndexOf('ADD'));
+  const command = instructions.slice(after + 1).find((i) => i.keyword === 'ENTRYPOINT' || i.keyword === 'CMD');
   return command
     ? insertLinesBefore(model, command, [`USER ${user}`])
     : insertLinesAfter(model, instructions[instructions.length - 1], [`USER ${user}`]);
