@@ -1,4 +1,4 @@
-// Small numeric helpers shared by every part of the benchmark.
+// Medians, ratios and clocks for every part of the benchmark.
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

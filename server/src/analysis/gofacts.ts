@@ -90,3 +90,16 @@ export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GO
     // Same test as GD005: on (or inside, or above) either Go cache, a mount does its job.
     return meant.some((m) => !overlaps(m.targetResolved!, env.GOCACHE.value) && !overlaps(m.targetResolved!, env.GOMODCACHE.value));
   }));
+
+/**
+ * `,id=…` of a cache mount the stage already has on `target`, or ''. A new mount on the same
+ * directory must name the same cache: under another id it would start empty and the steps would
+ * not share what they download or compile.
+ */
+export function stageMountIdOption(stage: Stage | undefined, target: string): string {
+  for (const run of stage ? runsIn(stage) : []) {
+    const mount = cacheMounts(run).find((m) => m.id && m.targetResolved === target);
+    if (mount) return `,id=${mount.id}`;
+  }
+  return '';
+}

@@ -194,7 +194,9 @@ function parseMount(flag: Flag, env: Env, escape: string): Mount {
   }
   if (mount.target !== undefined) {
     const expanded = expandVariables(mount.target, lookupIn(env), escape);
-    mount.targetResolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
+    const resolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
+    // `target=${UNSET}` resolves to the root, which BuildKit refuses to mount over: no target.
+    mount.targetResolved = resolved === '/' ? undefined : resolved;
   }
   return mount;
 }

@@ -2,6 +2,7 @@
 // argv array: Dockerfile paths, build args and extra args never pass through a shell.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type ProgressMode = 'plain' | 'rawjson';
@@ -134,11 +135,21 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 
 const rawjsonSupport = new Map<string, Promise<boolean>>();
 
+/** Where the docker CLI looks for plugins; buildx is `docker-buildx` in one of them. */
+function buildxPluginInstalled(): boolean {
+  const config = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+  const dirs = [path.join(config, 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
+  return dirs.some((dir) => existsSync(path.join(dir, 'docker-buildx')));
+}
+
 /** Whether `docker buildx build` exists and knows `--progress=rawjson` (buildx 0.12 and later). */
 export function supportsRawJson(dockerPath: string): Promise<boolean> {
   let known = rawjsonSupport.get(dockerPath);
   if (!known) {
-    known = run(dockerPath, ['buildx', 'build', '--help']).then(({ code, output }) => code === 0 && output.includes('rawjson'));
+    // Looking for the plugin file first saves starting docker (about 50 ms) on every build
+    // where buildx is not installed at all.
+    known = !buildxPluginInstalled() ? Promise.resolve(false)
+      : run(dockerPath, ['buildx', 'build', '--help']).then(({ code, output }) => code === 0 && output.includes('rawjson'));
     rawjsonSupport.set(dockerPath, known);
   }
   return known;

@@ -1,5 +1,5 @@
 import { effectiveGoEnv } from '../goenv';
-import { firstModuleStep, isModuleDownload, mountOnGoCache, stageUsesModuleCacheMount } from '../gofacts';
+import { firstModuleStep, isModuleDownload, mountOnGoCache, runsIn, stageMountIdOption } from '../gofacts';
 import { cacheMountFlag, indentOf, instructionLines, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
 import type { CopySource } from '../sources';
@@ -75,8 +75,11 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       edits.push({ range: { start: existing.command.range.start, end: download.commands[1].range.start }, newText: '' });
     }
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
-    const useMount = ((download && existing && mountOnGoCache(download, existing, 'GOMODCACHE')) || stageUsesModuleCacheMount(stage)) && safeMountTarget(modcache);
-    const flag = useMount ? `${cacheMountFlag(modcache, mountOwnerSuffix(copy))} ` : '';
+    // Reuse the stage's own module-cache mount, options and id included: a mount with another id
+    // is another cache, and the build would not see what the download put there.
+    const stageMount = (download && existing ? mountOnGoCache(download, existing, 'GOMODCACHE') : undefined)
+      ?? runsIn(stage).map((run) => run.go.map((go) => mountOnGoCache(run, go, 'GOMODCACHE')).find(Boolean)).find(Boolean);
+    const flag = stageMount && safeMountTarget(modcache) ? `${cacheMountFlag(modcache, stageMountIdOption(stage, modcache) + mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }
   return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };
