@@ -26,14 +26,10 @@ export interface FinalBinary {
   path?: string;
 }
 
-/**
- * A stage and the stages it starts FROM, parents first. A FROM can only name an earlier stage, so
- * the parent's chain is known (and remembered) by the time a child asks.
- */
-export const stageChain = perObject((stage: Stage): readonly Stage[] => {
-  const parent = stage.image.stage;
-  return parent ? [...stageChain(parent), stage] : [stage];
-});
+/** A stage and the stages it starts FROM, parents first. */
+export function stageChain(stage: Stage): readonly Stage[] {
+  return stage.chain;
+}
 
 function producesBinary(go: GoCommand): boolean {
   return go.subcommand === 'build' || go.subcommand === 'install';
@@ -41,7 +37,7 @@ function producesBinary(go: GoCommand): boolean {
 
 /** Every `go build` / `go install` in a stage and the stages it starts FROM. */
 export const goBuildsIn = perObject((stage: Stage): readonly GoBuildStep[] =>
-  stageChain(stage).flatMap((s) => s.instructions.filter(isRun).flatMap((run) =>
+  stageChain(stage).flatMap((s) => s.runs.flatMap((run) =>
     run.go.filter(producesBinary).map((go) => ({ run, go, stage: s })))));
 
 /**

@@ -6,6 +6,7 @@ import { readsModules } from './gocommand';
 import { mountCovers } from './goenv';
 import { cacheMounts, runsOf } from './gofacts';
 import { perObject } from './memo';
+import { mountOwnerSuffix } from './edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
 import type { Range } from './types';
 
@@ -78,4 +79,21 @@ export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?
   const options = mount.flag.getOptions().map((o) => (['target', 'dst', 'destination'].includes(o.getName().toLowerCase()) ? `${o.getName()}=${target}` : o.toString()));
   if (!mount.id && mount.targetResolved && target !== mount.targetResolved) options.push(`id=${mount.targetResolved}`);
   return `--mount=${options.join(',')}`;
+}
+
+/**
+ * The `--mount=` flag a fix adds for a cache on `target`: a copy of the stage's existing mount on
+ * that directory when there is one (same id, owner and sharing, so it is the same cache, created
+ * with the same owner whichever step runs first), else a plain cache mount.
+ */
+export function cacheMountFlagFor(stage: Stage | undefined, target: string, ownerSuffix: string): string {
+  const runs = stage ? stage.instructions.filter(isRun) : [];
+  for (const run of runs) {
+    const existing = cacheMounts(run).find((m) => m.targetResolved === target);
+    if (existing) return sameCacheMountFlag(existing, target);
+  }
+  // BuildKit sets a cache's owner when the first step creates it: make it the non-root user a
+  // Go step of the stage runs as, whichever step that is, so that user can always write to it.
+  const owner = runs.filter((run) => run.go.length > 0).map(mountOwnerSuffix).find((suffix) => suffix !== '') ?? ownerSuffix;
+  return `--mount=type=cache,target=${target}${owner}`;
 }

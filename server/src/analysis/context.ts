@@ -129,7 +129,11 @@ function patternProblem(pattern: string): string | undefined {
 
 /** Reads .dockerignore with Docker's own matching rules (anchored at the root, `**`, `!` exceptions). */
 export function readDockerIgnore(context: BuildContext | undefined): DockerIgnore {
-  const text = context?.readText('.dockerignore');
+  return parseDockerIgnore(context?.readText('.dockerignore'));
+}
+
+/** The rules of a .dockerignore text (undefined: the context has none). */
+export function parseDockerIgnore(text: string | undefined): DockerIgnore {
   const patterns: string[] = [];
   const valid: string[] = [];
   const invalid: DockerIgnore['invalid'] = [];

@@ -4,18 +4,24 @@ import { stageChain } from './artifacts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
 import { effectiveGoEnv, mountCovers } from './goenv';
 import { perObject, perObjectAnd } from './memo';
-import { isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
+import type { DockerfileModel, Mount, RunInstruction, Stage } from './model';
 
 export function buildsGo(model: DockerfileModel): boolean {
   return runsOf(model).some((run) => run.go.length > 0);
 }
 
 /** Every RUN of the file, in order. */
-export const runsOf = perObject((model: DockerfileModel): readonly RunInstruction[] => model.instructions.filter(isRun));
+export function runsOf(model: DockerfileModel): readonly RunInstruction[] {
+  return model.runs;
+}
 
-export const runsIn = perObject((stage: Stage): readonly RunInstruction[] => stage.instructions.filter(isRun));
+export function runsIn(stage: Stage): readonly RunInstruction[] {
+  return stage.runs;
+}
 
-export const cacheMounts = perObject((run: RunInstruction): readonly Mount[] => run.mounts.filter((m) => m.type === 'cache'));
+export function cacheMounts(run: RunInstruction): readonly Mount[] {
+  return run.cacheMounts;
+}
 
 /** The cache mount covering the effective GOCACHE / GOMODCACHE of a command, if any. */
 export function mountOnGoCache(run: RunInstruction, go: GoCommand | undefined, which: 'GOCACHE' | 'GOMODCACHE'): Mount | undefined {
@@ -91,15 +97,3 @@ export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GO
     return meant.some((m) => !overlaps(m.targetResolved!, env.GOCACHE.value) && !overlaps(m.targetResolved!, env.GOMODCACHE.value));
   }));
 
-/**
- * `,id=…` of a cache mount the stage already has on `target`, or ''. A new mount on the same
- * directory must name the same cache: under another id it would start empty and the steps would
- * not share what they download or compile.
- */
-export function stageMountIdOption(stage: Stage | undefined, target: string): string {
-  for (const run of stage ? runsIn(stage) : []) {
-    const mount = cacheMounts(run).find((m) => m.id && m.targetResolved === target);
-    if (mount) return `,id=${mount.id}`;
-  }
-  return '';
-}

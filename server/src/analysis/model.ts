@@ -6,7 +6,7 @@ import type { Dockerfile, Instruction, From, Flag, Heredoc } from 'dockerfile-as
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
-import { readDockerIgnore } from './context';
+import { parseDockerIgnore } from './context';
 import { expandVariables } from './expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
 import { parseGoCommand, type GoCommand } from './gocommand';
@@ -79,6 +79,8 @@ export interface RunInstruction extends InstructionBase {
   commands: ShellCommand[];
   go: GoCommand[];
   mounts: Mount[];
+  /** The mounts of type cache. */
+  cacheMounts: Mount[];
   execForm: boolean;
   heredoc: boolean;
 }
@@ -125,6 +127,10 @@ export interface Stage {
   /** Facts of the image this stage ultimately starts from (through stage references). */
   facts: ImageFacts;
   instructions: InstructionModel[];
+  /** Its RUN instructions. */
+  runs: RunInstruction[];
+  /** This stage and the stages it starts FROM, parents first. */
+  chain: readonly Stage[];
   /** Stages this one reads from: FROM <stage>, COPY --from, RUN --mount=from. */
   dependsOn: Set<Stage>;
   /** The stage exported by a plain `docker build` (the last one). */
@@ -144,6 +150,8 @@ export interface DockerfileModel {
   eol: '\n' | '\r\n';
   escape: string;
   instructions: InstructionModel[];
+  /** Every RUN of the file, in order. */
+  runs: RunInstruction[];
   stages: Stage[];
   finalStage?: Stage;
   context?: BuildContext;
@@ -259,8 +267,9 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
   const ast = DockerfileParser.parse(text);
   const escape = ast.getEscapeCharacter();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const dockerignore = readDockerIgnore(context);
+  const dockerignore = dockerIgnoreOf(context);
   const instructions: InstructionModel[] = [];
+  const runs: RunInstruction[] = [];
   const stages: Stage[] = [];
   // ARGs declared before the first FROM: usable in FROM lines, and inside a stage once re-declared.
   const globalArgs = new Map<string, VarValue>();
@@ -316,12 +325,16 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
         image,
         facts,
         instructions: [],
+        runs: [],
+        // A FROM can only name an earlier stage, whose chain is complete.
+        chain: referenced ? referenced.chain : [],
         dependsOn: new Set(referenced ? [referenced] : []),
         isFinal: false,
         feedsFinal: false,
         endEnv: new Map(),
         endWorkdir: '/',
       };
+      stage.chain = [...stage.chain, stage];
       stages.push(stage);
       if (referenced) {
         // A child stage starts from the parent's image: its ENV, USER and WORKDIR, not its ARGs.
@@ -377,7 +390,10 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
         .filter((f) => f.getName().toLowerCase() === 'mount')
         .map((f) => parseMount(f, env, escape));
       const go = commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
-      model = { node, range, position, stage, env, user, workdir, keyword: 'RUN', commands, execForm, heredoc, mounts, go };
+      const run: RunInstruction = { node, range, position, stage, env, user, workdir, keyword: 'RUN', commands, execForm, heredoc, mounts, cacheMounts: mounts.filter((m) => m.type === 'cache'), go };
+      runs.push(run);
+      stage?.runs.push(run);
+      model = run;
     } else if (keyword === 'COPY' || keyword === 'ADD') {
       model = copyModel(node, keyword, args, { node, range, position, stage, env, user, workdir }, stages, context, dockerignore, escape);
     } else {
@@ -395,7 +411,16 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
   });
   closeStage();
   linkStages(stages, instructions);
-  return { text, document, ast, eol, escape, instructions, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+  return { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+}
+
+/** The last .dockerignore read: it seldom changes between analyses, and compiling its patterns is not free. */
+let lastDockerIgnore: DockerIgnore | undefined;
+
+function dockerIgnoreOf(context: BuildContext | undefined): DockerIgnore {
+  const text = context?.readText('.dockerignore');
+  if (!lastDockerIgnore || lastDockerIgnore.text !== text) lastDockerIgnore = parseDockerIgnore(text);
+  return lastDockerIgnore;
 }
 
 /**

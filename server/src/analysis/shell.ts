@@ -163,46 +163,50 @@ export function parseShell(source: MappedText): ShellCommand[] {
       i += op.length;
       continue;
     }
-    // A word runs until unquoted whitespace or an operator.
+    // A word runs until unquoted whitespace or an operator. Its value is the text with quotes and
+    // escaping backslashes left out: text[kept..i) is taken over as it is, in one slice when a
+    // character is left out or the word ends (a string per character adds up on a long file).
     const start = i;
     let value = '';
+    let kept = i;
     let quote = '';
+    const leaveOut = () => {
+      value += text.slice(kept, i);
+      kept = i + 1;
+    };
     while (i < text.length) {
       const c = text[i];
       if (quote) {
         if (c === quote) {
+          leaveOut();
           quote = '';
           i++;
         } else if (c === '\\' && quote === '"' && i + 1 < text.length) {
-          value += text[i + 1];
+          leaveOut();
           i += 2;
         } else if (c === '$' && text[i + 1] === '(' && quote === '"') {
-          const end = skipSubstitution(text, i);
-          value += text.slice(i, end);
-          i = end;
+          i = skipSubstitution(text, i);
         } else {
-          value += c;
           i++;
         }
         continue;
       }
       if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || operatorAt(text, i)) break;
-      if (c === ')' && value === '') break;
+      if (c === ')' && value === '' && kept === i) break;
       if (c === "'" || c === '"') {
+        leaveOut();
         quote = c;
         i++;
       } else if (c === '\\' && i + 1 < text.length) {
-        value += text[i + 1];
+        leaveOut();
         i += 2;
       } else if ((c === '$' && text[i + 1] === '(') || c === '`') {
-        const end = skipSubstitution(text, i);
-        value += text.slice(i, end);
-        i = end;
+        i = skipSubstitution(text, i);
       } else {
-        value += c;
         i++;
       }
     }
+    value += text.slice(kept, i);
     if (i === start) {
       i++;
       continue;

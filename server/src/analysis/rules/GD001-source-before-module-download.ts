@@ -1,6 +1,8 @@
 import { effectiveGoEnv } from '../goenv';
-import { firstModuleStep, isModuleDownload, mountOnGoCache, runsIn, stageMountIdOption } from '../gofacts';
-import { cacheMountFlag, indentOf, instructionLines, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { firstModuleStep, isModuleDownload, mountOnGoCache, runsIn } from '../gofacts';
+import { cacheMountFlagFor } from '../cachemounts';
+import { indentOf, instructionLines, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { readsModules } from '../gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
 import type { CopySource } from '../sources';
 import type { Fix, TextEdit } from '../types';
@@ -73,13 +75,19 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     if (download && existing && download.commands[0] === existing.command && download.commands.length > 1 && existing.command.terminator === '&&') {
       // `RUN go mod download && go build …`: take the download out, it moves above the source.
       edits.push({ range: { start: existing.command.range.start, end: download.commands[1].range.start }, newText: '' });
+      // Its module-cache mount goes with it when nothing left in that RUN reads modules.
+      const mount = mountOnGoCache(download, existing, 'GOMODCACHE');
+      if (mount && !download.go.some((g) => g !== existing && readsModules(g))) {
+        const after = lineText(model, mount.range.end.line)[mount.range.end.character] === ' ' ? 1 : 0;
+        edits.push({ range: { start: mount.range.start, end: { line: mount.range.end.line, character: mount.range.end.character + after } }, newText: '' });
+      }
     }
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
     // Reuse the stage's own module-cache mount, options and id included: a mount with another id
     // is another cache, and the build would not see what the download put there.
     const stageMount = (download && existing ? mountOnGoCache(download, existing, 'GOMODCACHE') : undefined)
       ?? runsIn(stage).map((run) => run.go.map((go) => mountOnGoCache(run, go, 'GOMODCACHE')).find(Boolean)).find(Boolean);
-    const flag = stageMount && safeMountTarget(modcache) ? `${cacheMountFlag(modcache, stageMountIdOption(stage, modcache) + mountOwnerSuffix(copy))} ` : '';
+    const flag = stageMount && safeMountTarget(modcache) ? `${cacheMountFlagFor(stage, modcache, mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }
   return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };

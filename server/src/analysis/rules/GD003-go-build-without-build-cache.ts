@@ -1,7 +1,8 @@
 import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv, mountCovers } from '../goenv';
-import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount, stageMountIdOption } from '../gofacts';
-import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
+import { cacheMountFlagFor } from '../cachemounts';
+import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { GoCommand } from '../gocommand';
 import { defineRule } from './api';
@@ -47,7 +48,7 @@ export default defineRule({
         // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
         fixes: targets.some(safeMountTarget) ? [{
           title: `Add a cache mount on ${targets.filter(safeMountTarget).join(' and ')}`,
-          edits: targets.filter(safeMountTarget).map((t) => addRunFlag(run, cacheMountFlag(t, stageMountIdOption(run.stage, t) + owner))),
+          edits: targets.filter(safeMountTarget).map((t) => addRunFlag(run, cacheMountFlagFor(run.stage, t, owner))),
           preferred: true,
         }] : [],
       });

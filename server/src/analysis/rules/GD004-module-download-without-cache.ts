@@ -1,7 +1,7 @@
 import { effectiveGoEnv } from '../goenv';
-import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount, stageMountIdOption } from '../gofacts';
-import { addRunFlag, cacheMountFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
-import { inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
+import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
+import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { cacheMountFlagFor, inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
 import { isRun } from '../model';
 import { defineRule } from './api';
 
@@ -29,7 +29,7 @@ export default defineRule({
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
         fixes: safeMountTarget(modcache.value) ? [{
           title: `Add a cache mount on ${modcache.value}`,
-          edits: [addRunFlag(run, cacheMountFlag(modcache.value, stageMountIdOption(stage, modcache.value) + mountOwnerSuffix(run)))],
+          edits: [addRunFlag(run, cacheMountFlagFor(stage, modcache.value, mountOwnerSuffix(run)))],
           preferred: true,
         }] : [],
       });
