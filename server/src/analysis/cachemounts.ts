@@ -4,8 +4,8 @@
 import * as posix from 'node:path/posix';
 import { readsModules } from './gocommand';
 import { mountCovers } from './goenv';
-import { cacheMounts, runsOf } from './gofacts';
-import { perObject } from './memo';
+import { cacheMounts } from './gofacts';
+import { perObject, perObjectAnd } from './memo';
 import { mountOwnerSuffix } from './edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
 import type { Range } from './types';
@@ -26,8 +26,11 @@ export function pathsOverlap(a: string, b: string): boolean {
 export function runsInheriting(model: DockerfileModel, run: RunInstruction): RunInstruction[] {
   const stage = run.stage;
   if (!stage) return [];
-  return runsOf(model).filter((r) => r.position > run.position && r.stage !== undefined && inheritsFrom(r.stage, stage));
+  return stagesInheriting(model, stage).flatMap((s) => s.runs.filter((r) => r.position > run.position));
 }
+
+/** A stage and the stages built FROM it, directly or not, in file order. */
+const stagesInheriting = perObjectAnd((model: DockerfileModel, stage: Stage): Stage[] => model.stages.filter((s) => inheritsFrom(s, stage)));
 
 /**
  * Cache mounts of later RUNs (that read modules) laid over `dir`, where `run` downloaded modules

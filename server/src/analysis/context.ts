@@ -27,26 +27,27 @@ const SKIPPED_DIRS = new Set(['node_modules']);
 
 export function diskContext(root: string): BuildContext {
   const abs = (p: string) => path.join(root, normalizeContextPath(p));
+  // Many paths asked about do not exist: `throwIfNoEntry: false` says so without the cost of an exception.
   return {
     root,
     // A link that points nowhere is still part of the context: docker sends the link itself.
     exists: (p) => {
       try {
-        fs.lstatSync(abs(p));
-        return true;
+        return fs.lstatSync(abs(p), { throwIfNoEntry: false }) !== undefined;
       } catch {
         return false;
       }
     },
     isDirectory: (p) => {
       try {
-        return fs.statSync(abs(p)).isDirectory();
+        return fs.statSync(abs(p), { throwIfNoEntry: false })?.isDirectory() ?? false;
       } catch {
         return false;
       }
     },
     readText: (p) => {
       try {
+        if (!fs.statSync(abs(p), { throwIfNoEntry: false })) return undefined;
         return fs.readFileSync(abs(p), 'utf8');
       } catch {
         return undefined;

@@ -4,6 +4,7 @@ import { expandVariables, referencedVariables } from './expand';
 import { splitImageReference } from './images';
 import { perObject } from './memo';
 import { isArg, type DockerfileModel, type Stage } from './model';
+import type { Range } from './types';
 
 export interface ResolvedImage {
   /** The whole reference after substitution: `golang:1.22-alpine`. */
@@ -36,4 +37,27 @@ export function baseImageName(model: DockerfileModel, stage: Stage): string {
   let root = stage;
   for (const seen = new Set<Stage>(); root.image.stage && !seen.has(root); seen.add(root)) root = root.image.stage;
   return resolvedImage(model, root)?.reference ?? root.image.raw;
+}
+
+/**
+ * Where the tag of a stage's FROM image is written, as `From.getImageTagRange()` finds it. That
+ * reads the line again and steps over variables; an image written without `$` has none, and then
+ * the tag follows the last `:` after the last `/` (before an `@digest`).
+ */
+export function imageTagRange(model: DockerfileModel, stage: Stage): Range | undefined {
+  const range = stage.image.range;
+  const written = model.document.getText(range);
+  if (stage.image.raw === '' || written.includes('$')) return stage.from.getImageTagRange() ?? undefined;
+  const start = model.document.offsetAt(range.start);
+  const at = (offset: number) => model.document.positionAt(start + offset);
+  const digestAt = written.indexOf('@');
+  const slashAt = written.indexOf('/');
+  if (digestAt === -1) {
+    const colonAt = written.lastIndexOf(':');
+    if (colonAt > slashAt) return { start: at(colonAt + 1), end: { line: range.end.line, character: range.end.character } };
+  }
+  const beforeDigest = written.substring(0, digestAt);
+  const colonAt = beforeDigest.indexOf(':');
+  if (colonAt === -1 || (slashAt !== -1 && colonAt < slashAt)) return undefined;
+  return { start: at(colonAt + 1), end: at(digestAt) };
 }

@@ -326,15 +326,15 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
         facts,
         instructions: [],
         runs: [],
-        // A FROM can only name an earlier stage, whose chain is complete.
-        chain: referenced ? referenced.chain : [],
+        chain: [],
         dependsOn: new Set(referenced ? [referenced] : []),
         isFinal: false,
         feedsFinal: false,
         endEnv: new Map(),
         endWorkdir: '/',
       };
-      stage.chain = [...stage.chain, stage];
+      // A FROM can only name an earlier stage, whose chain is complete.
+      stage.chain = referenced ? [...referenced.chain, stage] : [stage];
       stages.push(stage);
       if (referenced) {
         // A child stage starts from the parent's image: its ENV, USER and WORKDIR, not its ARGs.
@@ -353,8 +353,8 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
 
     // dockerfile-ast splits the arguments again on every call: once per instruction is enough.
     const args = keyword === 'ARG' || keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD' ? node.getArguments() : [];
-    // Each model lists its fields: spreading a shared base into a bigger literal costs V8
-    // microseconds per object, which adds up to milliseconds on a long file.
+    // Each model lists its fields rather than spreading a shared base into a bigger literal,
+    // which costs V8 microseconds per object: milliseconds on a long file.
     let model: InstructionModel;
     if (keyword === 'ARG') {
       // `ARG TARGETOS TARGETARCH` declares several variables; a later default may use an earlier one.

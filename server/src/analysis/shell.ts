@@ -47,19 +47,21 @@ interface Span {
  * would be an object for every character of every RUN.
  */
 export function joinMapped(pieces: { text: string; start: Position }[], separator: string): MappedText {
-  let text = '';
+  const text = pieces.map((piece) => piece.text).join(separator);
   const spans: Span[] = [];
+  let length = 0;
+  // Where the last character so far sits; undefined until there is one.
   let last: Position | undefined;
   pieces.forEach((piece, index) => {
     if (index > 0 && separator !== '') {
       const at = last ? { line: last.line, character: last.character + 1 } : piece.start;
-      spans.push({ from: text.length, start: at, step: 0 });
-      text += separator;
+      spans.push({ from: length, start: at, step: 0 });
+      length += separator.length;
       last = at;
     }
     if (piece.text !== '') {
-      spans.push({ from: text.length, start: piece.start, step: 1 });
-      text += piece.text;
+      spans.push({ from: length, start: piece.start, step: 1 });
+      length += piece.text.length;
       last = { line: piece.start.line, character: piece.start.character + piece.text.length - 1 };
     }
   });
@@ -170,19 +172,17 @@ export function parseShell(source: MappedText): ShellCommand[] {
     let value = '';
     let kept = i;
     let quote = '';
-    const leaveOut = () => {
-      value += text.slice(kept, i);
-      kept = i + 1;
-    };
     while (i < text.length) {
       const c = text[i];
       if (quote) {
         if (c === quote) {
-          leaveOut();
+          value += text.slice(kept, i);
+          kept = i + 1;
           quote = '';
           i++;
         } else if (c === '\\' && quote === '"' && i + 1 < text.length) {
-          leaveOut();
+          value += text.slice(kept, i);
+          kept = i + 1;
           i += 2;
         } else if (c === '$' && text[i + 1] === '(' && quote === '"') {
           i = skipSubstitution(text, i);
@@ -194,11 +194,13 @@ export function parseShell(source: MappedText): ShellCommand[] {
       if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || operatorAt(text, i)) break;
       if (c === ')' && value === '' && kept === i) break;
       if (c === "'" || c === '"') {
-        leaveOut();
+        value += text.slice(kept, i);
+        kept = i + 1;
         quote = c;
         i++;
       } else if (c === '\\' && i + 1 < text.length) {
-        leaveOut();
+        value += text.slice(kept, i);
+        kept = i + 1;
         i += 2;
       } else if ((c === '$' && text[i + 1] === '(') || c === '`') {
         i = skipSubstitution(text, i);

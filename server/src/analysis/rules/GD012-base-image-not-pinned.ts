@@ -1,4 +1,4 @@
-import { resolvedImage } from '../imageref';
+import { imageTagRange, resolvedImage } from '../imageref';
 import { defineRule } from './api';
 
 export default defineRule({
@@ -13,7 +13,7 @@ export default defineRule({
       // undefined: built from an ARG whose value only the build knows.
       const image = resolvedImage(model, stage);
       if (!image || image.digest || image.name.toLowerCase() === 'scratch' || image.name === '') continue;
-      const tagRange = stage.from.getImageTagRange() ?? undefined;
+      const tagRange = imageTagRange(model, stage);
       if (image.tag === undefined || image.tag.toLowerCase() === 'latest') {
         const what = image.tag === undefined ? `\`${image.reference}\` has no tag, so it pulls \`${image.name}:latest\`, whatever` : `\`${image.reference}\` is whatever`;
         report({
