@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/context';
 import type { Finding } from '../../server/src/analysis/types';
+import { toFileFinding } from '../../server/src/report/findings';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');
 export const UPDATE = process.env.UPDATE_FIXTURES === '1';
@@ -27,17 +28,10 @@ export interface ExpectedFinding {
   fixable: boolean;
 }
 
+/** The CLI's JSON view of a finding, without the file and the rule name the folder already gives. */
 export function toExpected(f: Finding): ExpectedFinding {
-  return {
-    rule: f.rule,
-    severity: f.severity,
-    line: f.range.start.line + 1,
-    column: f.range.start.character + 1,
-    endLine: f.range.end.line + 1,
-    endColumn: f.range.end.character + 1,
-    message: f.message,
-    fixable: f.fixes.length > 0,
-  };
+  const { file: _file, name: _name, ...expected } = toFileFinding('', f);
+  return expected;
 }
 
 export function ruleDirs(): string[] {
