@@ -9,7 +9,7 @@ import type { BuildHandle, startBuild } from '../../../server/src/build/runner';
 import { COMMANDS } from './commands';
 import { describeBuild, readBuildSettings } from './settings';
 import type { BuildAnnotations } from './store';
-import { oneLine } from './text';
+import { firstLine } from '../../../server/src/build/render';
 import { buildRefusal } from './trust';
 
 export class BuildController {
@@ -52,7 +52,7 @@ export class BuildController {
         this.store.update(uri, steps);
         for (const line of lines) this.output.appendLine(line);
         const current = steps.find((step) => step.state === 'running');
-        if (current) progress.report({ message: oneLine(current.instruction, 80) });
+        if (current) progress.report({ message: firstLine(current.instruction, 80) });
       });
       this.running.set(uri, handle);
       const cancelation = token.onCancellationRequested(() => handle.cancel());
@@ -97,7 +97,7 @@ export class BuildController {
     const failed = steps.find((step) => step.state === 'error');
     const where = failed ? `the build failed on line ${failed.line + 1}: ` : '';
     const actions = summary.unavailable === 'docker' ? ['Set Docker Path', 'Show Output'] : ['Show Output'];
-    void vscode.window.showErrorMessage(`Go Dockerfile: ${where}${oneLine(summary.error, 300)}`, ...actions).then((choice) => {
+    void vscode.window.showErrorMessage(`Go Dockerfile: ${where}${firstLine(summary.error, 300)}`, ...actions).then((choice) => {
       if (choice === 'Set Docker Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'goDockerfileCache.docker.path');
       else if (choice) void vscode.commands.executeCommand(COMMANDS.showBuildOutput);
     });

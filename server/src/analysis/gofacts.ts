@@ -66,11 +66,6 @@ const firstLayerDownload = perObject((stage: Stage): { run: RunInstruction; go: 
   return undefined;
 });
 
-/** Whether any RUN in the stage keeps GOMODCACHE on a cache mount. */
-export function stageUsesModuleCacheMount(stage: Stage): boolean {
-  return runsIn(stage).some((run) => run.go.some((go) => mountOnGoCache(run, go, 'GOMODCACHE')));
-}
-
 /** Words that mark a cache mount as meant for Go. */
 export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | undefined {
   // The target says more than the id: `target=/go/pkg/mod,id=go-cache` is the module cache.

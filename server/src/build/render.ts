@@ -24,7 +24,8 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} m ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-function firstLine(text: string, max: number): string {
+/** First non-empty line, cut to `max` characters, for places with room for one line. */
+export function firstLine(text: string, max: number): string {
   const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

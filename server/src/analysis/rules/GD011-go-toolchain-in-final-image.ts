@@ -1,9 +1,9 @@
 import { isRootUser } from '../goenv';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../artifacts';
-import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model';
+import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model';
 import { baseImageName, resolvedImage } from '../imageref';
 import { isToolchainFamily } from '../images';
-import { instructionLines, lineText } from '../edits';
+import { instructionLines, leadingCommentsStart, lineText } from '../edits';
 import { referencedVariables } from '../expand';
 import type { Fix, TextEdit } from '../types';
 import { defineRule } from './api';
@@ -35,17 +35,10 @@ function runtimeBase(model: DockerfileModel, final: Stage, binaries: FinalBinary
   return { image: `gcr.io/distroless/base-${/bullseye/.test(tag) ? 'debian11' : 'debian12'}`, hasShell: false, bare: false };
 }
 
-/** Comment lines directly above an instruction travel with it. */
-function attachedCommentStart(model: DockerfileModel, instruction: InstructionModel): number {
-  let line = instruction.range.start.line;
-  while (line > 0 && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
-  return line;
-}
-
 /** The lines of an instruction and its comments, and the edit that removes them. */
 function cutLines(model: DockerfileModel, instruction: InstructionModel): { text: string; edit: TextEdit } {
   const { text, edit } = instructionLines(model, instruction);
-  const start = { line: attachedCommentStart(model, instruction), character: 0 };
+  const start = { line: leadingCommentsStart(model, instruction), character: 0 };
   const comments = model.document.getText({ start, end: edit.range.start });
   return { text: comments + text, edit: { range: { start, end: edit.range.end }, newText: '' } };
 }
