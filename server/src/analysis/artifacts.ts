@@ -5,7 +5,7 @@ import * as posix from 'node:path/posix';
 import { expandVariables, referencedVariables } from './expand';
 import type { GoCommand } from './gocommand';
 import { effectiveGoEnv } from './goenv';
-import { perObject } from './memo';
+import { perObject, perObjectAnd } from './memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from './model';
 
 export interface GoBuildStep {
@@ -116,36 +116,48 @@ export function absoluteSource(value: string): string {
  * One entry per binary: a COPY of a directory can bring several. Five rules ask: it is worked out
  * once per model.
  */
-export const finalBinaries = perObject((model: DockerfileModel): readonly FinalBinary[] => {
-  const final = model.finalStage;
-  if (!final) return [];
-  const result: FinalBinary[] = [];
-  const chain = stageChain(final);
-  for (const stage of chain) {
-    for (const instruction of stage.instructions) {
-      if (isRun(instruction)) {
-        for (const go of instruction.go.filter(producesBinary)) {
-          const build = { run: instruction, go, stage };
-          result.push({ build, path: resolvedOutput(model, build) });
+export const finalBinaries = perObject((model: DockerfileModel): readonly FinalBinary[] =>
+  (model.finalStage ? binariesIn(model, model.finalStage) : []));
+
+/** Stages whose binaries are being worked out: a stage that copies from itself gets nothing from it. */
+const inProgress = new Set<Stage>();
+
+/**
+ * The Go binaries a stage holds: built in it or the stages it starts FROM, or copied in from
+ * another stage's binaries (which may have been copied there in turn).
+ */
+const binariesIn = perObjectAnd((model: DockerfileModel, stage: Stage): readonly FinalBinary[] => {
+  if (inProgress.has(stage)) return [];
+  inProgress.add(stage);
+  try {
+    const result: FinalBinary[] = [];
+    for (const s of stageChain(stage)) {
+      for (const instruction of s.instructions) {
+        if (isRun(instruction)) {
+          for (const go of instruction.go.filter(producesBinary)) {
+            const build = { run: instruction, go, stage: s };
+            result.push({ build, path: resolvedOutput(model, build) });
+          }
+          continue;
         }
-        continue;
-      }
-      if (!isCopy(instruction) || !instruction.from?.stage) continue;
-      const builds = goBuildsIn(instruction.from.stage);
-      if (builds.length === 0) continue;
-      for (const source of instruction.sources) {
-        const abs = absoluteSource(source.value);
-        if (SYSTEM_PATH.test(abs)) continue;
-        const outputs = builds.map((b) => ({ build: b, output: resolvedOutput(model, b) }));
-        // A directory source can bring several binaries; without a known output, take the first build that has none.
-        const known = outputs.filter((o) => o.output !== undefined && sourceMatchesOutput(abs, o.output));
-        const unknown = outputs.find((o) => o.output === undefined);
-        const matched = known.length > 0 ? known : unknown ? [unknown] : [];
-        for (const m of matched) result.push({ copy: instruction, build: m.build, path: copyTargetPath(instruction, abs, m.output) });
+        if (!isCopy(instruction) || !instruction.from?.stage) continue;
+        const held = binariesIn(model, instruction.from.stage).filter((b) => b.build);
+        if (held.length === 0) continue;
+        for (const source of instruction.sources) {
+          const abs = absoluteSource(source.value);
+          if (SYSTEM_PATH.test(abs)) continue;
+          // A directory source can bring several binaries; without a known output, take the first binary that has none.
+          const known = held.filter((b) => b.path !== undefined && sourceMatchesOutput(abs, b.path));
+          const unknown = held.find((b) => b.path === undefined);
+          const matched = known.length > 0 ? known : unknown ? [unknown] : [];
+          for (const m of matched) result.push({ copy: instruction, build: m.build, path: copyTargetPath(instruction, abs, m.path) });
+        }
       }
     }
+    return result;
+  } finally {
+    inProgress.delete(stage);
   }
-  return result;
 });
 
 /**

@@ -2,9 +2,10 @@
 // what later instructions read out of a stage, which cache mounts hide modules an earlier step put
 // into a layer, and how to mount the very same cache somewhere else.
 import * as posix from 'node:path/posix';
+import { goBuildsIn, resolvedOutput } from './artifacts';
 import { readsModules } from './gocommand';
 import { mountCovers } from './goenv';
-import { cacheMounts } from './gofacts';
+import { cacheMounts, misdirectedGoMounts } from './gofacts';
 import { perObject, perObjectAnd } from './memo';
 import { mountOwnerSuffix } from './edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
@@ -39,7 +40,12 @@ const stagesInheriting = perObjectAnd((model: DockerfileModel, stage: Stage): St
 export function mountsHidingModules(model: DockerfileModel, run: RunInstruction, dir: string): { run: RunInstruction; mount: Mount }[] {
   return runsInheriting(model, run)
     .filter((later) => later.go.some(readsModules))
-    .flatMap((later) => cacheMounts(later).filter((m) => mountCovers(m.targetResolved, dir)).map((mount) => ({ run: later, mount })));
+    .flatMap((later) => {
+      // Of nested mounts, the deepest is the one the step sees at `dir`.
+      const covering = cacheMounts(later).filter((m) => mountCovers(m.targetResolved, dir));
+      const deepest = covering.reduce<Mount | undefined>((a, m) => (!a || m.targetResolved!.length > a.targetResolved!.length ? m : a), undefined);
+      return deepest ? [{ run: later, mount: deepest }] : [];
+    });
 }
 
 export interface StageRead {
@@ -60,18 +66,23 @@ export const stageReads = perObject((model: DockerfileModel): readonly StageRead
   const reads: StageRead[] = [];
   const byName = (name: string) => model.stages.findLast((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
   for (const instruction of model.instructions) {
-    if (isCopy(instruction) && instruction.from?.stage) {
+    // A stage cannot read from itself (Docker refuses the cycle): such a `--from` names an image.
+    if (isCopy(instruction) && instruction.from?.stage && instruction.from.stage !== instruction.stage) {
       // Sources of `COPY --from` are resolved from the root of the other stage, not its WORKDIR.
       for (const source of instruction.sources) reads.push({ stage: instruction.from.stage, path: absolute(source.value), range: source.range, copy: instruction });
     } else if (isRun(instruction)) {
       for (const mount of instruction.mounts) {
         const stage = mount.type === 'bind' && mount.from ? byName(mount.from) : undefined;
-        if (stage) reads.push({ stage, path: absolute(mount.source ?? '/'), range: mount.range });
+        if (stage && stage !== instruction.stage) reads.push({ stage, path: absolute(mount.source ?? '/'), range: mount.range });
       }
     }
   }
   return reads;
 });
+
+function isTargetOption(name: string): boolean {
+  return ['target', 'dst', 'destination'].includes(name.toLowerCase());
+}
 
 /**
  * The `--mount=` flag for the same cache as `mount` (same id, sharing, owner and other options)
@@ -79,9 +90,35 @@ export const stageReads = perObject((model: DockerfileModel): readonly StageRead
  * the old name as its id.
  */
 export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?? mount.target ?? ''): string {
-  const options = mount.flag.getOptions().map((o) => (['target', 'dst', 'destination'].includes(o.getName().toLowerCase()) ? `${o.getName()}=${target}` : o.toString()));
+  const options = mount.flag.getOptions().map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString()));
   if (!mount.id && mount.targetResolved && target !== mount.targetResolved) options.push(`id=${mount.targetResolved}`);
   return `--mount=${options.join(',')}`;
+}
+
+/** Whether a Go build of the stage writes its binary inside `dir`: a cache mount there would hide it. */
+export function holdsBuildOutput(model: DockerfileModel, stage: Stage, dir: string): boolean {
+  return goBuildsIn(stage).some((step) => {
+    const output = resolvedOutput(model, step);
+    return output !== undefined && mountCovers(dir, output.replace(/(.)\/$/, '$1'));
+  });
+}
+
+/**
+ * Whether what a stage puts in `dir` (a Go cache) must stay in an image layer rather than a cache
+ * mount: some instruction copies it out of this stage (or a stage built FROM it), or a build
+ * writes its binary inside (GOMODCACHE=/go with `-o /go/bin/app`).
+ */
+export function staysInLayer(model: DockerfileModel, stage: Stage, dir: string): boolean {
+  return stageReads(model).some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, dir)) || holdsBuildOutput(model, stage, dir);
+}
+
+/**
+ * Where a cache mount ends up once the file is fixed: GD005 moves a mount meant for a Go cache
+ * onto the directory Go uses. Fixes that copy a stage's mount look at this, so what they copy
+ * does not depend on whether the move happened before or after them.
+ */
+export function settledTarget(run: RunInstruction, mount: Mount): string | undefined {
+  return misdirectedGoMounts(run).find((m) => m.mount === mount)?.retarget ?? mount.targetResolved;
 }
 
 /**
@@ -92,8 +129,10 @@ export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?
 export function cacheMountFlagFor(stage: Stage | undefined, target: string, ownerSuffix: string): string {
   const runs = stage ? stage.instructions.filter(isRun) : [];
   for (const run of runs) {
-    const existing = cacheMounts(run).find((m) => m.targetResolved === target);
-    if (existing) return sameCacheMountFlag(existing, target);
+    const existing = cacheMounts(run).find((m) => settledTarget(run, m) === target);
+    // Copied as GD005 moves it: the same options on the new target, so the copy is the same
+    // before and after the move.
+    if (existing) return `--mount=${existing.flag.getOptions().map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString())).join(',')}`;
   }
   // BuildKit sets a cache's owner when the first step creates it: make it the non-root user a
   // Go step of the stage runs as, whichever step that is, so that user can always write to it.

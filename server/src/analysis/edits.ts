@@ -12,10 +12,12 @@ export function indentOf(model: DockerfileModel, instruction: InstructionModel):
 }
 
 /** Insert whole lines above an instruction, with its indentation. */
+/** Lines inserted above an instruction, and above the comments directly above it, which stay with it. */
 export function insertLinesBefore(model: DockerfileModel, instruction: InstructionModel, lines: string[]): TextEdit {
   const indent = indentOf(model, instruction);
+  const line = leadingCommentsStart(model, instruction);
   return {
-    range: { start: { line: instruction.range.start.line, character: 0 }, end: { line: instruction.range.start.line, character: 0 } },
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
     newText: lines.map((l) => indent + l + model.eol).join(''),
   };
 }
@@ -46,7 +48,9 @@ export function instructionLines(model: DockerfileModel, instruction: Instructio
 /** Move an instruction (all its lines) above another one. */
 export function moveInstructionBefore(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
   const { text, edit } = instructionLines(model, moved);
-  return [{ range: { start: { line: anchor.range.start.line, character: 0 }, end: { line: anchor.range.start.line, character: 0 } }, newText: text }, edit];
+  // Above the comments directly above the anchor, which stay with it (an ignore marker too).
+  const line = leadingCommentsStart(model, anchor);
+  return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: text }, edit];
 }
 
 /** Add a flag (e.g. `--mount=type=cache,target=/x`) right after the RUN keyword. */
@@ -99,7 +103,10 @@ export function applyEdits(model: DockerfileModel, edits: TextEdit[]): string {
  * marker, stays with the instruction it describes.
  */
 export function leadingCommentsStart(model: DockerfileModel, instruction: InstructionModel): number {
+  // Parser directives (`# escape=`, `# syntax=`) only count on the file's first lines: nothing may go above them.
+  const directives = model.ast.getDirectives();
+  const firstFree = directives.length > 0 ? directives[directives.length - 1].getRange().end.line + 1 : 0;
   let line = instruction.range.start.line;
-  while (line > 0 && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
+  while (line > firstFree && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
   return line;
 }

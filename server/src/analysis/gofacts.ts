@@ -2,7 +2,8 @@
 // downloaded, which mounts cover which Go cache.
 import { stageChain } from './artifacts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
-import { effectiveGoEnv, mountCovers } from './goenv';
+import { safeMountTarget } from './edits';
+import { effectiveGoEnv, mountCovers, type GoEnv } from './goenv';
 import { perObject, perObjectAnd } from './memo';
 import type { DockerfileModel, Mount, RunInstruction, Stage } from './model';
 
@@ -77,18 +78,74 @@ export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | 
   return undefined;
 }
 
+/** A cache mount meant for one of Go's caches that misses the directory Go uses for it (GD005). */
+export interface MisdirectedMount {
+  mount: Mount;
+  which: 'GOCACHE' | 'GOMODCACHE';
+  /** The Go command of the RUN that uses that cache. */
+  go: GoCommand | undefined;
+  env: GoEnv;
+  /** Where the mount belongs, when moving it there is safe: GD005's retarget fix. */
+  retarget?: string;
+}
+
+/** Go's directory follows from a home directory the analysis only guessed (a named USER). */
+function restsOnAssumedHome(env: GoEnv, which: 'GOCACHE' | 'GOMODCACHE'): boolean {
+  if (env.HOME.origin.detail !== 'assumed') return false;
+  return which === 'GOCACHE'
+    ? env.GOCACHE.origin.detail === '$HOME/.cache/go-build'
+    : env.GOMODCACHE.origin.kind === 'derived' && env.GOPATH.origin.kind === 'derived';
+}
+
+/** The Go command of a RUN that uses that cache, or its first one. */
+export function goCommandUsing(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACHE'): GoCommand | undefined {
+  return run.go.find(which === 'GOCACHE' ? compiles : readsModules) ?? run.go[0];
+}
+
+const overlap = (a: string, b: string) => mountCovers(a, b) || mountCovers(b, a);
+
+/**
+ * The cache mounts of a RUN that look meant for a Go cache but miss Go's directory there, at
+ * most one per cache: once the first is fixed, a second is merely redundant. GD005 reports these,
+ * other rules wait for them or count on where the retarget fix will put them.
+ */
+export const misdirectedGoMounts = perObject((run: RunInstruction): readonly MisdirectedMount[] => {
+  // A RUN before any FROM is not part of an image: Docker rejects the file before running it.
+  if (!run.stage) return [];
+  const mounts = cacheMounts(run);
+  const candidates: MisdirectedMount[] = [];
+  for (const mount of mounts) {
+    const which = looksLikeGoCacheMount(mount);
+    const target = mount.targetResolved;
+    if (!which || !target || !mount.targetRange) continue;
+    const go = goCommandUsing(run, which);
+    const env = effectiveGoEnv(run, go);
+    // A mount on either Go cache (or a part of one) does its job, whatever its name says.
+    if (overlap(target, env.GOCACHE.value) || overlap(target, env.GOMODCACHE.value)) continue;
+    const retarget = !restsOnAssumedHome(env, which) && safeMountTarget(env[which].value) ? env[which].value : undefined;
+    candidates.push({ mount, which, go, env, retarget });
+  }
+  // Another mount of this RUN already holds the directory, where it is or where its own fix
+  // moves it: this one is only unused. Deciding the mounts bound for the shorter directories
+  // first (a mount on /go holds /go/pkg/mod too) gives the same answer whichever gets fixed first.
+  const found: MisdirectedMount[] = [];
+  const byDir = [...candidates].sort((a, b) => a.env[a.which].value.length - b.env[b.which].value.length);
+  for (const candidate of byDir) {
+    const dir = candidate.env[candidate.which].value;
+    const held = mounts.some((m) => !candidates.some((c) => c.mount === m) && mountCovers(m.targetResolved, dir))
+      || found.some((f) => mountCovers(f.retarget ?? f.mount.targetResolved, dir));
+    // At most one per cache: once the first is fixed, a second is merely redundant.
+    if (held || found.some((f) => f.which === candidate.which)) continue;
+    found.push(candidate);
+  }
+  found.sort((a, b) => mounts.indexOf(a.mount) - mounts.indexOf(b.mount));
+  return found;
+});
+
 /**
  * Whether some RUN of the stage has a cache mount meant for this Go cache that misses Go's
  * directory. That is GD005's finding, and its fix may move the directory (ENV), so rules that
  * would add mounts on the current directory wait until it is settled.
  */
 export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean =>
-  runsIn(stage).some((run) => {
-    const meant = cacheMounts(run).filter((m) => looksLikeGoCacheMount(m) === which && m.targetResolved !== undefined);
-    if (meant.length === 0) return false;
-    const env = effectiveGoEnv(run, run.go[0]);
-    const overlaps = (a: string, b: string) => mountCovers(a, b) || mountCovers(b, a);
-    // Same test as GD005: on (or inside, or above) either Go cache, a mount does its job.
-    return meant.some((m) => !overlaps(m.targetResolved!, env.GOCACHE.value) && !overlaps(m.targetResolved!, env.GOMODCACHE.value));
-  }));
-
+  runsIn(stage).some((run) => misdirectedGoMounts(run).some((m) => m.which === which)));

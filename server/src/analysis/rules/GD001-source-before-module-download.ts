@@ -1,6 +1,6 @@
 import { effectiveGoEnv } from '../goenv';
-import { firstModuleStep, isModuleDownload, mountOnGoCache, runsIn } from '../gofacts';
-import { cacheMountFlagFor } from '../cachemounts';
+import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../gofacts';
+import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
 import { indentOf, instructionLines, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { readsModules } from '../gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
@@ -83,14 +83,18 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       }
     }
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
-    // Reuse the stage's own module-cache mount, options and id included: a mount with another id
-    // is another cache, and the build would not see what the download put there.
-    const stageMount = (download && existing ? mountOnGoCache(download, existing, 'GOMODCACHE') : undefined)
-      ?? runsIn(stage).map((run) => run.go.map((go) => mountOnGoCache(run, go, 'GOMODCACHE')).find(Boolean)).find(Boolean);
-    const flag = stageMount && safeMountTarget(modcache) ? `${cacheMountFlagFor(stage, modcache, mountOwnerSuffix(copy))} ` : '';
+    // The download gets the module cache mount GD004 would ask for (reusing the stage's own mount,
+    // id and owner included, so the build sees the same cache), unless another stage copies the
+    // modules out of this one and needs them in a layer. Adding it here rather than leaving it to
+    // GD004 makes the result the same whether GD003 mounted the build's module cache first or not.
+    const flag = safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? `${cacheMountFlagFor(stage, modcache, mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }
   return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };
+}
+
+function awaitsModuleCacheEnv(stage: Stage): boolean {
+  return runsIn(stage).some((run) => misdirectedGoMounts(run).some((m) => m.which === 'GOMODCACHE' && !m.retarget));
 }
 
 export default defineRule({
@@ -113,7 +117,9 @@ export default defineRule({
         range: source.range,
         message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}: any change to any source file invalidates this layer, so every build downloads all modules again. Copy ${manifests} and run \`go mod download\` first.`,
         related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
-        fixes: [buildFix(model, stage, copy, source)],
+        // A module-cache mount GD005 can only fix with an ENV that moves GOMODCACHE: which mount
+        // goes with the download depends on where GOMODCACHE ends up, so the fix waits for it.
+        fixes: awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source)],
       });
     }
   },

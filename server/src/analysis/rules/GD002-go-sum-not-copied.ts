@@ -2,7 +2,7 @@ import * as posix from 'node:path/posix';
 import { normalizeContextPath } from '../context';
 import { readsModules } from '../gocommand';
 import { insertLinesAfter } from '../edits';
-import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type Stage } from '../model';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model';
 import type { CopySource } from '../sources';
 import type { Fix, TextEdit } from '../types';
 import { defineRule } from './api';
@@ -67,6 +67,19 @@ function addGoSumFix(model: DockerfileModel, copy: CopyInstruction, source: Copy
   return { title, edits, preferred: true };
 }
 
+/** Where the COPY puts go.mod, when it can be known. */
+function manifestFolder(copy: CopyInstruction): string | undefined {
+  const dest = copy.destResolved;
+  if (!dest) return undefined;
+  return dest.endsWith('/') ? dest.replace(/(.)\/$/, '$1') : posix.basename(dest) === 'go.mod' ? posix.dirname(dest) : dest;
+}
+
+/** Go finds go.mod in the directory it runs in or one above it: a go.mod elsewhere is not this module's. */
+function servesStep(copy: CopyInstruction, workdir: string): boolean {
+  const folder = manifestFolder(copy);
+  return folder === undefined || folder === workdir || folder === '/' || workdir.startsWith(`${folder}/`);
+}
+
 /** COPYs from the build context in the stage before `position`. */
 function contextCopiesBefore(stage: Stage, position: number): CopyInstruction[] {
   return stage.instructions.filter(isCopy).filter((c) => !c.from && c.position < position);
@@ -80,6 +93,9 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     for (const stage of model.stages) {
+      // Each download gets one finding: its fix on any of the COPYs of go.mod above it clears
+      // the others, so offering one keeps the result the same whichever the user picks first.
+      const candidates = new Map<RunInstruction, { copy: CopyInstruction; source: CopySource; sum: string }[]>();
       for (const copy of stage.instructions.filter(isCopy)) {
         if (copy.from || copy.heredoc) continue;
         const source = copy.sources.find((s) => s.kind === 'manifest' && posix.basename(normalizeContextPath(s.value)) === 'go.mod');
@@ -91,6 +107,16 @@ export default defineRule({
         const inContext = !model.context?.root || (model.context.exists(sum) && !model.dockerignore.ignores(sum));
         if (!inContext) continue;
         if (contextCopiesBefore(stage, step.position).some((c) => c.sources.some((s) => sourceCovers(s, sum)))) continue;
+        // Source copied above the go.mod COPY is GD001's finding, and its fix copies go.mod and
+        // go.sum above the source: this COPY stops mattering, whichever fix comes first.
+        if (contextCopiesBefore(stage, copy.position).some((c) => c.sources.some((s) => s.kind === 'module' || s.kind === 'source'))) continue;
+        // After a `cd` in the RUN, Go's directory is not known: any go.mod may be the module's.
+        const changesDirectory = step.commands.some((c) => c.words[0]?.value === 'cd');
+        if (!changesDirectory && !servesStep(copy, step.workdir)) continue;
+        candidates.set(step, [...(candidates.get(step) ?? []), { copy, source, sum }]);
+      }
+      for (const [step, copies] of candidates) {
+        const { copy, source, sum } = copies.find((c) => manifestFolder(c.copy) === step.workdir) ?? copies[0];
         const go = step.go.find(readsModules)!;
         const fix = addGoSumFix(model, copy, source);
         report({

@@ -1,7 +1,8 @@
 import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv, mountCovers } from '../goenv';
 import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
-import { cacheMountFlagFor } from '../cachemounts';
+import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
+import { seedsCacheByCopy } from '../cacheonly';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { GoCommand } from '../gocommand';
@@ -29,15 +30,24 @@ export default defineRule({
       // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
       // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
       if (stageHasMisdirectedGoMount(run.stage, 'GOCACHE') || stageHasMisdirectedGoMount(run.stage, 'GOMODCACHE')) continue;
+      // A COPY that seeds this stage's cache from another stage's cache mount is GD007's finding:
+      // its fix mounts that very cache here, which a mount added now would not be.
+      if (seedsCacheByCopy(model, run.stage, 'GOCACHE') || seedsCacheByCopy(model, run.stage, 'GOMODCACHE')) continue;
       const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE');
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
+      // Where another stage copies the modules out, or a build writes its binary under the
+      // module cache (GOPATH=/go with `-o /go/bin/app`), they belong in this layer.
       const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE')
-        && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go);
+        && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go)
+        && !staysInLayer(model, run.stage, env.GOMODCACHE.value);
       if (!missingBuildCache && !missingModCache) continue;
       const owner = mountOwnerSuffix(run);
       const wanted = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
       // One mount serves both when one cache lives inside the other (GOPATH=GOCACHE=/go-cache).
       const targets = wanted.filter((t) => !wanted.some((u) => u !== t && mountCovers(u, t)));
+      // A mount there would hide what a build writes inside it (its binary, or what another
+      // stage copies out) from every later step.
+      const mountable = targets.filter((t) => safeMountTarget(t) && !staysInLayer(model, run.stage!, t));
       const command = `\`go ${go.subcommand}\``;
       const message = missingBuildCache
         ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
@@ -46,9 +56,9 @@ export default defineRule({
         range: go.nameRange,
         message,
         // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
-        fixes: targets.some(safeMountTarget) ? [{
-          title: `Add a cache mount on ${targets.filter(safeMountTarget).join(' and ')}`,
-          edits: targets.filter(safeMountTarget).map((t) => addRunFlag(run, cacheMountFlagFor(run.stage, t, owner))),
+        fixes: mountable.length > 0 ? [{
+          title: `Add a cache mount on ${mountable.join(' and ')}`,
+          edits: mountable.map((t) => addRunFlag(run, cacheMountFlagFor(run.stage, t, owner))),
           preferred: true,
         }] : [],
       });

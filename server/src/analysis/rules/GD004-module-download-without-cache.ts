@@ -1,7 +1,7 @@
 import { effectiveGoEnv } from '../goenv';
 import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
-import { cacheMountFlagFor, inheritsFrom, mountsHidingModules, pathsOverlap, stageReads } from '../cachemounts';
+import { cacheMountFlagFor, staysInLayer, mountsHidingModules } from '../cachemounts';
 import { isRun } from '../model';
 import { defineRule } from './api';
 
@@ -12,7 +12,6 @@ export default defineRule({
   summary: '`go mod download` runs without a cache mount on the module cache, so any change to go.mod or go.sum downloads every module again.',
   fixable: true,
   check({ model, report }) {
-    const reads = stageReads(model);
     for (const run of model.instructions.filter(isRun)) {
       const stage = run.stage;
       const go = run.go.find(isModuleDownload);
@@ -23,7 +22,7 @@ export default defineRule({
       // A later step that mounts a cache there already hides this layer: GD006 reports that.
       if (mountsHidingModules(model, run, modcache.value).length > 0) continue;
       // Another stage copies the downloaded modules out of the layer; a mount would leave it nothing to copy.
-      if (reads.some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, modcache.value))) continue;
+      if (staysInLayer(model, stage, modcache.value)) continue;
       report({
         range: go.nameRange,
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,

@@ -1,10 +1,21 @@
 import { readsModules } from '../gocommand';
 import { effectiveGoEnv } from '../goenv';
-import { isModuleDownload, mountOnGoCache } from '../gofacts';
-import { addRunFlag } from '../edits';
-import { mountsHidingModules, sameCacheMountFlag } from '../cachemounts';
-import { isRun, type Mount } from '../model';
+import { cacheMounts, isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
+import { addRunFlag, mountOwnerSuffix } from '../edits';
+import { cacheMountFlagFor, mountsHidingModules, runsInheriting, sameCacheMountFlag, settledTarget } from '../cachemounts';
+import { isRun, type Mount, type RunInstruction } from '../model';
 import { defineRule } from './api';
+
+/**
+ * The mount that makes the download use the cache the later step reads: the stage's own mount on
+ * that directory when it has one (the one every fix copies, whichever fix runs first), else a
+ * copy of the later step's.
+ */
+function sameCacheFlag(download: RunInstruction, mount: Mount): string {
+  const target = mount.targetResolved;
+  const stageMount = target !== undefined && download.stage?.runs.some((r) => cacheMounts(r).some((m) => settledTarget(r, m) === target));
+  return stageMount ? cacheMountFlagFor(download.stage, target!, mountOwnerSuffix(download)) : sameCacheMountFlag(mount);
+}
 
 export default defineRule({
   id: 'GD006',
@@ -17,6 +28,9 @@ export default defineRule({
     for (const download of model.instructions.filter(isRun)) {
       const go = download.go.find(isModuleDownload);
       if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) continue;
+      // A module-cache mount on the wrong directory, on the download or a later step, is GD005's
+      // to fix first: where it ends up decides what is hidden.
+      if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).some((m) => m.which === 'GOMODCACHE'))) continue;
       const modcache = effectiveGoEnv(download, go).GOMODCACHE.value;
       for (const { run, mount } of mountsHidingModules(model, download, modcache)) {
         if (reported.has(mount)) continue;
@@ -28,7 +42,7 @@ export default defineRule({
           related: [{ range: go.nameRange, message: `modules are downloaded into the image layer here, under ${modcache}` }],
           fixes: [{
             title: `Mount the same cache on the download on line ${download.range.start.line + 1}`,
-            edits: [addRunFlag(download, sameCacheMountFlag(mount))],
+            edits: [addRunFlag(download, sameCacheFlag(download, mount))],
             preferred: true,
           }],
         });

@@ -1,7 +1,7 @@
 import { referencedVariables } from '../expand';
-import { firstModuleStep } from '../gofacts';
+import { readsModules, type GoCommand } from '../gocommand';
 import { instructionLines, leadingCommentsStart } from '../edits';
-import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
+import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model';
 import type { TextEdit } from '../types';
 import { defineRule } from './api';
 
@@ -24,6 +24,15 @@ function isVolatile(stage: Stage, name: string): boolean {
   return VOLATILE_NAME.test(name) || stampedByLinker(stage, name);
 }
 
+function moduleStepAfter(stage: Stage, position: number): { run: RunInstruction; go: GoCommand } | undefined {
+  for (const run of stage.runs) {
+    if (run.position < position) continue;
+    const go = run.go.find(readsModules);
+    if (go) return { run, go };
+  }
+  return undefined;
+}
+
 /** Move an instruction just above another one and the comments that head it. */
 function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
   const { text, edit } = instructionLines(model, moved);
@@ -39,11 +48,13 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     for (const stage of model.stages) {
-      const step = firstModuleStep(stage);
-      if (!step) continue;
-      const args = stage.instructions.filter(isArg).filter((a): a is ArgInstruction & { name: string } => a.name !== undefined && a.position < step.run.position);
+      const args = stage.instructions.filter(isArg).filter((a): a is ArgInstruction & { name: string } => a.name !== undefined);
       for (const arg of args) {
         if (!arg.nameRange || !isVolatile(stage, arg.name)) continue;
+        // The first step after the ARG that downloads modules or builds: the one a new value reruns
+        // for nothing when it does not use the ARG (the first of the stage may be above the ARG).
+        const step = moduleStepAfter(stage, arg.position);
+        if (!step) continue;
         const later = stage.instructions.filter((i) => i.position > arg.position);
         const use = later.find((i) => refersTo(model, i, arg.name));
         if (use === step.run) continue;

@@ -79,12 +79,14 @@ function argLinesUsedBy(model: DockerfileModel, final: Stage, moved: Instruction
 }
 
 function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[]): Fix | undefined {
+  // Every Go binary of the final image goes along, built there or copied in from another stage.
   // `go install` or `go build` without -o: the binary's path is only known to the build.
-  const paths = binaries.map((b) => (b.build?.go.output !== undefined ? b.path : undefined));
+  const paths = finalBinaries(model).filter((b) => b.build).map((b) => (b.copy || b.build!.go.output !== undefined ? b.path : undefined));
   if (paths.some((p) => p === undefined)) return undefined;
   const base = runtimeBase(model, final, binaries);
-  const lastBuild = Math.max(...final.instructions.filter((i) => isRun(i) && i.go.length > 0).map((i) => i.position));
-  const moved = final.instructions.filter((i) => RUNTIME_KEYWORDS.has(i.keyword) || (i.keyword === 'USER' && i.position > lastBuild));
+  // A USER moves to the runtime stage only when no RUN of the build stage runs as that user.
+  const lastRun = Math.max(...final.instructions.filter(isRun).map((i) => i.position));
+  const moved = final.instructions.filter((i) => RUNTIME_KEYWORDS.has(i.keyword) || (i.keyword === 'USER' && i.position > lastRun));
   if (moved.some((i) => /\bgo\b/.test(i.node.getArgumentsContent() ?? '') && ['CMD', 'ENTRYPOINT'].includes(i.keyword))) return undefined;
   const edits: TextEdit[] = [];
   const movedText: string[] = [];

@@ -1,13 +1,60 @@
 import { mountOwnerSuffix } from '../edits';
 import { isRootUser } from '../goenv';
+import { settledTarget } from '../cachemounts';
 import { cacheMounts, mountOnGoCache } from '../gofacts';
-import { instructionAtLine, isRun, type Mount, type RunInstruction } from '../model';
-import { defineRule } from './api';
+import { instructionAtLine, isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model';
+import { defineRule, type Report } from './api';
 
 /** `mode=0777` (or any mode writable by others) opens the directory to every user. */
 function writableByAll(mount: Mount): boolean {
   const mode = mount.flag.getOptions().find((o) => o.getName().toLowerCase() === 'mode')?.getValue();
   return mode !== undefined && mode !== null && /^0?[0-7]*[2367]$/.test(mode);
+}
+
+/** BuildKit's name for the cache a mount holds: its id, else its target (once the file is fixed). */
+function cacheKey(run: RunInstruction, mount: Mount): string | undefined {
+  return mount.id ?? settledTarget(run, mount);
+}
+
+/**
+ * Every mount of the stage on the same cache that sets no owner: BuildKit gives a cache its owner
+ * when the first step that mounts it creates it, so each of them has to say the same owner.
+ */
+function sameCacheWithoutOwner(run: RunInstruction, mount: Mount): Mount[] {
+  const key = cacheKey(run, mount);
+  const runs = run.stage?.runs ?? [run];
+  const others = runs.flatMap((r) => cacheMounts(r).filter((m) => m !== mount && m.uid === undefined && !writableByAll(m) && key !== undefined && cacheKey(r, m) === key));
+  return [mount, ...others];
+}
+
+/** The owner options (`,uid=…,gid=…`) another mount of the stage gives the same cache. */
+function ownerOfSameCache(run: RunInstruction, mount: Mount): { suffix: string; line: number } | undefined {
+  const key = cacheKey(run, mount);
+  if (key === undefined) return undefined;
+  for (const other of run.stage?.runs ?? []) {
+    const owned = cacheMounts(other).find((m) => m.uid !== undefined && cacheKey(other, m) === key);
+    if (owned) return { suffix: `,uid=${owned.uid}${owned.gid !== undefined ? `,gid=${owned.gid}` : ''}`, line: other.range.start.line };
+  }
+  return undefined;
+}
+
+/**
+ * A step running as root mounts, without an owner, a cache another step mounts with one: when
+ * this step runs first, BuildKit creates the cache owned by root and the other user cannot write.
+ */
+function reportOwnerlessCopies(model: DockerfileModel, run: RunInstruction, report: (report: Report) => void): void {
+  for (const mount of cacheMounts(run)) {
+    if (mount.uid !== undefined || writableByAll(mount)) continue;
+    const owner = ownerOfSameCache(run, mount);
+    if (!owner) continue;
+    const target = mount.targetResolved ?? mount.target ?? 'the mount';
+    report({
+      range: mount.range,
+      message: `This mount of ${target} sets no owner, but line ${owner.line + 1} mounts the same cache with \`${owner.suffix.slice(1)}\`: BuildKit creates a cache owned as the first step to use it says, so when this step runs first the cache is owned by root and the other user cannot write to it. Add \`${owner.suffix.slice(1)}\` here too.`,
+      related: [{ range: instructionAtLine(model, owner.line)?.range ?? run.range, message: 'the same cache, with an owner' }],
+      fixes: [{ title: `Add ${owner.suffix.slice(1)} to the cache mount`, edits: [{ range: { start: mount.range.end, end: mount.range.end }, newText: owner.suffix }], preferred: true }],
+    });
+  }
 }
 
 /** Which Go cache the mount holds, for the message. */
@@ -26,7 +73,10 @@ export default defineRule({
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
       const user = run.user;
-      if (!user || isRootUser(user.name)) continue;
+      if (!user || isRootUser(user.name)) {
+        reportOwnerlessCopies(model, run, report);
+        continue;
+      }
       for (const mount of cacheMounts(run)) {
         if (mount.uid !== undefined || writableByAll(mount)) continue;
         const target = mount.targetResolved ?? mount.target ?? 'the mount';
@@ -36,7 +86,11 @@ export default defineRule({
           range: mount.range,
           message: `\`USER ${user.name}\` (line ${user.line + 1}) cannot write to this cache mount: BuildKit creates ${target} owned by root with mode 0755, so Go fails with "permission denied" when it writes ${goCacheOn(run, mount) ?? 'there'}. Add ${ids} to the mount.`,
           related: [{ range: instructionAtLine(model, user.line)?.range ?? run.range, message: 'the user the RUN runs as' }],
-          fixes: suffix ? [{ title: `Add ${suffix.slice(1)} to the cache mount`, edits: [{ range: { start: mount.range.end, end: mount.range.end }, newText: suffix }], preferred: true }] : [],
+          fixes: suffix ? [{
+            title: `Add ${suffix.slice(1)} to the cache mount`,
+            edits: sameCacheWithoutOwner(run, mount).map((m) => ({ range: { start: m.range.end, end: m.range.end }, newText: suffix })),
+            preferred: true,
+          }] : [],
         });
       }
     }
