@@ -2,14 +2,18 @@
 //   core-worker.ts rate FILE            analyses per second, ours and dockerfile-utils' validate()
 //                                        (what the rcjsuen server runs), in alternating slices
 //   core-worker.ts memory ours|theirs FILE   peak RSS while analysing FILE over and over
-//   core-worker.ts profile FILE OUT     the functions with the most self time in our analysis
+//   core-worker.ts profile FILE OUT     the functions with the most self time in our analysis of
+//                                        the file after a one-line edit
 // Prints one JSON line.
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
 import { diskContext } from '../server/src/analysis/context';
+import { forgetParsedInstructions } from '../server/src/analysis/reusingParser';
+import { BuildContextCache } from '../server/src/lsp/contextCache';
 import { nowMs } from './lib/stats';
+import { EDIT_MARKER } from './lsp/dockerfiles';
 
 type Analyser = (text: string) => unknown;
 
@@ -21,7 +25,14 @@ function analysers(file: string): Record<'ours' | 'theirs', Analyser> {
   // dockerfile-utils as the rcjsuen server itself resolves it.
   const serverPackage = require.resolve('dockerfile-language-server-nodejs/package.json');
   const utils = require(require.resolve('dockerfile-utils', { paths: [path.dirname(serverPackage)] })) as { validate: Analyser };
-  return { ours: (text) => analyze(text, { context }), theirs: (text) => utils.validate(text) };
+  // Each analysis starts from scratch, as for a file opened or checked once: the parser's reuse of
+  // unchanged instructions between versions would otherwise turn every run after the first into
+  // a re-analysis of an unchanged file. The latency part measures editing, where reuse applies.
+  const fresh = (text: string) => {
+    forgetParsedInstructions();
+    return analyze(text, { context });
+  };
+  return { ours: fresh, theirs: (text) => utils.validate(text) };
 }
 
 /** Runs `analyser` for `ms` and returns how many analyses finished. */
@@ -92,9 +103,16 @@ function post<T>(session: inspector.Session, method: string): Promise<T> {
   return new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result as T))));
 }
 
+/**
+ * What re-analysing the file after a one-line edit costs, as the language server does on every
+ * keystroke (instructions the edit did not touch are reused): the time the latency part measures.
+ */
 async function profile(file: string, out: string): Promise<Record<string, unknown>> {
   const text = fs.readFileSync(file, 'utf8');
-  const ours = analysers(file).ours;
+  // The build context as the language server keeps it: its answers remembered between edits.
+  const context = new BuildContextCache().get(path.dirname(path.resolve(file)));
+  let edits = 0;
+  const ours: Analyser = (written) => analyze(written.replace(`${EDIT_MARKER}0000`, `${EDIT_MARKER}${String(edits++ % 10000).padStart(4, '0')}`), { context });
   runFor(ours, text, SLICE_MS);
   const session = new inspector.Session();
   session.connect();

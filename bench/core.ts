@@ -11,7 +11,7 @@ export interface CoreResult {
   theirsPerSecond?: number;
   peakRssMb?: { ours: number; theirs: number };
   rssAfterLoadMb?: { ours: number; theirs: number };
-  /** Where one analysis spends its time, by self time, from a CPU profile of the same loop. */
+  /** Where re-analysing after a one-line edit spends its time, by self time, from a CPU profile. */
   hottest?: Array<{ function: string; selfPercent: number }>;
   /** The same profile by rule (inclusive of what each rule calls) and parsing. */
   phases?: Array<{ phase: string; percent: number }>;

@@ -30,7 +30,7 @@ function latencyNotes(results: Results): string[] {
     if (!core.phases) continue;
     const phases = core.phases.slice(0, 5).map((p) => `${p.phase} ${p.percent}%`).join(', ');
     const hottest = (core.hottest ?? []).slice(0, 4).map((h) => `${h.function} ${h.selfPercent}%`).join(', ');
-    notes.push(`CPU profile of \`analyze()\` on ${core.file}: by phase ${phases}; by self time ${hottest}.`);
+    notes.push(`CPU profile of \`analyze()\` re-analysing ${core.file} after a one-line edit: by phase ${phases}; by self time ${hottest}.`);
   }
   return notes;
 }
@@ -39,7 +39,11 @@ function overheadNotes(results: Results): string[] {
   const overhead = results.profileOverhead;
   const notes: string[] = [];
   const parts = overhead?.fixedCosts;
-  const breakdown = parts ? ` Fixed costs measured alone: starting Node ${parts.nodeStartMs.toFixed(0)} ms, loading the CLI ${(parts.cliStartMs - parts.nodeStartMs).toFixed(0)} ms more, the \`docker buildx build --help\` probe for rawjson progress ${parts.buildxProbeMs.toFixed(0)} ms.` : '';
+  const probe = parts?.buildxProbeMs === undefined
+    ? 'no buildx probe (the buildx plugin is not installed, so `profile` uses plain progress without asking)'
+    : `the \`docker buildx build --help\` probe for rawjson progress ${parts.buildxProbeMs.toFixed(0)} ms`;
+  const rest = parts?.cliFullLoadMs === undefined ? '' : ` (the analysis core, ${(parts.cliFullLoadMs - parts.cliStartMs).toFixed(0)} ms more, loads while docker runs)`;
+  const breakdown = parts ? ` Fixed costs measured alone: starting Node ${parts.nodeStartMs.toFixed(0)} ms, loading the CLI up to starting docker ${Math.max(0, parts.cliStartMs - parts.nodeStartMs).toFixed(0)} ms more${rest}, ${probe}.` : '';
   for (const scenario of overhead?.scenarios ?? []) {
     const value = ratio(scenario.medianProfileMs ?? NaN, scenario.medianDockerMs ?? NaN);
     if (!(value > 1.02)) continue;

@@ -2,6 +2,7 @@
 // parsing the progress, snapshotting the context for miss reasons, printing the annotated file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildxPluginInstalled } from '../server/src/build/docker';
 import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './lib/docker';
 import { tail, timedRun } from './lib/process';
 import { median } from './lib/stats';
@@ -72,10 +73,15 @@ export async function benchProfileOverhead(options: OverheadOptions): Promise<Ov
 
 export interface FixedCosts {
   nodeStartMs: number;
-  /** `node server/out/cli.js rules`: Node plus loading the CLI bundle. */
+  /** `node server/out/cli.js --version`: Node plus what `profile` loads before it starts docker. */
   cliStartMs: number;
-  /** `profile` asks docker whether buildx knows rawjson progress before each build. */
-  buildxProbeMs: number;
+  /** `node server/out/cli.js rules`: Node plus the whole CLI with the analysis core, which `profile` loads while docker runs. */
+  cliFullLoadMs?: number;
+  /**
+   * `profile` asks docker whether buildx knows rawjson progress before each build, when the buildx
+   * plugin is installed; undefined when it is not (no probe then).
+   */
+  buildxProbeMs?: number;
 }
 
 /** What `profile` pays whatever the build: the parts of its overhead that can be timed alone. */
@@ -85,9 +91,11 @@ export async function fixedCosts(repoRoot: string): Promise<FixedCosts> {
     for (let i = 0; i < 5; i++) times.push((await timedRun(command, args)).ms);
     return median(times);
   };
+  const cli = path.join(repoRoot, 'server/out/cli.js');
   return {
     nodeStartMs: await medianOf(process.execPath, ['-e', '']),
-    cliStartMs: await medianOf(process.execPath, [path.join(repoRoot, 'server/out/cli.js'), 'rules']),
-    buildxProbeMs: await medianOf(DOCKER, ['buildx', 'build', '--help']),
+    cliStartMs: await medianOf(process.execPath, [cli, '--version']),
+    cliFullLoadMs: await medianOf(process.execPath, [cli, 'rules']),
+    buildxProbeMs: buildxPluginInstalled() ? await medianOf(DOCKER, ['buildx', 'build', '--help']) : undefined,
   };
 }

@@ -1,156 +1,20 @@
-// go-dockerfile-cache: check | fix | profile. Exit codes: 0 clean, 1 findings at or above
-// --fail-on, 2 usage or read errors (with a message on stderr).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { analyze } from './analysis/analyze';
-import { diskContext } from './analysis/context';
-import { fixAll } from './analysis/fixer';
-import { ruleById, rules } from './analysis/rules/index';
-import type { RuleSettings, Severity } from './analysis/types';
-import { SEVERITY_RANK, formatJson, toFileFinding, type FileFinding } from './report/findings';
-import { formatSarif } from './report/sarif';
-import { formatText } from './report/text';
+// go-dockerfile-cache: check | fix | profile | rules. Exit codes: 0 clean, 1 findings at or above
+// --fail-on, 2 usage or read errors (with a message on stderr); profile exits with docker's status.
+//
+// Each command loads what it needs when it runs: `profile` starts docker before the analysis core
+// is loaded (its wall time is compared with a plain docker build), check and fix load it at once.
 import { runProfileCommand } from './build/profile-cli';
 import { version } from '../../package.json';
-
-class UsageError extends Error {}
-
-const USAGE = `Usage:
-  go-dockerfile-cache check [--format text|json|sarif] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] FILE...
-  go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] FILE
-  go-dockerfile-cache profile [--context DIR] FILE [-- extra docker build args]
-  go-dockerfile-cache rules
-
-Finds and fixes what makes Go Docker builds slow. Rules: GD001–GD${String(rules.length).padStart(3, '0')} (see docs/rules/).
-LEVEL is off, info, warning or error. The build context defaults to the Dockerfile's folder.`;
-
-const BOM = '\uFEFF';
-
-function readDockerfile(file: string): { text: string; bom: boolean } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `cannot read ${file}: no such file` : code === 'EISDIR' ? `cannot read ${file}: it is a directory` : `cannot read ${file}: ${(error as Error).message}`);
-  }
-  return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
-}
-
-function contextFor(file: string, contextDir: string | undefined) {
-  const dir = contextDir ?? path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`build context ${dir} is not a directory`);
-  return diskContext(path.resolve(dir));
-}
-
-function parseRuleSettings(value: string | undefined): RuleSettings {
-  const settings: RuleSettings = {};
-  for (const pair of (value ?? '').split(',').filter(Boolean)) {
-    const [id, level] = pair.split('=');
-    if (!ruleById(id ?? '')) throw new UsageError(`unknown rule "${id}" in --rules`);
-    if (!['off', 'info', 'warning', 'error'].includes(level ?? '')) throw new UsageError(`--rules ${pair}: the level must be off, info, warning or error`);
-    settings[id.toUpperCase()] = level as RuleSettings[string];
-  }
-  return settings;
-}
-
-function warn(messages: string[]): void {
-  for (const message of messages) process.stderr.write(`warning: ${message}\n`);
-}
-
-function check(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      context: { type: 'string' },
-      'fail-on': { type: 'string', default: 'warning' },
-      rules: { type: 'string' },
-    },
-  });
-  const format = values.format!;
-  const failOn = values['fail-on']! as Severity | 'none';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-  if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning, info or none, not "${failOn}"`);
-  if (positionals.length === 0) throw new UsageError('check needs at least one Dockerfile');
-  const settings = parseRuleSettings(values.rules);
-  const findings: FileFinding[] = [];
-  for (const file of positionals) {
-    const { text } = readDockerfile(file);
-    const result = analyze(text, { context: contextFor(file, values.context), rules: settings });
-    warn(result.warnings);
-    findings.push(...result.findings.map((f) => toFileFinding(file, f)));
-  }
-  const output = format === 'json' ? formatJson(findings)
-    : format === 'sarif' ? formatSarif(findings, version, process.cwd())
-      : formatText(findings, process.stdout.isTTY === true && !process.env.NO_COLOR);
-  process.stdout.write(output);
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
-}
-
-function fix(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { context: { type: 'string' }, rule: { type: 'string' }, stdout: { type: 'boolean', default: false }, rules: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('fix takes exactly one Dockerfile');
-  const file = positionals[0];
-  const fixRules = values.rule?.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const id of fixRules ?? []) {
-    const rule = ruleById(id);
-    if (!rule) throw new UsageError(`unknown rule "${id}" in --rule`);
-    if (!rule.fixable) throw new UsageError(`${rule.id} (${rule.name}) has no automatic fix`);
-  }
-  const { text, bom } = readDockerfile(file);
-  const context = contextFor(file, values.context);
-  const result = fixAll(text, { context, fixRules, rules: parseRuleSettings(values.rules) });
-  const output = (bom ? BOM : '') + result.text;
-  if (values.stdout) {
-    process.stdout.write(output);
-    for (const change of result.files) process.stderr.write(`not written (--stdout): ${change.kind} ${change.path}\n`);
-  } else {
-    if (result.text !== text) fs.writeFileSync(file, output);
-    for (const change of result.files) {
-      fs.writeFileSync(path.join(context.root, change.path), change.text);
-      process.stderr.write(`${change.kind === 'create' ? 'created' : 'updated'} ${path.join(context.root, change.path)}\n`);
-    }
-  }
-  const counts = new Map<string, number>();
-  for (const a of result.applied) counts.set(a.rule, (counts.get(a.rule) ?? 0) + 1);
-  const summary = [...counts].map(([rule, n]) => `${rule}×${n}`).join(', ');
-  process.stderr.write(result.applied.length === 0 ? `${file}: nothing to fix\n` : `${file}: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} (${summary})\n`);
-  if (result.remaining.length > 0) {
-    process.stderr.write(`${result.remaining.length} fixable finding(s) could not be fixed automatically: ${result.remaining.map((f) => `${f.rule} line ${f.range.start.line + 1}`).join(', ')}\n`);
-    return 1;
-  }
-  return 0;
-}
-
-function listRules(): number {
-  for (const rule of rules) process.stdout.write(`${rule.id}  ${rule.name.padEnd(40)} ${rule.severity.padEnd(8)} ${rule.fixable ? 'fixable' : '       '}  ${rule.summary}\n`);
-  return 0;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'check': return check(rest);
-      case 'fix': return fix(rest);
       case 'profile': return await runProfileCommand(rest);
-      case 'rules': return listRules();
       case '--version': case '-v': process.stdout.write(`${version}\n`); return 0;
-      case '--help': case '-h': case 'help': process.stdout.write(`${USAGE}\n`); return 0;
-      default: throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+      default: return (await import('./cli/commands')).runCommand(command, rest);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`go-dockerfile-cache: ${(error as Error).message}\n\n${USAGE}\n`);
-      return 2;
-    }
     process.stderr.write(`go-dockerfile-cache: ${(error as Error).stack ?? String(error)}\n`);
     return 2;
   }

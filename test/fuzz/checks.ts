@@ -1,5 +1,7 @@
 // What must hold for any input: no exception, every range inside the document.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
 import { memoryContext } from '../../server/src/analysis/context';
 import type { Range } from '../../server/src/analysis/types';
@@ -46,4 +48,19 @@ export function analyzeChecked(text: string): ReturnType<typeof analyze> {
     for (const fix of f.fixes) for (const e of fix.edits) assertInside(e.range, lengths, `${f.rule} fix "${fix.title}"`);
   }
   return result;
+}
+
+/** The text of every file named like a Dockerfile under these directories, recursively. */
+export function dockerfilesUnder(...dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/Dockerfile/.test(entry.name)) out.push(fs.readFileSync(p, 'utf8'));
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return out;
 }

@@ -1,29 +1,16 @@
 // The core never throws, stays within its time budget and keeps every range inside the document,
 // for generated Dockerfiles and for real files damaged byte by byte.
 import { describe, it } from 'node:test';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { FUZZ_RUNS, FUZZ_SEED, dockerfile, mutation } from './arbitraries';
-import { analyzeChecked, BUDGET_MS } from './checks';
+import { analyzeChecked, BUDGET_MS, dockerfilesUnder } from './checks';
 import { parseShell, joinMapped } from '../../server/src/analysis/shell';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 function realDockerfiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/Dockerfile/.test(entry.name)) out.push(fs.readFileSync(p, 'utf8'));
-    }
-  };
-  walk(path.join(ROOT, 'examples'));
-  walk(path.join(ROOT, 'test', 'fixtures', 'rules'));
-  walk(path.join(ROOT, 'test', 'fixtures', 'fuzz-regressions'));
-  return out;
+  return dockerfilesUnder(path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures', 'rules'), path.join(ROOT, 'test', 'fixtures', 'fuzz-regressions'));
 }
 
 describe(`fuzzing the core (${FUZZ_RUNS} generated cases, seed ${FUZZ_SEED}; budget 500 ms + 100 ms per KB)`, () => {

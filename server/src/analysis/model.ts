@@ -1,19 +1,20 @@
 // Turns a Dockerfile into what BuildKit will do with it: stages and their base images, the ENV/ARG
 // timeline, the user and working directory at each instruction, RUN commands with their mounts,
 // and what each COPY reads from the build context.
-import { DockerfileParser } from 'dockerfile-ast';
-import type { Dockerfile, Instruction, From, Flag, Heredoc } from 'dockerfile-ast';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Dockerfile, Instruction, From, Flag } from 'dockerfile-ast';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
 import { parseDockerIgnore } from './context';
 import { expandVariables } from './expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
-import { parseGoCommand, type GoCommand } from './gocommand';
+import type { GoCommand } from './gocommand';
 import { perObject } from './memo';
-import { joinMapped, parseShell, type ShellCommand } from './shell';
+import { parseDockerfileAst } from './reusingParser';
+import type { ShellCommand } from './shell';
 import type { Range } from './types';
 import { classifySources, type CopySource } from './sources';
+import { writtenArg, writtenArgumentsText, writtenCopy, writtenEnv, writtenFrom, writtenImageParts, writtenRun, type WrittenCopy, type WrittenMount } from './written';
 
 export interface Origin {
   kind: 'image' | 'env' | 'arg' | 'user' | 'inline' | 'default' | 'derived' | 'unknown';
@@ -181,72 +182,13 @@ function lookupIn(env: Env): (name: string) => string | undefined {
   return (name) => env.get(name)?.value;
 }
 
-function parseMount(flag: Flag, env: Env, escape: string): Mount {
-  const mount: Mount = { type: 'bind', range: flag.getRange(), flag };
-  for (const option of flag.getOptions()) {
-    const name = option.getName().toLowerCase();
-    const value = option.getValue() ?? '';
-    switch (name) {
-      case 'type': mount.type = value; break;
-      case 'target': case 'dst': case 'destination':
-        mount.target = value;
-        mount.targetRange = option.getValueRange() ?? option.getRange();
-        break;
-      case 'id': mount.id = value; break;
-      case 'from': mount.from = value; break;
-      case 'source': case 'src': mount.source = value; break;
-      case 'uid': mount.uid = value; break;
-      case 'gid': mount.gid = value; break;
-      case 'sharing': mount.sharing = value; break;
-    }
-  }
-  if (mount.target !== undefined) {
-    const expanded = expandVariables(mount.target, lookupIn(env), escape);
-    const resolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
-    // `target=${UNSET}` resolves to the root, which BuildKit refuses to mount over: no target.
-    mount.targetResolved = resolved === '/' ? undefined : resolved;
-  }
-  return mount;
-}
-
-type Argument = ReturnType<Instruction['getArguments']>[number];
-
-/**
- * The here-documents of a RUN, COPY or ADD. dockerfile-ast reads the whole instruction again to
- * find them, and there can be none unless an argument starts with `<<`: most instructions skip that.
- */
-function heredocsOf(node: Instruction, args: readonly Argument[]): Heredoc[] {
-  if (!args.some((arg) => arg.getValue().startsWith('<<'))) return [];
-  return (node as unknown as { getHeredocs?(): Heredoc[] }).getHeredocs?.() ?? [];
-}
-
-function shellCommandsOf(node: Instruction, args: readonly Argument[], document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
-  const run = node as Instruction & { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
-  if (run.getOpeningBracket?.() && run.getClosingBracket?.() && run.getJSONStrings) {
-    const strings = run.getJSONStrings();
-    const words = strings.map((s) => ({ value: s.getJSONValue(), raw: s.getJSONValue(), range: s.getRange() }));
-    if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
-    return {
-      execForm: true,
-      heredoc: false,
-      commands: [{ assignments: [], words, range: { start: words[0].range.start, end: words[words.length - 1].range.end }, terminator: '', terminatorEnd: words[words.length - 1].range.end }],
-    };
-  }
-  const heredocs = heredocsOf(node, args);
-  if (heredocs.length > 0) {
-    const pieces: { text: string; start: { line: number; character: number } }[] = [];
-    for (const heredoc of heredocs) {
-      const content = heredoc.getContentRange();
-      if (!content) continue;
-      for (let line = content.start.line; line <= content.end.line; line++) {
-        const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
-        pieces.push({ text, start: { line, character: 0 } });
-      }
-    }
-    return { commands: parseShell(joinMapped(pieces, '\n')), execForm: false, heredoc: true };
-  }
-  const pieces = args.map((arg) => ({ text: arg.getValue(), start: arg.getRange().start }));
-  return { commands: parseShell(joinMapped(pieces, ' ')), execForm: false, heredoc: false };
+/** A written mount with its target resolved against the environment of its RUN. */
+function resolveMount(written: WrittenMount, env: Env, escape: string): Mount {
+  if (written.target === undefined) return { ...written };
+  const expanded = expandVariables(written.target, lookupIn(env), escape);
+  const resolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
+  // `target=${UNSET}` resolves to the root, which BuildKit refuses to mount over: no target.
+  return { ...written, targetResolved: resolved === '/' ? undefined : resolved };
 }
 
 function withVar(env: Env, name: string, value: VarValue): Map<string, VarValue> {
@@ -263,8 +205,8 @@ function imageEnv(facts: ImageFacts): Map<string, VarValue> {
 }
 
 export function parseDockerfile(text: string, context?: BuildContext): DockerfileModel {
-  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-  const ast = DockerfileParser.parse(text);
+  // The parser's own document: its line offsets are already worked out.
+  const { ast, document } = parseDockerfileAst(text);
   const escape = ast.getEscapeCharacter();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const dockerignore = dockerIgnoreOf(context);
@@ -294,18 +236,20 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
     if (keyword === 'FROM') {
       closeStage();
       const from = node as From;
-      const written = fromArguments(from, document);
+      const written = writtenFrom(from, document);
       const imageRaw = written.image ?? '';
       const expandedImage = expandVariables(imageRaw, lookupIn(globalArgs), escape);
       const referenced = stages.findLast((s) => s.name !== undefined && s.name.toLowerCase() === expandedImage.toLowerCase());
       // Facts come from the image after ARG expansion: `FROM golang:${TAG}` with TAG=1.22-alpine is Alpine.
       const expandedRef = splitImageReference(expandedImage);
       const facts = referenced ? referenced.facts : imageFacts(expandedRef.name, expandedRef.tag);
-      const platformFlag = from.getPlatformFlag();
-      // dockerfile-ast works the name, tag and digest out of the line again on every call (tens of
-      // microseconds each), and few questions need them: they are read when first asked.
+      // Few questions need the name, tag and digest as dockerfile-ast reads them: they are read when first asked.
       let parts: { name: string; tag?: string; digest?: string } | undefined;
-      const imageParts = () => (parts ??= { name: from.getImageName() ?? expandedImage, tag: from.getImageTag() ?? undefined, digest: from.getImageDigest() ?? undefined });
+      const imageParts = () => {
+        if (parts) return parts;
+        const read = writtenImageParts(from, document);
+        return (parts = { name: read.name ?? expandedImage, tag: read.tag, digest: read.digest });
+      };
       const image: ImageRef = {
         raw: imageRaw,
         get name() { return imageParts().name; },
@@ -314,7 +258,7 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
         range: written.imageRange ?? range,
         facts,
         stage: referenced,
-        platform: platformFlag ? { value: platformFlag.getValue() ?? '', range: platformFlag.getRange() } : undefined,
+        platform: written.platform,
       };
       stage = {
         index: stages.length,
@@ -351,8 +295,6 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       return;
     }
 
-    // dockerfile-ast splits the arguments again on every call: once per instruction is enough.
-    const args = keyword === 'ARG' || keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD' ? node.getArguments() : [];
     // Each model lists its fields rather than spreading a shared base into a bigger literal,
     // which costs V8 microseconds per object: milliseconds on a long file.
     let model: InstructionModel;
@@ -360,7 +302,7 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       // `ARG TARGETOS TARGETARCH` declares several variables; a later default may use an earlier one.
       const vars: ArgInstruction['vars'] = [];
       let next = env;
-      for (const declared of argDeclarations(node, args)) {
+      for (const declared of writtenArg(node, document)) {
         const name = declared.name;
         const defaultValue = declared.rawDefault === undefined ? undefined : expandVariables(declared.rawDefault, lookupIn(stage ? next : globalArgs), escape);
         vars.push({ name, nameRange: declared.nameRange, defaultValue });
@@ -376,8 +318,7 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       model = { node, range, position, stage, env, user, workdir, keyword: 'ARG', name: vars[0]?.name, nameRange: vars[0]?.nameRange, defaultValue: vars[0]?.defaultValue, vars };
       env = next;
     } else if (keyword === 'ENV') {
-      const props = (node as unknown as { getProperties(): { getName(): string; getNameRange(): Range; getValue(): string | null; getValueRange(): Range | null }[] }).getProperties?.() ?? [];
-      const vars = props.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), value: p.getValue() ?? '', valueRange: p.getValueRange() ?? undefined }));
+      const vars = writtenEnv(node, document);
       model = { node, range, position, stage, env, user, workdir, keyword: 'ENV', vars };
       // All assignments on one ENV line see the values from before the line.
       const before = lookupIn(env);
@@ -385,24 +326,21 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
       for (const v of vars) next.set(v.name, { value: expandVariables(v.value, before, escape), origin: { kind: 'env', line }, isArg: false });
       env = next;
     } else if (keyword === 'RUN') {
-      const { commands, execForm, heredoc } = shellCommandsOf(node, args, document);
-      const mounts = ((node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [])
-        .filter((f) => f.getName().toLowerCase() === 'mount')
-        .map((f) => parseMount(f, env, escape));
-      const go = commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
+      const { commands, execForm, heredoc, go, mounts: written } = writtenRun(node, document);
+      const mounts = written.map((m) => resolveMount(m, env, escape));
       const run: RunInstruction = { node, range, position, stage, env, user, workdir, keyword: 'RUN', commands, execForm, heredoc, mounts, cacheMounts: mounts.filter((m) => m.type === 'cache'), go };
       runs.push(run);
       stage?.runs.push(run);
       model = run;
     } else if (keyword === 'COPY' || keyword === 'ADD') {
-      model = copyModel(node, keyword, args, { node, range, position, stage, env, user, workdir }, stages, context, dockerignore, escape);
+      model = copyModel(keyword, writtenCopy(node, document), { node, range, position, stage, env, user, workdir }, stages, context, dockerignore, escape);
     } else {
       model = { node, range, position, stage, env, user, workdir, keyword };
       if (keyword === 'USER') {
-        const name = expandVariables(node.getArgumentsContent()?.trim() ?? '', lookupIn(env), escape);
+        const name = expandVariables(writtenArgumentsText(node, document), lookupIn(env), escape);
         user = name ? { name, line } : user;
       } else if (keyword === 'WORKDIR') {
-        const dir = expandVariables(node.getArgumentsContent()?.trim() ?? '', lookupIn(env), escape);
+        const dir = expandVariables(writtenArgumentsText(node, document), lookupIn(env), escape);
         if (dir) workdir = posix.normalize(dir.startsWith('/') ? dir : posix.join(workdir, dir));
       }
     }
@@ -423,58 +361,17 @@ function dockerIgnoreOf(context: BuildContext | undefined): DockerIgnore {
   return lastDockerIgnore;
 }
 
-/**
- * What FROM names, as dockerfile-ast's `getImage()`, `getImageRange()`, `getBuildStage()` and
- * `getBuildStageRange()` give it, from one reading of the arguments instead of one per question.
- */
-function fromArguments(from: From, document: TextDocument): { image?: string; imageRange?: Range; stageName?: string; stageNameRange?: Range } {
-  const args = from.getArguments();
-  if (args.length === 0) return {};
-  const stageNameRange = args.length > 2 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getRange() : undefined;
-  return {
-    image: args[0].getValue(),
-    imageRange: args[0].getRange(),
-    stageName: stageNameRange ? document.getText(stageNameRange) : undefined,
-    stageNameRange,
-  };
-}
-
-/**
- * The variables an ARG declares. dockerfile-ast reads `ARG A B` like the old `ENV A B` form (A with
- * the value "B"), but BuildKit declares both, so that form is split by hand.
- */
-function argDeclarations(node: Instruction, args: readonly Argument[]): { name: string; nameRange: Range; rawDefault?: string }[] {
-  type Property = { getName(): string; getNameRange(): Range; getValue(): string | null };
-  const properties = (node as unknown as { getProperties?(): Property[] }).getProperties?.() ?? [];
-  if (!(properties.length === 1 && args.length > 1 && !args[0].getValue().includes('='))) {
-    return properties.map((p) => ({ name: p.getName(), nameRange: p.getNameRange(), rawDefault: p.getValue() ?? undefined }));
-  }
-  return args.map((arg) => {
-    const [name, ...rest] = arg.getValue().split('=');
-    const start = arg.getRange().start;
-    return { name, nameRange: { start, end: { line: start.line, character: start.character + name.length } }, rawDefault: rest.length > 0 ? rest.join('=') : undefined };
-  });
-}
-
 function copyModel(
-  node: Instruction,
   keyword: 'COPY' | 'ADD',
-  args: readonly Argument[],
+  written: WrittenCopy,
   base: Omit<InstructionBase, 'keyword'>,
   stages: Stage[],
   context: BuildContext | undefined,
   dockerignore: DockerIgnore,
   escape: string,
 ): CopyInstruction {
-  const flags = (node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [];
-  const fromFlag = flags.find((f) => f.getName().toLowerCase() === 'from');
-  const heredoc = heredocsOf(node, args).length > 0;
-  const json = node as unknown as { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
-  const written = json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings
-    ? json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }))
-    : args.map((a) => ({ value: a.getValue(), range: a.getRange() }));
+  const { paths, heredoc, fromFlag } = written;
   const lookup = lookupIn(base.env);
-  const paths = heredoc ? [] : written;
   const dest = paths.length >= 2 ? paths[paths.length - 1] : undefined;
   let destResolved: string | undefined;
   if (dest) {
@@ -485,10 +382,10 @@ function copyModel(
   }
   let from: CopyInstruction['from'];
   if (fromFlag) {
-    const value = fromFlag.getValue() ?? '';
+    const value = fromFlag.value;
     const byName = stages.findLast((s) => s.name !== undefined && s.name.toLowerCase() === value.toLowerCase());
     const byIndex = /^\d+$/.test(value) ? stages[Number(value)] : undefined;
-    from = { value, range: fromFlag.getValueRange() ?? fromFlag.getRange(), stage: byName ?? byIndex };
+    from = { value, range: fromFlag.range, stage: byName ?? byIndex };
   }
   const rawSources = paths.slice(0, -1).map((s) => ({ value: expandVariables(s.value, lookup, escape), range: s.range }));
   const sources = from ? rawSources.map((s) => ({ value: s.value, range: s.range, kind: 'other' as const })) : classifySources(rawSources, context, dockerignore);

@@ -136,7 +136,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 const rawjsonSupport = new Map<string, Promise<boolean>>();
 
 /** Where the docker CLI looks for plugins; buildx is `docker-buildx` in one of them. */
-function buildxPluginInstalled(): boolean {
+export function buildxPluginInstalled(): boolean {
   const config = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
   const dirs = [path.join(config, 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
   return dirs.some((dir) => existsSync(path.join(dir, 'docker-buildx')));

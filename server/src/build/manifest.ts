@@ -3,7 +3,6 @@
 // reaches the disk. Comparing with it explains why a step missed the cache.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { diskContext, readDockerIgnore } from '../analysis/context';
 import type { StepAnnotation } from './model';
@@ -147,11 +146,7 @@ export function hashBuildArgs(buildArgs: Readonly<Record<string, string>>, salt:
   return Object.fromEntries(Object.entries(buildArgs).map(([name, value]) => [name, hashArg(salt, name, value)]));
 }
 
-/** `$XDG_CACHE_HOME/go-dockerfile-cache`, else `~/.cache/go-dockerfile-cache`. */
-export function defaultManifestDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'go-dockerfile-cache');
-}
+export { defaultManifestDir } from './cacheDir';
 
 export function manifestPath(dir: string, dockerfile: string, context: string): string {
   const key = createHash('sha256').update(`${path.resolve(dockerfile)}\0${path.resolve(context)}`).digest('hex').slice(0, 24);

@@ -4,7 +4,7 @@
 // 130 when interrupted.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultManifestDir } from './manifest';
+import { defaultManifestDir } from './cacheDir';
 import type { BuildOptions } from './docker';
 import { renderAnnotatedDockerfile, renderSummary, formatDuration } from './render';
 import { startBuild } from './runner';

@@ -1,23 +1,24 @@
 // Runs one profiled build: spawns docker (argv, no shell) in its own process group, turns its
 // progress into step annotations as it goes, and explains cache misses against the last
 // profiled build. `done` never rejects; every failure ends up in the summary's `error`.
+//
+// docker starts first: reading the Dockerfile into steps and snapshotting the build context need
+// the analysis core, which takes a good part of the time a cached build does to load. They are
+// loaded while docker runs, and its output waits for them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { annotateSteps, markParseError, summarize, type BuildOutcome } from './annotate';
+import type { BuildOutcome } from './annotate';
 import {
   allBuildArgs, dockerInvocation, dockerNotFoundMessage, explainStartFailure, lastErrorLine,
   resolveContext, resolveDockerPath, secretRedactor, supportsRawJson, type BuildOptions, type ProgressMode,
 } from './docker';
 import { VertexTable, type ProgressEvent, type ProgressParser } from './events';
-import {
-  createManifest, hashBuildArgs, loadManifest, newSalt, saveManifest, snapshotContext,
-  type BuildManifest, type ContextSnapshot,
-} from './manifest';
-import { explainMisses, type CurrentInputs } from './miss';
+import type { BuildManifest, ContextSnapshot } from './manifest';
+import type { CurrentInputs } from './miss';
 import type { BuildResult, BuildSummary, StepAnnotation } from './model';
 import { PlainProgressParser } from './progress-plain';
 import { RawJsonProgressParser } from './progress-rawjson';
-import { planSteps, type BuildPlan } from './steps';
+import type { BuildPlan } from './steps';
 
 export interface BuildUpdate {
   /** Every step seen so far, in Dockerfile order. */
@@ -43,10 +44,17 @@ interface MissInputs {
   current: CurrentInputs;
 }
 
-async function prepareMisses(options: BuildOptions, dir: string, context: string): Promise<MissInputs> {
-  const [previous, snapshot] = await Promise.all([loadManifest(dir, options.dockerfile, context), snapshotContext(context)]);
-  const salt = previous?.salt ?? newSalt();
-  const current = { files: snapshot.files, truncated: snapshot.truncated, buildArgs: hashBuildArgs(allBuildArgs(options), salt) };
+/** What turns docker's progress into annotated steps, and the manifests that explain misses. */
+async function loadStepModules() {
+  const [annotate, manifest, miss, steps] = await Promise.all([import('./annotate'), import('./manifest'), import('./miss'), import('./steps')]);
+  return { ...annotate, ...manifest, ...miss, ...steps };
+}
+type StepModules = Awaited<ReturnType<typeof loadStepModules>>;
+
+async function prepareMisses(m: StepModules, options: BuildOptions, dir: string, context: string): Promise<MissInputs> {
+  const [previous, snapshot] = await Promise.all([m.loadManifest(dir, options.dockerfile, context), m.snapshotContext(context)]);
+  const salt = previous?.salt ?? m.newSalt();
+  const current = { files: snapshot.files, truncated: snapshot.truncated, buildArgs: m.hashBuildArgs(allBuildArgs(options), salt) };
   return { previous, snapshot, salt, current };
 }
 
@@ -88,11 +96,11 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
     if (child) stop(child);
   };
 
-  const finish = (plan: BuildPlan, table: VertexTable, outcome: Omit<BuildOutcome, 'totalMs' | 'finished'>, misses?: MissInputs): BuildResult => {
+  const finish = (m: StepModules, plan: BuildPlan, table: VertexTable, outcome: Omit<BuildOutcome, 'totalMs' | 'finished'>, misses?: MissInputs): BuildResult => {
     const full: BuildOutcome = { ...outcome, finished: true, totalMs: Date.now() - startedMs };
-    let steps = annotateSteps(plan, table.vertices(), full);
-    if (misses) steps = explainMisses(steps, plan, misses.previous, misses.current);
-    return { steps, summary: summarize(steps, full) };
+    let steps = m.annotateSteps(plan, table.vertices(), full);
+    if (misses) steps = m.explainMisses(steps, plan, misses.previous, misses.current);
+    return { steps, summary: m.summarize(steps, full) };
   };
 
   const run = async (): Promise<BuildResult> => {
@@ -101,44 +109,27 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
     try {
       text = await fs.readFile(options.dockerfile, 'utf8');
     } catch (error) {
-      return finish(planSteps(''), table, { exitCode: null, canceled: false, error: `Cannot read ${options.dockerfile}: ${(error as Error).message}` });
+      const m = await loadStepModules();
+      return finish(m, m.planSteps(''), table, { exitCode: null, canceled: false, error: `Cannot read ${options.dockerfile}: ${(error as Error).message}` });
     }
-    const plan = planSteps(text);
     const command = resolveDockerPath(options.dockerPath);
     const mode: ProgressMode = options.progress ?? ((await supportsRawJson(command)) ? 'rawjson' : 'plain');
-    if (cancelRequested) return finish(plan, table, { exitCode: null, canceled: true });
+    if (cancelRequested) {
+      const m = await loadStepModules();
+      return finish(m, m.planSteps(text), table, { exitCode: null, canceled: true });
+    }
 
     const context = resolveContext(options);
-    let misses: MissInputs | undefined;
-    const missesReady = options.manifestDir
-      ? prepareMisses(options, options.manifestDir, context).then((m) => (misses = m), () => undefined)
-      : Promise.resolve(undefined);
-
     const invocation = dockerInvocation(options, mode);
     const parser: ProgressParser = mode === 'rawjson' ? new RawJsonProgressParser() : new PlainProgressParser();
     let pendingText = '';
     let spawnError: NodeJS.ErrnoException | undefined;
+    // docker's output until the step modules are loaded and the Dockerfile planned, in order.
+    const early: Buffer[] = [];
+    let feed: ((chunk: Buffer) => void) | undefined;
+    const onOutput = (chunk: Buffer) => (feed ? feed(chunk) : early.push(chunk));
 
-    const publish = (events: ProgressEvent[], rawLines: string[]) => {
-      table.applyAll(events, Date.now());
-      const lines = mode === 'plain' ? rawLines : events.map(describeEvent).filter((l): l is string => l !== undefined);
-      let steps = annotateSteps(plan, table.vertices(), { finished: false, exitCode: null, canceled: false, totalMs: Date.now() - startedMs });
-      if (misses) steps = explainMisses(steps, plan, misses.previous, misses.current);
-      try {
-        onUpdate({ steps, lines });
-      } catch {
-        // A listener's bug must not stop the build or its result.
-      }
-    };
-    const feed = (chunk: Buffer) => {
-      const parts = (pendingText + chunk.toString('utf8')).split('\n');
-      pendingText = parts.pop() ?? '';
-      // Redact whole lines, so a secret split across two chunks is still caught.
-      const lines = parts.map((line) => redact(line.replace(/\r$/, '')));
-      if (lines.length > 0) publish(parser.push(lines.map((l) => `${l}\n`).join('')), lines);
-    };
-
-    const exit = await new Promise<{ code: number | null }>((resolve) => {
+    const exited = new Promise<{ code: number | null }>((resolve) => {
       try {
         child = spawn(invocation.command, invocation.args, { env: invocation.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (error) {
@@ -146,8 +137,8 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
         resolve({ code: null });
         return;
       }
-      child.stdout?.on('data', feed);
-      child.stderr?.on('data', feed);
+      child.stdout?.on('data', onOutput);
+      child.stderr?.on('data', onOutput);
       child.on('error', (error: NodeJS.ErrnoException) => {
         spawnError = error;
         resolve({ code: null });
@@ -155,6 +146,35 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       child.on('close', (code) => resolve({ code }));
       if (cancelRequested) stop(child);
     });
+
+    const m = await loadStepModules();
+    const plan = m.planSteps(text);
+    let misses: MissInputs | undefined;
+    const missesReady = options.manifestDir
+      ? prepareMisses(m, options, options.manifestDir, context).then((inputs) => (misses = inputs), () => undefined)
+      : Promise.resolve(undefined);
+
+    const publish = (events: ProgressEvent[], rawLines: string[]) => {
+      table.applyAll(events, Date.now());
+      const lines = mode === 'plain' ? rawLines : events.map(describeEvent).filter((l): l is string => l !== undefined);
+      let steps = m.annotateSteps(plan, table.vertices(), { finished: false, exitCode: null, canceled: false, totalMs: Date.now() - startedMs });
+      if (misses) steps = m.explainMisses(steps, plan, misses.previous, misses.current);
+      try {
+        onUpdate({ steps, lines });
+      } catch {
+        // A listener's bug must not stop the build or its result.
+      }
+    };
+    feed = (chunk: Buffer) => {
+      const parts = (pendingText + chunk.toString('utf8')).split('\n');
+      pendingText = parts.pop() ?? '';
+      // Redact whole lines, so a secret split across two chunks is still caught.
+      const lines = parts.map((line) => redact(line.replace(/\r$/, '')));
+      if (lines.length > 0) publish(parser.push(lines.map((l) => `${l}\n`).join('')), lines);
+    };
+    for (const chunk of early.splice(0)) feed(chunk);
+
+    const exit = await exited;
     if (killTimer) clearTimeout(killTimer);
     const last = pendingText === '' ? [] : [redact(pendingText)];
     publish([...parser.push(last.map((l) => `${l}\n`).join('')), ...parser.end()], last);
@@ -172,12 +192,12 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       unavailable = explained?.unavailable;
       error = explained?.message ?? lastErrorLine(table.output) ?? `docker exited with status ${exit.code ?? 'unknown'}`;
     }
-    const result = finish(plan, table, { exitCode: exit.code, canceled, error }, misses);
-    result.steps = markParseError(result.steps, text, error);
+    const result = finish(m, plan, table, { exitCode: exit.code, canceled, error }, misses);
+    result.steps = m.markParseError(result.steps, text, error);
     if (unavailable) result.summary.unavailable = unavailable;
     if (misses && options.manifestDir && stepsSeen && !canceled) {
-      const manifest = createManifest(plan, { dockerfile: options.dockerfile, context }, misses.snapshot, allBuildArgs(options), misses.salt, result.steps);
-      await saveManifest(options.manifestDir, manifest);
+      const manifest = m.createManifest(plan, { dockerfile: options.dockerfile, context }, misses.snapshot, allBuildArgs(options), misses.salt, result.steps);
+      await m.saveManifest(options.manifestDir, manifest);
     }
     return result;
   };
