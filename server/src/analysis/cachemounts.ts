@@ -109,8 +109,18 @@ export function holdsBuildOutput(model: DockerfileModel, stage: Stage, dir: stri
  * writes its binary inside (GOMODCACHE=/go with `-o /go/bin/app`).
  */
 export function staysInLayer(model: DockerfileModel, stage: Stage, dir: string): boolean {
-  return stageReads(model).some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, dir)) || holdsBuildOutput(model, stage, dir);
+  const known = layerDirs(model);
+  const key = `${stage.index}\0${dir}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = stageReads(model).some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, dir)) || holdsBuildOutput(model, stage, dir);
+    known.set(key, answer);
+  }
+  return answer;
 }
+
+/** Answers of staysInLayer, per model: each Go step of a stage asks about the same directories. */
+const layerDirs = perObject((_model: DockerfileModel) => new Map<string, boolean>());
 
 /**
  * Where a cache mount ends up once the file is fixed: GD005 moves a mount meant for a Go cache

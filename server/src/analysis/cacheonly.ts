@@ -7,6 +7,7 @@ import { pathsOverlap, stageReads } from './cachemounts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
 import { effectiveGoEnv, mountCovers } from './goenv';
 import { cacheMounts } from './gofacts';
+import { perObject } from './memo';
 import { isCopy, isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';
 
 export type WriteKind = 'GOMODCACHE' | 'GOCACHE' | 'output';
@@ -42,8 +43,21 @@ function pathsNamedInLayer(run: RunInstruction): string[] {
  * built FROM) puts anything there in an image layer.
  */
 export function writtenOnlyInCacheMount(model: DockerfileModel, stage: Stage, path: string): CacheWrite | undefined {
+  const known = cacheOnlyWrites(model);
+  const key = `${stage.index}\0${path}`;
+  if (!known.has(key)) known.set(key, findCacheOnlyWrite(model, stage, path));
+  return known.get(key);
+}
+
+/** Answers of writtenOnlyInCacheMount, per model: several rules ask about the same reads. */
+const cacheOnlyWrites = perObject((_model: DockerfileModel) => new Map<string, CacheWrite | undefined>());
+
+function findCacheOnlyWrite(model: DockerfileModel, stage: Stage, path: string): CacheWrite | undefined {
+  // Most reads are of paths no cache mount of the stage comes near: nothing more to look at.
+  const chain = stageChain(stage);
+  if (!chain.some((s) => s.runs.some((run) => cacheMounts(run).some((m) => m.targetResolved !== undefined && pathsOverlap(m.targetResolved, path))))) return undefined;
   let found: CacheWrite | undefined;
-  for (const instruction of stageChain(stage).flatMap((s) => s.instructions)) {
+  for (const instruction of chain.flatMap((s) => s.instructions)) {
     if (isCopy(instruction) && instruction.destResolved && pathsOverlap(instruction.destResolved.replace(/(.)\/$/, '$1'), path)) return undefined;
     if (!isRun(instruction)) continue;
     if (pathsNamedInLayer(instruction).some((p) => pathsOverlap(p, path))) return undefined;
@@ -63,5 +77,15 @@ export function writtenOnlyInCacheMount(model: DockerfileModel, stage: Stage, pa
  * mount: GD007's fix mounts that same cache on the stage's Go steps instead.
  */
 export function seedsCacheByCopy(model: DockerfileModel, stage: Stage, kind: 'GOCACHE' | 'GOMODCACHE'): boolean {
-  return stageReads(model).some((read) => read.copy?.stage === stage && writtenOnlyInCacheMount(model, read.stage, read.path)?.kind === kind);
+  return seededKinds(model).get(stage)?.has(kind) === true;
 }
+
+const seededKinds = perObject((model: DockerfileModel): Map<Stage, Set<WriteKind>> => {
+  const kinds = new Map<Stage, Set<WriteKind>>();
+  for (const read of stageReads(model)) {
+    const stage = read.copy?.stage;
+    const kind = stage && writtenOnlyInCacheMount(model, read.stage, read.path)?.kind;
+    if (stage && kind) kinds.set(stage, (kinds.get(stage) ?? new Set()).add(kind));
+  }
+  return kinds;
+});

@@ -44,10 +44,16 @@ export function baseImageName(model: DockerfileModel, stage: Stage): string {
  * reads the line again and steps over variables; an image written without `$` has none, and then
  * the tag follows the last `:` after the last `/` (before an `@digest`).
  */
+/**
+ * dockerfile-ast's own answer for a FROM it cannot read plainly: it looks at the instruction's
+ * text only, so it is kept per instruction, which the parser reuses while its line is unchanged.
+ */
+const writtenTagRange = perObject((from: Stage['from']): Range | undefined => from.getImageTagRange() ?? undefined);
+
 export function imageTagRange(model: DockerfileModel, stage: Stage): Range | undefined {
   const range = stage.image.range;
   const written = model.document.getText(range);
-  if (stage.image.raw === '' || written.includes('$')) return stage.from.getImageTagRange() ?? undefined;
+  if (stage.image.raw === '' || written.includes('$')) return writtenTagRange(stage.from);
   const start = model.document.offsetAt(range.start);
   const at = (offset: number) => model.document.positionAt(start + offset);
   const digestAt = written.indexOf('@');

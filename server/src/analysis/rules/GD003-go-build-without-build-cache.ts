@@ -27,12 +27,6 @@ export default defineRule({
       const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
-      // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
-      // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
-      if (stageHasMisdirectedGoMount(run.stage, 'GOCACHE') || stageHasMisdirectedGoMount(run.stage, 'GOMODCACHE')) continue;
-      // A COPY that seeds this stage's cache from another stage's cache mount is GD007's finding:
-      // its fix mounts that very cache here, which a mount added now would not be.
-      if (seedsCacheByCopy(model, run.stage, 'GOCACHE') || seedsCacheByCopy(model, run.stage, 'GOMODCACHE')) continue;
       const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE');
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
       // Where another stage copies the modules out, or a build writes its binary under the
@@ -41,6 +35,12 @@ export default defineRule({
         && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go)
         && !staysInLayer(model, run.stage, env.GOMODCACHE.value);
       if (!missingBuildCache && !missingModCache) continue;
+      // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
+      // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
+      if (stageHasMisdirectedGoMount(run.stage, 'GOCACHE') || stageHasMisdirectedGoMount(run.stage, 'GOMODCACHE')) continue;
+      // A COPY that seeds this stage's cache from another stage's cache mount is GD007's finding:
+      // its fix mounts that very cache here, which a mount added now would not be.
+      if (seedsCacheByCopy(model, run.stage, 'GOCACHE') || seedsCacheByCopy(model, run.stage, 'GOMODCACHE')) continue;
       const owner = mountOwnerSuffix(run);
       const wanted = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
       // One mount serves both when one cache lives inside the other (GOPATH=GOCACHE=/go-cache).
