@@ -113,10 +113,19 @@ export function staysInLayer(model: DockerfileModel, stage: Stage, dir: string):
   const key = `${stage.index}\0${dir}`;
   let answer = known.get(key);
   if (answer === undefined) {
-    answer = stageReads(model).some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, dir)) || holdsBuildOutput(model, stage, dir);
+    // A binary read out of a stage is the build's output, not the cache (holdsBuildOutput covers
+    // a binary this stage writes inside `dir`; one a later stage builds there is its own layer).
+    answer = stageReads(model).some((r) => inheritsFrom(r.stage, stage) && pathsOverlap(r.path, dir) && !readsBuildOutput(model, r)) || holdsBuildOutput(model, stage, dir);
     known.set(key, answer);
   }
   return answer;
+}
+
+function readsBuildOutput(model: DockerfileModel, read: StageRead): boolean {
+  return goBuildsIn(read.stage).some((step) => {
+    const output = resolvedOutput(model, step);
+    return output !== undefined && mountCovers(output.replace(/(.)\/$/, '$1'), read.path);
+  });
 }
 
 /** Answers of staysInLayer, per model: each Go step of a stage asks about the same directories. */
@@ -132,20 +141,50 @@ export function settledTarget(run: RunInstruction, mount: Mount): string | undef
 }
 
 /**
- * The `--mount=` flag a fix adds for a cache on `target`: a copy of the stage's existing mount on
- * that directory when there is one (same id, owner and sharing, so it is the same cache, created
- * with the same owner whichever step runs first), else a plain cache mount.
+ * The owner (`,uid=…,gid=…`) of the caches of a stage's root steps: the first numeric non-root user
+ * a Go step of the stage (or of a stage built FROM it) runs as, in file order. BuildKit sets a cache's owner when the first step that mounts it
+ * creates it, so a root step's mount must say the owner the other steps need. It depends on the
+ * stage's users only, so it is the same before and after any mount is added.
  */
-export function cacheMountFlagFor(stage: Stage | undefined, target: string, ownerSuffix: string): string {
-  const runs = stage ? stage.instructions.filter(isRun) : [];
-  for (const run of runs) {
-    const existing = cacheMounts(run).find((m) => settledTarget(run, m) === target);
+export function stageCacheOwner(model: DockerfileModel, stage: Stage | undefined): string {
+  // The users of the Go steps, and of the COPYs before the last one: a fix may put a Go step there
+  // (GD001's download runs as its COPY's user), and the answer must not change when it does.
+  const family = stage ? stagesInheriting(model, stage) : [];
+  const users = family.flatMap((s) => {
+    const lastGo = Math.max(-1, ...s.runs.filter((run) => run.go.length > 0).map((run) => run.position));
+    return s.instructions.filter((i) => (isRun(i) && i.go.length > 0) || (isCopy(i) && i.position < lastGo));
+  });
+  return users.map(mountOwnerSuffix).find((suffix) => suffix !== '') ?? '';
+}
+
+/** The RUNs of a stage and of the stages built FROM it, which share what it leaves in its caches. */
+export function stageFamilyRuns(model: DockerfileModel, stage: Stage | undefined): RunInstruction[] {
+  return stage ? stagesInheriting(model, stage).flatMap((s) => s.runs) : [];
+}
+
+const OWNER_OPTIONS = new Set(['uid', 'gid']);
+
+/**
+ * The `--mount=` flag a fix adds for a cache on `target` in a step running as `ownerSuffix`'s
+ * user: a copy of the stage's (or a child stage's) existing mount on that directory when there is one (same id and
+ * sharing, so it is the same cache), else a plain cache mount. Its owner is the step's own user,
+ * or for a root step the stage's (stageCacheOwner): never copied, so it does not depend on
+ * whether the copied mount got its owner before or after. `onlyCache` limits the copy to mounts of
+ * that cache (its id, or its target when it has none).
+ */
+export function cacheMountFlagFor(model: DockerfileModel, stage: Stage | undefined, target: string, ownerSuffix: string, onlyCache?: string): string {
+  const owner = ownerSuffix || stageCacheOwner(model, stage);
+  // The stage's own mounts first, then those of the stages built FROM it, whose steps read what
+  // this one leaves in the cache.
+  for (const run of stageFamilyRuns(model, stage)) {
+    const existing = cacheMounts(run).find((m) => settledTarget(run, m) === target && (onlyCache === undefined || (m.id ?? target) === onlyCache));
+    if (!existing) continue;
     // Copied as GD005 moves it: the same options on the new target, so the copy is the same
-    // before and after the move.
-    if (existing) return `--mount=${existing.flag.getOptions().map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString())).join(',')}`;
+    // before and after the move. A user known only by name keeps the copied owner.
+    const options = existing.flag.getOptions()
+      .filter((o) => !owner || !OWNER_OPTIONS.has(o.getName().toLowerCase()))
+      .map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString()));
+    return `--mount=${options.join(',')}${owner}`;
   }
-  // BuildKit sets a cache's owner when the first step creates it: make it the non-root user a
-  // Go step of the stage runs as, whichever step that is, so that user can always write to it.
-  const owner = runs.filter((run) => run.go.length > 0).map(mountOwnerSuffix).find((suffix) => suffix !== '') ?? ownerSuffix;
   return `--mount=type=cache,target=${target}${owner}`;
 }

@@ -73,19 +73,19 @@ function findCacheOnlyWrite(model: DockerfileModel, stage: Stage, path: string):
 }
 
 /**
- * Whether a `COPY --from` in `stage` copies another stage's Go cache of this kind out of its cache
- * mount: GD007's fix mounts that same cache on the stage's Go steps instead.
+ * Whether a `COPY --from` above `run` in its stage copies another stage's Go cache of this kind
+ * out of its cache mount: GD007's fix mounts that same cache on the Go steps after it instead.
  */
-export function seedsCacheByCopy(model: DockerfileModel, stage: Stage, kind: 'GOCACHE' | 'GOMODCACHE'): boolean {
-  return seededKinds(model).get(stage)?.has(kind) === true;
+export function seedsCacheBefore(model: DockerfileModel, run: RunInstruction, kind: 'GOCACHE' | 'GOMODCACHE'): boolean {
+  return (seedingCopies(model).get(run.stage!) ?? []).some((seed) => seed.kind === kind && seed.position < run.position);
 }
 
-const seededKinds = perObject((model: DockerfileModel): Map<Stage, Set<WriteKind>> => {
-  const kinds = new Map<Stage, Set<WriteKind>>();
+const seedingCopies = perObject((model: DockerfileModel): Map<Stage, { position: number; kind: WriteKind }[]> => {
+  const seeds = new Map<Stage, { position: number; kind: WriteKind }[]>();
   for (const read of stageReads(model)) {
-    const stage = read.copy?.stage;
-    const kind = stage && writtenOnlyInCacheMount(model, read.stage, read.path)?.kind;
-    if (stage && kind) kinds.set(stage, (kinds.get(stage) ?? new Set()).add(kind));
+    const copy = read.copy;
+    const kind = copy?.stage && writtenOnlyInCacheMount(model, read.stage, read.path)?.kind;
+    if (copy?.stage && kind) seeds.set(copy.stage, [...(seeds.get(copy.stage) ?? []), { position: copy.position, kind }]);
   }
-  return kinds;
+  return seeds;
 });

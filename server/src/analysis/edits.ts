@@ -45,9 +45,22 @@ export function instructionLines(model: DockerfileModel, instruction: Instructio
   return { text, edit: { range: { start, end: position }, newText: '' } };
 }
 
+/**
+ * An instruction's lines to move elsewhere: like instructionLines, except that taking away the
+ * file's last line when it has no line break also takes the break before it, so the file still
+ * ends the way it did (whichever fix runs first, the end of the file comes out the same).
+ */
+export function cutInstructionLines(model: DockerfileModel, instruction: InstructionModel): { text: string; edit: TextEdit } {
+  const { text, edit } = instructionLines(model, instruction);
+  const line = instruction.range.start.line;
+  if (line === 0 || /\r?\n$/.test(model.text) || instruction.range.end.line !== model.document.lineCount - 1) return { text, edit };
+  const previousEnd = { line: line - 1, character: lineText(model, line - 1).length };
+  return { text, edit: { range: { start: previousEnd, end: edit.range.end }, newText: '' } };
+}
+
 /** Move an instruction (all its lines) above another one. */
 export function moveInstructionBefore(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
-  const { text, edit } = instructionLines(model, moved);
+  const { text, edit } = cutInstructionLines(model, moved);
   // Above the comments directly above the anchor, which stay with it (an ignore marker too).
   const line = leadingCommentsStart(model, anchor);
   return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: text }, edit];

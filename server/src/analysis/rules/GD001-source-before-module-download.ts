@@ -1,7 +1,7 @@
 import { effectiveGoEnv } from '../goenv';
 import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
-import { indentOf, instructionLines, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../edits';
+import { cutInstructionLines, indentOf, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { readsModules } from '../gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
 import type { CopySource } from '../sources';
@@ -56,7 +56,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
 
   if (downloadOnly) {
     for (const between of environmentBetween(stage, copy, downloadOnly)) {
-      const moved = instructionLines(model, between);
+      const moved = cutInstructionLines(model, between);
       insertAt(moved.text);
       edits.push(moved.edit);
     }
@@ -67,7 +67,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     .some((i) => isCopy(i) && !i.from && i.sources.some((s) => s.kind === 'manifest' && /(^|\/)go\.(mod|\*)$/.test(s.value)));
   if (!manifestCopied) insertLine(`COPY ${ownershipFlags(copy)}${manifestPaths(model, source).join(' ')} ${manifestDest(copy, source)}`);
   if (downloadOnly) {
-    const moved = instructionLines(model, downloadOnly);
+    const moved = cutInstructionLines(model, downloadOnly);
     insertAt(moved.text);
     edits.push(moved.edit);
   } else {
@@ -87,7 +87,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     // id and owner included, so the build sees the same cache), unless another stage copies the
     // modules out of this one and needs them in a layer. Adding it here rather than leaving it to
     // GD004 makes the result the same whether GD003 mounted the build's module cache first or not.
-    const flag = safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? `${cacheMountFlagFor(stage, modcache, mountOwnerSuffix(copy))} ` : '';
+    const flag = safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? `${cacheMountFlagFor(model, stage, modcache, mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }
   return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };

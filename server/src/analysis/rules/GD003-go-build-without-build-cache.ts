@@ -2,7 +2,7 @@ import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv, mountCovers } from '../goenv';
 import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
-import { seedsCacheByCopy } from '../cacheonly';
+import { seedsCacheBefore } from '../cacheonly';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model';
 import type { GoCommand } from '../gocommand';
@@ -38,9 +38,9 @@ export default defineRule({
       // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
       // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
       if (stageHasMisdirectedGoMount(run.stage, 'GOCACHE') || stageHasMisdirectedGoMount(run.stage, 'GOMODCACHE')) continue;
-      // A COPY that seeds this stage's cache from another stage's cache mount is GD007's finding:
-      // its fix mounts that very cache here, which a mount added now would not be.
-      if (seedsCacheByCopy(model, run.stage, 'GOCACHE') || seedsCacheByCopy(model, run.stage, 'GOMODCACHE')) continue;
+      // A COPY above that seeds this stage's cache from another stage's cache mount is GD007's
+      // finding: its fix mounts that very cache here, which a mount added now would not be.
+      if (seedsCacheBefore(model, run, 'GOCACHE') || seedsCacheBefore(model, run, 'GOMODCACHE')) continue;
       const owner = mountOwnerSuffix(run);
       const wanted = [...(missingBuildCache ? [env.GOCACHE.value] : []), ...(missingModCache ? [env.GOMODCACHE.value] : [])];
       // One mount serves both when one cache lives inside the other (GOPATH=GOCACHE=/go-cache).
@@ -58,7 +58,7 @@ export default defineRule({
         // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
         fixes: mountable.length > 0 ? [{
           title: `Add a cache mount on ${mountable.join(' and ')}`,
-          edits: mountable.map((t) => addRunFlag(run, cacheMountFlagFor(run.stage, t, owner))),
+          edits: mountable.map((t) => addRunFlag(run, cacheMountFlagFor(model, run.stage, t, owner))),
           preferred: true,
         }] : [],
       });

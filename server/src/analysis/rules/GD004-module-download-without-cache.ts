@@ -16,8 +16,9 @@ export default defineRule({
       const stage = run.stage;
       const go = run.go.find(isModuleDownload);
       if (!stage || !go || mountOnGoCache(run, go, 'GOMODCACHE')) continue;
-      // A module-cache mount on the wrong directory is GD005's to fix first.
-      if (stageHasMisdirectedGoMount(stage, 'GOMODCACHE')) continue;
+      // A Go cache mount on the wrong directory is GD005's to fix first: moved, it may cover the
+      // module cache (GOCACHE=/go holds /go/pkg/mod too).
+      if (stageHasMisdirectedGoMount(stage, 'GOMODCACHE') || stageHasMisdirectedGoMount(stage, 'GOCACHE')) continue;
       const modcache = effectiveGoEnv(run, go).GOMODCACHE;
       // A later step that mounts a cache there already hides this layer: GD006 reports that.
       if (mountsHidingModules(model, run, modcache.value).length > 0) continue;
@@ -28,7 +29,7 @@ export default defineRule({
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
         fixes: safeMountTarget(modcache.value) ? [{
           title: `Add a cache mount on ${modcache.value}`,
-          edits: [addRunFlag(run, cacheMountFlagFor(stage, modcache.value, mountOwnerSuffix(run)))],
+          edits: [addRunFlag(run, cacheMountFlagFor(model, stage, modcache.value, mountOwnerSuffix(run)))],
           preferred: true,
         }] : [],
       });

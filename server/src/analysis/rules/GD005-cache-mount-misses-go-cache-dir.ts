@@ -1,8 +1,8 @@
-import { effectiveGoEnv } from '../goenv';
+import { effectiveGoEnv, mountCovers } from '../goenv';
 import { cacheMounts, goCommandUsing, looksLikeGoCacheMount, misdirectedGoMounts } from '../gofacts';
 import { settledTarget } from '../cachemounts';
 import { insertLinesBefore, replaceRange, safeMountTarget } from '../edits';
-import { isRun, type RunInstruction } from '../model';
+import { isRun, type Mount, type RunInstruction } from '../model';
 import type { Fix } from '../types';
 import { defineRule } from './api';
 
@@ -35,8 +35,26 @@ function firstRunWithSameMiss(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACH
  */
 function onlyMissedTarget(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACHE', target: string, onlyFix: boolean, from: RunInstruction): boolean {
   // Steps above the ENV keep Go's directory: their mounts stay right whatever it says.
+  // A mount sitting on one of Go's caches does that job whatever its name says: it is not one of them.
   return (run.stage?.instructions.filter(isRun).filter((r) => r.position >= from.position) ?? []).every((other) => cacheMounts(other)
-    .every((m) => looksLikeGoCacheMount(m) !== which || !m.targetResolved || (onlyFix ? settledTarget(other, m) : m.targetResolved) === target));
+    .every((m) => looksLikeGoCacheMount(m) !== which || !m.targetResolved || onGoCache(other, m.targetResolved)
+      || (onlyFix ? settledTarget(other, m) : m.targetResolved) === target));
+}
+
+/**
+ * An ENV that moves a Go cache can make another misdirected mount of the stage look right or wrong,
+ * so an ENV that is the only fix waits until the stage's retargets are done, and for the ENV of an
+ * earlier such mount: one at a time, first to last, whichever the user picks.
+ */
+function movesPending(run: RunInstruction, mount: Mount): boolean {
+  const misdirected = (run.stage?.runs ?? []).flatMap((r) => misdirectedGoMounts(r));
+  const mine = misdirected.findIndex((m) => m.mount === mount);
+  return misdirected.some((m, i) => m.mount !== mount && (m.retarget !== undefined || i < mine));
+}
+
+function onGoCache(run: RunInstruction, target: string): boolean {
+  const env = effectiveGoEnv(run, run.go[0]);
+  return [env.GOCACHE.value, env.GOMODCACHE.value].some((dir) => mountCovers(target, dir) || mountCovers(dir, target));
 }
 
 export default defineRule({
@@ -59,7 +77,7 @@ export default defineRule({
         }
         // Only where the image's default is in effect: overriding an ENV the file already sets
         // could move the cache away from another step that relies on it.
-        if (dir.origin.kind !== 'inline' && dir.origin.kind !== 'env' && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target, !retarget, anchor)) {
+        if (dir.origin.kind !== 'inline' && dir.origin.kind !== 'env' && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target, !retarget, anchor) && (retarget || !movesPending(run, mount))) {
           fixes.push({
             title: `Set ENV ${which}=${target} to match the cache mount`,
             edits: [insertLinesBefore(model, anchor, [`ENV ${which}=${target}`])],

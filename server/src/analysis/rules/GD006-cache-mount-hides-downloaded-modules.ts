@@ -1,21 +1,10 @@
 import { readsModules } from '../gocommand';
 import { effectiveGoEnv } from '../goenv';
-import { cacheMounts, isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
+import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
 import { addRunFlag, mountOwnerSuffix } from '../edits';
-import { cacheMountFlagFor, mountsHidingModules, runsInheriting, sameCacheMountFlag, settledTarget } from '../cachemounts';
-import { isRun, type Mount, type RunInstruction } from '../model';
+import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cachemounts';
+import { isRun, type Mount } from '../model';
 import { defineRule } from './api';
-
-/**
- * The mount that makes the download use the cache the later step reads: the stage's own mount on
- * that directory when it has one (the one every fix copies, whichever fix runs first), else a
- * copy of the later step's.
- */
-function sameCacheFlag(download: RunInstruction, mount: Mount): string {
-  const target = mount.targetResolved;
-  const stageMount = target !== undefined && download.stage?.runs.some((r) => cacheMounts(r).some((m) => settledTarget(r, m) === target));
-  return stageMount ? cacheMountFlagFor(download.stage, target!, mountOwnerSuffix(download)) : sameCacheMountFlag(mount);
-}
 
 export default defineRule({
   id: 'GD006',
@@ -28,9 +17,9 @@ export default defineRule({
     for (const download of model.instructions.filter(isRun)) {
       const go = download.go.find(isModuleDownload);
       if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) continue;
-      // A module-cache mount on the wrong directory, on the download or a later step, is GD005's
-      // to fix first: where it ends up decides what is hidden.
-      if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).some((m) => m.which === 'GOMODCACHE'))) continue;
+      // A Go cache mount on the wrong directory, on the download or a later step, is GD005's to
+      // fix first: where it ends up decides what is hidden.
+      if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).length > 0)) continue;
       const modcache = effectiveGoEnv(download, go).GOMODCACHE.value;
       for (const { run, mount } of mountsHidingModules(model, download, modcache)) {
         if (reported.has(mount)) continue;
@@ -42,7 +31,8 @@ export default defineRule({
           related: [{ range: go.nameRange, message: `modules are downloaded into the image layer here, under ${modcache}` }],
           fixes: [{
             title: `Mount the same cache on the download on line ${download.range.start.line + 1}`,
-            edits: [addRunFlag(download, sameCacheFlag(download, mount))],
+            // The stage's own mount of that directory, or a child stage's: the one every fix copies.
+            edits: [addRunFlag(download, cacheMountFlagFor(model, download.stage, mount.targetResolved!, mountOwnerSuffix(download)))],
             preferred: true,
           }],
         });

@@ -1,10 +1,10 @@
 import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv } from '../goenv';
-import { mountOnGoCache } from '../gofacts';
-import { addRunFlag, indentOf, instructionLines } from '../edits';
-import { sameCacheMountFlag, stageReads, type StageRead } from '../cachemounts';
+import { cacheMounts, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
+import { addRunFlag, indentOf, instructionLines, mountOwnerSuffix } from '../edits';
+import { cacheMountFlagFor, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cachemounts';
 import { writtenOnlyInCacheMount, type CacheWrite } from '../cacheonly';
-import { isRun, type CopyInstruction, type DockerfileModel, type Stage } from '../model';
+import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model';
 import type { Fix, TextEdit } from '../types';
 import { defineRule } from './api';
 
@@ -26,6 +26,23 @@ function removeSource(model: DockerfileModel, copy: CopyInstruction, index: numb
   return { range, newText: '' };
 }
 
+/**
+ * The other stage's cache mount, for a step of this stage: the stage's own mount of that same
+ * cache when it has one (the one every fix copies, GD006's included), else a copy of the other's.
+ */
+function sharedCacheFlag(model: DockerfileModel, run: RunInstruction, dir: string, mount: Mount, sharedKey: string | undefined): string {
+  const own = sharedKey !== undefined && run.stage?.runs.some((r) => cacheMounts(r).some((m) => settledTarget(r, m) === dir && (m.id ?? dir) === sharedKey));
+  return own ? cacheMountFlagFor(model, run.stage, dir, mountOwnerSuffix(run), sharedKey) : sameCacheMountFlag(mount, dir);
+}
+
+/** A mount flag with the owner options (uid, gid) of the mount it replaces, in place of its own. */
+function withOwnerOf(replaced: Mount, flag: string): string {
+  const owner = replaced.flag.getOptions().filter((o) => ['uid', 'gid'].includes(o.getName().toLowerCase())).map((o) => o.toString());
+  if (owner.length === 0) return flag;
+  const [head, options] = [flag.slice(0, '--mount='.length), flag.slice('--mount='.length).split(',')];
+  return head + [...options.filter((o) => !/^(uid|gid)=/i.test(o)), ...owner].join(',');
+}
+
 /** Remove the COPY and mount the same cache on the Go steps after it that need that cache. */
 function mountInsteadFix(model: DockerfileModel, copy: CopyInstruction, index: number, write: CacheWrite): Fix | undefined {
   if (write.kind === 'output' || !copy.stage) return undefined;
@@ -33,10 +50,19 @@ function mountInsteadFix(model: DockerfileModel, copy: CopyInstruction, index: n
   const needs = kind === 'GOMODCACHE' ? readsModules : compiles;
   const users = copy.stage.instructions.filter(isRun).filter((r) => r.position > copy.position && r.go.some(needs));
   if (users.length === 0) return undefined;
+  // A mount of that cache in the wrong place on one of them is GD005's to move first: where it
+  // ends up decides whether the step already has the cache.
+  if (users.some((r) => misdirectedGoMounts(r).some((m) => m.which === kind))) return undefined;
   const edits = [removeSource(model, copy, index)];
+  const sharedKey = write.mount.id ?? write.mount.targetResolved;
   for (const run of users) {
     const go = run.go.find(needs)!;
-    if (!mountOnGoCache(run, go, kind)) edits.push(addRunFlag(run, sameCacheMountFlag(write.mount, effectiveGoEnv(run, go)[kind].value)));
+    const dir = effectiveGoEnv(run, go)[kind].value;
+    const existing = mountOnGoCache(run, go, kind);
+    if (!existing) edits.push(addRunFlag(run, sharedCacheFlag(model, run, dir, write.mount, sharedKey)));
+    // A mount of another cache on that very directory becomes the copied one: the step wanted
+    // the other stage's cache, and the result is the same whether that mount came first or not.
+    else if (existing.targetResolved === dir && (existing.id ?? existing.targetResolved) !== sharedKey) edits.push({ range: existing.range, newText: withOwnerOf(existing, sameCacheMountFlag(write.mount, dir)) });
   }
   const what = kind === 'GOMODCACHE' ? 'module cache' : 'build cache';
   return { title: `Mount the ${what} where it is used instead of copying it`, edits, preferred: true };

@@ -1,6 +1,6 @@
 import { referencedVariables } from '../expand';
 import { readsModules, type GoCommand } from '../gocommand';
-import { instructionLines, leadingCommentsStart } from '../edits';
+import { cutInstructionLines, leadingCommentsStart } from '../edits';
 import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model';
 import type { TextEdit } from '../types';
 import { defineRule } from './api';
@@ -35,7 +35,7 @@ function moduleStepAfter(stage: Stage, position: number): { run: RunInstruction;
 
 /** Move an instruction just above another one and the comments that head it. */
 function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
-  const { text, edit } = instructionLines(model, moved);
+  const { text, edit } = cutInstructionLines(model, moved);
   const at = { line: leadingCommentsStart(model, anchor), character: 0 };
   return [{ range: { start: at, end: at }, newText: text }, edit];
 }

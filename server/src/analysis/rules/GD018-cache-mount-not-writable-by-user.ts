@@ -1,6 +1,6 @@
 import { mountOwnerSuffix } from '../edits';
 import { isRootUser } from '../goenv';
-import { settledTarget } from '../cachemounts';
+import { settledTarget, stageCacheOwner, stageFamilyRuns } from '../cachemounts';
 import { cacheMounts, mountOnGoCache } from '../gofacts';
 import { instructionAtLine, isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model';
 import { defineRule, type Report } from './api';
@@ -17,23 +17,32 @@ function cacheKey(run: RunInstruction, mount: Mount): string | undefined {
 }
 
 /**
- * Every mount of the stage on the same cache that sets no owner: BuildKit gives a cache its owner
- * when the first step that mounts it creates it, so each of them has to say the same owner.
+ * The mounts of the stage on the same cache that set no owner, in steps run by the same user: each
+ * of them may be the one that creates the cache. Root steps get the stage's owner instead (below).
  */
 function sameCacheWithoutOwner(run: RunInstruction, mount: Mount): Mount[] {
   const key = cacheKey(run, mount);
-  const runs = run.stage?.runs ?? [run];
+  const suffix = mountOwnerSuffix(run);
+  const runs = (run.stage?.runs ?? [run]).filter((r) => mountOwnerSuffix(r) === suffix);
   const others = runs.flatMap((r) => cacheMounts(r).filter((m) => m !== mount && m.uid === undefined && !writableByAll(m) && key !== undefined && cacheKey(r, m) === key));
   return [mount, ...others];
 }
 
-/** The owner options (`,uid=…,gid=…`) another mount of the stage gives the same cache. */
-function ownerOfSameCache(run: RunInstruction, mount: Mount): { suffix: string; line: number } | undefined {
+/**
+ * Where a step of the stage (or of a stage built FROM it) uses the same cache as a user other than
+ * root, and the owner a root step's mount of it should say: the stage's (stageCacheOwner), which
+ * fixes give every root step's new mounts too, else the one written on that step's mount.
+ */
+function ownerOfSameCache(model: DockerfileModel, run: RunInstruction, mount: Mount): { suffix: string; line: number } | undefined {
   const key = cacheKey(run, mount);
   if (key === undefined) return undefined;
-  for (const other of run.stage?.runs ?? []) {
-    const owned = cacheMounts(other).find((m) => m.uid !== undefined && cacheKey(other, m) === key);
-    if (owned) return { suffix: `,uid=${owned.uid}${owned.gid !== undefined ? `,gid=${owned.gid}` : ''}`, line: other.range.start.line };
+  for (const other of stageFamilyRuns(model, run.stage)) {
+    if (!other.user || isRootUser(other.user.name)) continue;
+    const shared = cacheMounts(other).find((m) => cacheKey(other, m) === key);
+    if (!shared) continue;
+    const written = shared.uid !== undefined ? `,uid=${shared.uid}${shared.gid !== undefined ? `,gid=${shared.gid}` : ''}` : '';
+    const suffix = stageCacheOwner(model, run.stage) || written;
+    return suffix ? { suffix, line: other.range.start.line } : undefined;
   }
   return undefined;
 }
@@ -45,13 +54,13 @@ function ownerOfSameCache(run: RunInstruction, mount: Mount): { suffix: string; 
 function reportOwnerlessCopies(model: DockerfileModel, run: RunInstruction, report: (report: Report) => void): void {
   for (const mount of cacheMounts(run)) {
     if (mount.uid !== undefined || writableByAll(mount)) continue;
-    const owner = ownerOfSameCache(run, mount);
+    const owner = ownerOfSameCache(model, run, mount);
     if (!owner) continue;
     const target = mount.targetResolved ?? mount.target ?? 'the mount';
     report({
       range: mount.range,
-      message: `This mount of ${target} sets no owner, but line ${owner.line + 1} mounts the same cache with \`${owner.suffix.slice(1)}\`: BuildKit creates a cache owned as the first step to use it says, so when this step runs first the cache is owned by root and the other user cannot write to it. Add \`${owner.suffix.slice(1)}\` here too.`,
-      related: [{ range: instructionAtLine(model, owner.line)?.range ?? run.range, message: 'the same cache, with an owner' }],
+      message: `This mount of ${target} sets no owner, but line ${owner.line + 1} uses the same cache as another user: BuildKit creates a cache owned as the first step to use it says, so when this step runs first the cache is owned by root and the other user cannot write to it. Add \`${owner.suffix.slice(1)}\`, the owner of the stage's caches.`,
+      related: [{ range: instructionAtLine(model, owner.line)?.range ?? run.range, message: 'the same cache, used by another user' }],
       fixes: [{ title: `Add ${owner.suffix.slice(1)} to the cache mount`, edits: [{ range: { start: mount.range.end, end: mount.range.end }, newText: owner.suffix }], preferred: true }],
     });
   }
