@@ -76,13 +76,15 @@ export class LspSession {
    * Sends one edit the way the server asked for it (a range, or the whole text) and returns the
    * milliseconds until the diagnostics for that version arrive.
    */
-  async change(uri: string, version: number, edit: { range: Range; text: string }, fullText: string): Promise<{ ms: number; diagnostics: number }> {
+  async change(uri: string, version: number, edit: { range: Range; text: string }, fullText: string): Promise<{ ms: number; diagnostics: number; bytes: number }> {
     const published = this.diagnosticsFor(uri, version);
     const started = nowMs();
     const contentChanges = this.incremental ? [edit] : [{ text: fullText }];
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
     const params = await published;
-    return { ms: nowMs() - started, diagnostics: params.diagnostics.length };
+    const ms = nowMs() - started;
+    // The size of the notification's JSON: what both ends serialise and parse for every edit.
+    return { ms, diagnostics: params.diagnostics.length, bytes: Buffer.byteLength(JSON.stringify(params)) };
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,8 @@ export interface LatencyResult {
   editsMs: number[];
   medianMs?: number;
   diagnostics?: number;
+  /** Size of the last publishDiagnostics notification's JSON. */
+  diagnosticsBytes?: number;
   unavailable?: string;
 }
 
@@ -76,9 +78,10 @@ async function measureInTurn(commands: ServerCommand[], file: string, text: stri
       lines[line] = lines[line].slice(0, character) + digits + lines[line].slice(character + 4);
       const edit = { range: { start: { line, character }, end: { line, character: character + 4 } }, text: digits };
       for (const editor of editors) {
-        const { ms, diagnostics } = await editor.session.change(uri, i + 1, edit, lines.join('\n'));
+        const { ms, diagnostics, bytes } = await editor.session.change(uri, i + 1, edit, lines.join('\n'));
         if (i > WARM_UP_EDITS) editor.result.editsMs.push(ms);
         editor.result.diagnostics = diagnostics;
+        editor.result.diagnosticsBytes = bytes;
         await sleep(SETTLE_MS);
       }
     }

@@ -97,11 +97,12 @@ export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?
 
 /** Whether a Go build of the stage writes its binary inside `dir`: a cache mount there would hide it. */
 export function holdsBuildOutput(model: DockerfileModel, stage: Stage, dir: string): boolean {
-  return goBuildsIn(stage).some((step) => {
-    const output = resolvedOutput(model, step);
-    return output !== undefined && mountCovers(dir, output.replace(/(.)\/$/, '$1'));
-  });
+  return buildOutputs(model, stage).some((output) => mountCovers(dir, output));
 }
+
+/** Where the Go builds of a stage (and the stages it starts FROM) write their binaries, when known. */
+const buildOutputs = perObjectAnd((model: DockerfileModel, stage: Stage): string[] =>
+  goBuildsIn(stage).map((step) => resolvedOutput(model, step)?.replace(/(.)\/$/, '$1')).filter((o): o is string => o !== undefined));
 
 /**
  * Whether what a stage puts in `dir` (a Go cache) must stay in an image layer rather than a cache
@@ -122,10 +123,7 @@ export function staysInLayer(model: DockerfileModel, stage: Stage, dir: string):
 }
 
 function readsBuildOutput(model: DockerfileModel, read: StageRead): boolean {
-  return goBuildsIn(read.stage).some((step) => {
-    const output = resolvedOutput(model, step);
-    return output !== undefined && mountCovers(output.replace(/(.)\/$/, '$1'), read.path);
-  });
+  return buildOutputs(model, read.stage).some((output) => mountCovers(output, read.path));
 }
 
 /** Answers of staysInLayer, per model: each Go step of a stage asks about the same directories. */
@@ -147,20 +145,25 @@ export function settledTarget(run: RunInstruction, mount: Mount): string | undef
  * stage's users only, so it is the same before and after any mount is added.
  */
 export function stageCacheOwner(model: DockerfileModel, stage: Stage | undefined): string {
+  return stage ? ownerOfStage(model, stage) : '';
+}
+
+const ownerOfStage = perObjectAnd((model: DockerfileModel, stage: Stage): string => {
   // The users of the Go steps, and of the COPYs before the last one: a fix may put a Go step there
   // (GD001's download runs as its COPY's user), and the answer must not change when it does.
-  const family = stage ? stagesInheriting(model, stage) : [];
-  const users = family.flatMap((s) => {
+  const users = stagesInheriting(model, stage).flatMap((s) => {
     const lastGo = Math.max(-1, ...s.runs.filter((run) => run.go.length > 0).map((run) => run.position));
     return s.instructions.filter((i) => (isRun(i) && i.go.length > 0) || (isCopy(i) && i.position < lastGo));
   });
   return users.map(mountOwnerSuffix).find((suffix) => suffix !== '') ?? '';
-}
+});
 
 /** The RUNs of a stage and of the stages built FROM it, which share what it leaves in its caches. */
-export function stageFamilyRuns(model: DockerfileModel, stage: Stage | undefined): RunInstruction[] {
-  return stage ? stagesInheriting(model, stage).flatMap((s) => s.runs) : [];
+export function stageFamilyRuns(model: DockerfileModel, stage: Stage | undefined): readonly RunInstruction[] {
+  return stage ? familyRuns(model, stage) : [];
 }
+
+const familyRuns = perObjectAnd((model: DockerfileModel, stage: Stage): RunInstruction[] => stagesInheriting(model, stage).flatMap((s) => s.runs));
 
 const OWNER_OPTIONS = new Set(['uid', 'gid']);
 
