@@ -96,7 +96,7 @@ export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?
 }
 
 /** Whether a Go build of the stage writes its binary inside `dir`: a cache mount there would hide it. */
-export function holdsBuildOutput(model: DockerfileModel, stage: Stage, dir: string): boolean {
+function holdsBuildOutput(model: DockerfileModel, stage: Stage, dir: string): boolean {
   return buildOutputs(model, stage).some((output) => mountCovers(dir, output));
 }
 

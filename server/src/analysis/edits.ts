@@ -80,10 +80,6 @@ export function safeMountTarget(target: string): boolean {
   return /^\/[^\s,"'`\\]*$/.test(target);
 }
 
-export function cacheMountFlag(target: string, extra = ''): string {
-  return `--mount=type=cache,target=${target}${extra}`;
-}
-
 /**
  * `,uid=…,gid=…` for a cache mount used by a numeric non-root USER: BuildKit creates cache
  * directories owned by root, which that user cannot write.
