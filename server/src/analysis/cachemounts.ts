@@ -139,10 +139,11 @@ export function settledTarget(run: RunInstruction, mount: Mount): string | undef
 }
 
 /**
- * The owner (`,uid=…,gid=…`) of the caches of a stage's root steps: the first numeric non-root user
- * a Go step of the stage (or of a stage built FROM it) runs as, in file order. BuildKit sets a cache's owner when the first step that mounts it
- * creates it, so a root step's mount must say the owner the other steps need. It depends on the
- * stage's users only, so it is the same before and after any mount is added.
+ * The owner (`,uid=…,gid=…`) of the caches of a stage's root steps: the first numeric non-root
+ * user a Go step of the stage (or of a stage built FROM it) runs as, in file order. BuildKit sets
+ * a cache's owner when the first step that mounts it creates it, so a root step's mount must say
+ * the owner the other steps need. It depends on the stage's users only, so it is the same before
+ * and after any mount is added.
  */
 export function stageCacheOwner(model: DockerfileModel, stage: Stage | undefined): string {
   return stage ? ownerOfStage(model, stage) : '';
@@ -169,11 +170,11 @@ const OWNER_OPTIONS = new Set(['uid', 'gid']);
 
 /**
  * The `--mount=` flag a fix adds for a cache on `target` in a step running as `ownerSuffix`'s
- * user: a copy of the stage's (or a child stage's) existing mount on that directory when there is one (same id and
- * sharing, so it is the same cache), else a plain cache mount. Its owner is the step's own user,
- * or for a root step the stage's (stageCacheOwner): never copied, so it does not depend on
- * whether the copied mount got its owner before or after. `onlyCache` limits the copy to mounts of
- * that cache (its id, or its target when it has none).
+ * user: a copy of the existing mount on that directory of the stage (or of a stage built FROM
+ * it) when there is one (same id and sharing, so it is the same cache), else a plain cache mount.
+ * Its owner is the step's own user, or for a root step the stage's (stageCacheOwner): never
+ * copied, so it does not depend on whether the copied mount got its owner before or after.
+ * `onlyCache` limits the copy to mounts of that cache (its id, or its target when it has none).
  */
 export function cacheMountFlagFor(model: DockerfileModel, stage: Stage | undefined, target: string, ownerSuffix: string, onlyCache?: string): string {
   const owner = ownerSuffix || stageCacheOwner(model, stage);
