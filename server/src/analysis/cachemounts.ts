@@ -4,7 +4,7 @@
 import * as posix from 'node:path/posix';
 import { goBuildsIn, resolvedOutput } from './artifacts';
 import { readsModules } from './gocommand';
-import { mountCovers } from './goenv';
+import { mountCovers, pathsOverlap } from './goenv';
 import { cacheMounts, misdirectedGoMounts } from './gofacts';
 import { perObject, perObjectAnd } from './memo';
 import { mountOwnerSuffix } from './edits';
@@ -18,16 +18,9 @@ export function inheritsFrom(stage: Stage, ancestor: Stage): boolean {
   return false;
 }
 
-/** One path or the other contains (or is) the other. */
-export function pathsOverlap(a: string, b: string): boolean {
-  return mountCovers(a, b) || mountCovers(b, a);
-}
-
 /** RUNs after `run` that see its layers: later in its stage, or in stages built FROM its stage. */
 export function runsInheriting(model: DockerfileModel, run: RunInstruction): RunInstruction[] {
-  const stage = run.stage;
-  if (!stage) return [];
-  return stagesInheriting(model, stage).flatMap((s) => s.runs.filter((r) => r.position > run.position));
+  return stageFamilyRuns(model, run.stage).filter((r) => r.position > run.position);
 }
 
 /** A stage and the stages built FROM it, directly or not, in file order. */
@@ -84,15 +77,29 @@ function isTargetOption(name: string): boolean {
   return ['target', 'dst', 'destination'].includes(name.toLowerCase());
 }
 
+const OWNER_OPTIONS = new Set(['uid', 'gid']);
+
+/** A mount's options on `target`; with `owner` (`,uid=…,gid=…`), that owner in place of its own. */
+function optionsOn(mount: Mount, target: string, owner: string): string[] {
+  return mount.flag.getOptions()
+    .filter((o) => !owner || !OWNER_OPTIONS.has(o.getName().toLowerCase()))
+    .map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString()));
+}
+
+/** A mount's own owner options (`,uid=…,gid=…` as written), or ''. */
+export function ownerOptionsOf(mount: Mount): string {
+  return mount.flag.getOptions().filter((o) => OWNER_OPTIONS.has(o.getName().toLowerCase())).map((o) => `,${o.toString()}`).join('');
+}
+
 /**
  * The `--mount=` flag for the same cache as `mount` (same id, sharing, owner and other options)
- * at `target`. BuildKit names a cache after its target when it has no id, so a moved target keeps
- * the old name as its id.
+ * at `target`, with `owner` in place of its own owner when given. BuildKit names a cache after its
+ * target when it has no id, so a moved target keeps the old name as its id.
  */
-export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?? mount.target ?? ''): string {
-  const options = mount.flag.getOptions().map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString()));
+export function sameCacheMountFlag(mount: Mount, target = mount.targetResolved ?? mount.target ?? '', owner = ''): string {
+  const options = optionsOn(mount, target, owner);
   if (!mount.id && mount.targetResolved && target !== mount.targetResolved) options.push(`id=${mount.targetResolved}`);
-  return `--mount=${options.join(',')}`;
+  return `--mount=${options.join(',')}${owner}`;
 }
 
 /** Whether a Go build of the stage writes its binary inside `dir`: a cache mount there would hide it. */
@@ -166,8 +173,6 @@ export function stageFamilyRuns(model: DockerfileModel, stage: Stage | undefined
 
 const familyRuns = perObjectAnd((model: DockerfileModel, stage: Stage): RunInstruction[] => stagesInheriting(model, stage).flatMap((s) => s.runs));
 
-const OWNER_OPTIONS = new Set(['uid', 'gid']);
-
 /**
  * The `--mount=` flag a fix adds for a cache on `target` in a step running as `ownerSuffix`'s
  * user: a copy of the existing mount on that directory of the stage (or of a stage built FROM
@@ -185,10 +190,7 @@ export function cacheMountFlagFor(model: DockerfileModel, stage: Stage | undefin
     if (!existing) continue;
     // Copied as GD005 moves it: the same options on the new target, so the copy is the same
     // before and after the move. A user known only by name keeps the copied owner.
-    const options = existing.flag.getOptions()
-      .filter((o) => !owner || !OWNER_OPTIONS.has(o.getName().toLowerCase()))
-      .map((o) => (isTargetOption(o.getName()) ? `${o.getName()}=${target}` : o.toString()));
-    return `--mount=${options.join(',')}${owner}`;
+    return `--mount=${optionsOn(existing, target, owner).join(',')}${owner}`;
   }
   return `--mount=type=cache,target=${target}${owner}`;
 }

@@ -3,9 +3,9 @@
 // for GD007's fix to mount the same cache instead.
 import * as posix from 'node:path/posix';
 import { resolvedOutput, stageChain } from './artifacts';
-import { pathsOverlap, stageReads } from './cachemounts';
+import { stageReads } from './cachemounts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
-import { effectiveGoEnv, mountCovers } from './goenv';
+import { effectiveGoEnv, mountCovers, pathsOverlap } from './goenv';
 import { cacheMounts } from './gofacts';
 import { perObject } from './memo';
 import { isCopy, isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from './model';

@@ -119,6 +119,11 @@ export function mountCovers(target: string | undefined, dir: string): boolean {
   return d === t || d.startsWith(t === '/' ? '/' : `${t}/`);
 }
 
+/** One path or the other contains (or is) the other. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return mountCovers(a, b) || mountCovers(b, a);
+}
+
 /** An absolute path without `.`, `..`, empty segments or a trailing slash: normalizing changes nothing. */
 const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
 

@@ -3,7 +3,7 @@
 import { stageChain } from './artifacts';
 import { compiles, readsModules, type GoCommand } from './gocommand';
 import { safeMountTarget } from './edits';
-import { effectiveGoEnv, mountCovers, type GoEnv } from './goenv';
+import { effectiveGoEnv, mountCovers, pathsOverlap, type GoEnv } from './goenv';
 import { perObject, perObjectAnd } from './memo';
 import type { DockerfileModel, Mount, RunInstruction, Stage } from './model';
 
@@ -102,7 +102,10 @@ export function goCommandUsing(run: RunInstruction, which: 'GOCACHE' | 'GOMODCAC
   return run.go.find(which === 'GOCACHE' ? compiles : readsModules) ?? run.go[0];
 }
 
-const overlap = (a: string, b: string) => mountCovers(a, b) || mountCovers(b, a);
+/** A mount on either Go cache (or a part of one, or above one) does its job, whatever its name says. */
+export function sitsOnGoCache(target: string, env: GoEnv): boolean {
+  return pathsOverlap(target, env.GOCACHE.value) || pathsOverlap(target, env.GOMODCACHE.value);
+}
 
 /**
  * The cache mounts of a RUN that look meant for a Go cache but miss Go's directory there, at
@@ -120,8 +123,7 @@ export const misdirectedGoMounts = perObject((run: RunInstruction): readonly Mis
     if (!which || !target || !mount.targetRange) continue;
     const go = goCommandUsing(run, which);
     const env = effectiveGoEnv(run, go);
-    // A mount on either Go cache (or a part of one) does its job, whatever its name says.
-    if (overlap(target, env.GOCACHE.value) || overlap(target, env.GOMODCACHE.value)) continue;
+    if (sitsOnGoCache(target, env)) continue;
     const retarget = !restsOnAssumedHome(env, which) && safeMountTarget(env[which].value) ? env[which].value : undefined;
     candidates.push({ mount, which, go, env, retarget });
   }

@@ -1,5 +1,5 @@
-import { effectiveGoEnv, mountCovers } from '../goenv';
-import { cacheMounts, goCommandUsing, looksLikeGoCacheMount, misdirectedGoMounts } from '../gofacts';
+import { effectiveGoEnv } from '../goenv';
+import { cacheMounts, goCommandUsing, looksLikeGoCacheMount, misdirectedGoMounts, sitsOnGoCache } from '../gofacts';
 import { settledTarget } from '../cachemounts';
 import { insertLinesBefore, replaceRange, safeMountTarget } from '../edits';
 import { isRun, type Mount, type RunInstruction } from '../model';
@@ -37,7 +37,7 @@ function onlyMissedTarget(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACHE', 
   // Steps above the ENV keep Go's directory: their mounts stay right whatever it says.
   // A mount sitting on one of Go's caches does that job whatever its name says: it is not one of them.
   return (run.stage?.instructions.filter(isRun).filter((r) => r.position >= from.position) ?? []).every((other) => cacheMounts(other)
-    .every((m) => looksLikeGoCacheMount(m) !== which || !m.targetResolved || onGoCache(other, m.targetResolved)
+    .every((m) => looksLikeGoCacheMount(m) !== which || !m.targetResolved || sitsOnGoCache(m.targetResolved, effectiveGoEnv(other, other.go[0]))
       || (onlyFix ? settledTarget(other, m) : m.targetResolved) === target));
 }
 
@@ -50,11 +50,6 @@ function movesPending(run: RunInstruction, mount: Mount): boolean {
   const misdirected = (run.stage?.runs ?? []).flatMap((r) => misdirectedGoMounts(r));
   const mine = misdirected.findIndex((m) => m.mount === mount);
   return misdirected.some((m, i) => m.mount !== mount && (m.retarget !== undefined || i < mine));
-}
-
-function onGoCache(run: RunInstruction, target: string): boolean {
-  const env = effectiveGoEnv(run, run.go[0]);
-  return [env.GOCACHE.value, env.GOMODCACHE.value].some((dir) => mountCovers(target, dir) || mountCovers(dir, target));
 }
 
 export default defineRule({

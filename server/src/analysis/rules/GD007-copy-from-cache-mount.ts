@@ -2,7 +2,7 @@ import { compiles, readsModules } from '../gocommand';
 import { effectiveGoEnv } from '../goenv';
 import { cacheMounts, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
 import { addRunFlag, indentOf, instructionLines, mountOwnerSuffix } from '../edits';
-import { cacheMountFlagFor, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cachemounts';
+import { cacheMountFlagFor, ownerOptionsOf, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cachemounts';
 import { writtenOnlyInCacheMount, type CacheWrite } from '../cacheonly';
 import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model';
 import type { Fix, TextEdit } from '../types';
@@ -35,14 +35,6 @@ function sharedCacheFlag(model: DockerfileModel, run: RunInstruction, dir: strin
   return own ? cacheMountFlagFor(model, run.stage, dir, mountOwnerSuffix(run), sharedKey) : sameCacheMountFlag(mount, dir);
 }
 
-/** A mount flag with the owner options (uid, gid) of the mount it replaces, in place of its own. */
-function withOwnerOf(replaced: Mount, flag: string): string {
-  const owner = replaced.flag.getOptions().filter((o) => ['uid', 'gid'].includes(o.getName().toLowerCase())).map((o) => o.toString());
-  if (owner.length === 0) return flag;
-  const [head, options] = [flag.slice(0, '--mount='.length), flag.slice('--mount='.length).split(',')];
-  return head + [...options.filter((o) => !/^(uid|gid)=/i.test(o)), ...owner].join(',');
-}
-
 /** Remove the COPY and mount the same cache on the Go steps after it that need that cache. */
 function mountInsteadFix(model: DockerfileModel, copy: CopyInstruction, index: number, write: CacheWrite): Fix | undefined {
   if (write.kind === 'output' || !copy.stage) return undefined;
@@ -62,7 +54,7 @@ function mountInsteadFix(model: DockerfileModel, copy: CopyInstruction, index: n
     if (!existing) edits.push(addRunFlag(run, sharedCacheFlag(model, run, dir, write.mount, sharedKey)));
     // A mount of another cache on that very directory becomes the copied one: the step wanted
     // the other stage's cache, and the result is the same whether that mount came first or not.
-    else if (existing.targetResolved === dir && (existing.id ?? existing.targetResolved) !== sharedKey) edits.push({ range: existing.range, newText: withOwnerOf(existing, sameCacheMountFlag(write.mount, dir)) });
+    else if (existing.targetResolved === dir && (existing.id ?? existing.targetResolved) !== sharedKey) edits.push({ range: existing.range, newText: sameCacheMountFlag(write.mount, dir, ownerOptionsOf(existing)) });
   }
   const what = kind === 'GOMODCACHE' ? 'module cache' : 'build cache';
   return { title: `Mount the ${what} where it is used instead of copying it`, edits, preferred: true };
