@@ -82,24 +82,27 @@ func (s *store) create(c *gin.Context) {
 	c.JSON(http.StatusCreated, order)
 }
 
-func (s *store) get(c *gin.Context) {
+// find looks up the order named in the path, answering 404 when there is none.
+func (s *store) find(c *gin.Context) (Order, bool) {
 	s.mu.RLock()
 	order, ok := s.orders[c.Param("id")]
 	s.mu.RUnlock()
 	if !ok {
 		c.JSON(http.StatusNotFound, gin.H{"error": "no such order"})
-		return
 	}
-	c.JSON(http.StatusOK, order)
+	return order, ok
+}
+
+func (s *store) get(c *gin.Context) {
+	if order, ok := s.find(c); ok {
+		c.JSON(http.StatusOK, order)
+	}
 }
 
 // receipt renders an order as a protobuf Struct in protojson, the format the billing system reads.
 func (s *store) receipt(c *gin.Context) {
-	s.mu.RLock()
-	order, ok := s.orders[c.Param("id")]
-	s.mu.RUnlock()
+	order, ok := s.find(c)
 	if !ok {
-		c.JSON(http.StatusNotFound, gin.H{"error": "no such order"})
 		return
 	}
 	printer := message.NewPrinter(language.English)
