@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
-import { diskContext } from '../server/src/analysis/context';
-import { forgetParsedInstructions } from '../server/src/analysis/reusingParser';
+import { diskContext } from '../server/src/analysis/model/context';
+import { forgetParsedInstructions } from '../server/src/analysis/parse/reusingParser';
 import { BuildContextCache } from '../server/src/lsp/contextCache';
-import { nowMs } from './lib/stats';
+import { nowMs } from './support/stats';
 import { EDIT_MARKER } from './lsp/dockerfiles';
 
 type Analyser = (text: string) => unknown;

@@ -2,7 +2,7 @@
 // analysis) on the same files: analyses per second, peak memory, and where our time goes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tail, timedRun } from './lib/process';
+import { tail, timedRun } from './support/process';
 import { generatedMultiStage, TYPICAL } from './lsp/dockerfiles';
 
 export interface CoreResult {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspSession } from './lsp/client';
 import { servers } from './lsp/latency';
-import { median } from './lib/stats';
+import { median } from './support/stats';
 
 export interface BundleSize {
   file: string;

@@ -1,6 +1,6 @@
 // The closing note under the table: each missed goal, with the measurement that says why.
 import type { Results } from './report';
-import { ratio } from './lib/stats';
+import { ratio } from './support/stats';
 
 const s = (ms?: number) => `${((ms ?? NaN) / 1000).toFixed(2)} s`;
 

@@ -7,9 +7,9 @@ import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../server/src/analysis/analyze';
-import { memoryContext } from '../server/src/analysis/context';
-import { parseDockerfile } from '../server/src/analysis/model';
-import { nowMs } from './lib/stats';
+import { memoryContext } from '../server/src/analysis/model/context';
+import { parseDockerfile } from '../server/src/analysis/model/model';
+import { nowMs } from './support/stats';
 import { generatedMultiStage, TYPICAL } from './lsp/dockerfiles';
 
 interface ProfileNode {

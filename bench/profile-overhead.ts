@@ -2,10 +2,10 @@
 // parsing the progress, snapshotting the context for miss reasons, printing the annotated file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildxPluginInstalled } from '../server/src/build/docker';
-import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './lib/docker';
-import { tail, timedRun } from './lib/process';
-import { median } from './lib/stats';
+import { buildxPluginInstalled } from '../server/src/profile/docker';
+import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './support/docker';
+import { tail, timedRun } from './support/process';
+import { median } from './support/stats';
 import { editSource } from './rebuild';
 
 export interface OverheadScenario {

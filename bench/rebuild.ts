@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BUILD_ENV, DOCKER, docker, hasImage, removeDanglingBenchImages, timedBuild, type StepTime } from './lib/docker';
-import { timedRun } from './lib/process';
-import { median } from './lib/stats';
+import { BUILD_ENV, DOCKER, docker, hasImage, removeDanglingBenchImages, timedBuild, type StepTime } from './support/docker';
+import { timedRun } from './support/process';
+import { median } from './support/stats';
 import { prepareProxy } from './goproxy/index';
 import { serveProxy, type ServedProxy } from './goproxy/serve';
 

@@ -7,7 +7,7 @@ import type { BundleSize, StartupResult } from './extension-cost';
 import type { LatencyResult } from './lsp/latency';
 import type { FixedCosts, OverheadScenario } from './profile-overhead';
 import type { VariantResult } from './rebuild';
-import { ratio } from './lib/stats';
+import { ratio } from './support/stats';
 
 export interface Results {
   machine?: { cpus: number; loadAverage: number[]; node: string; docker?: string };

@@ -2,7 +2,7 @@
 // run it after changing the service's imports or the Debian package list.
 //   node --import tsx bench/tidy.ts
 import * as path from 'node:path';
-import { docker } from './lib/docker';
+import { docker } from './support/docker';
 import { BENCH_IMAGE, prepareEnvironment } from './rebuild';
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import {
   ShutdownRequest, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, WorkDoneProgressCreateRequest,
   type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Range,
 } from 'vscode-languageserver-protocol/node';
-import { nowMs } from '../lib/stats';
+import { nowMs } from '../support/stats';
 
 export interface ServerCommand {
   name: string;

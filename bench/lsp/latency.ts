@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, sleep } from '../lib/stats';
+import { median, sleep } from '../support/stats';
 import { LspSession, type ServerCommand } from './client';
 import { EDIT_MARKER, generatedMultiStage, TYPICAL } from './dockerfiles';
 

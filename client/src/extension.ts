@@ -2,7 +2,7 @@
 // build features (./build) run a profiled build and annotate the Dockerfile with it.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { registerBuildFeatures } from './build/index';
+import { registerBuildFeatures } from './profile/index';
 import { createLanguageClient } from './languageClient';
 
 let client: LanguageClient | undefined;

@@ -3,7 +3,7 @@
 //
 // Each command loads what it needs when it runs: `profile` starts docker before the analysis core
 // is loaded (its wall time is compared with a plain docker build), check and fix load it at once.
-import { runProfileCommand } from './build/profile-cli';
+import { runProfileCommand } from './profile/profile-cli';
 import { version } from '../../package.json';
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { BuildResult, StepAnnotation } from '../../server/src/build/model';
-import { startBuild, type BuildHandle, type BuildUpdate } from '../../server/src/build/runner';
-import type { BuildOptions } from '../../server/src/build/docker';
+import type { BuildResult, StepAnnotation } from '../../server/src/profile/model';
+import { startBuild, type BuildHandle, type BuildUpdate } from '../../server/src/profile/runner';
+import type { BuildOptions } from '../../server/src/profile/docker';
 import { listProcesses } from '../helpers/processes';
-import { tempDir } from '../unit/build/temp';
+import { tempDir } from '../unit/profile/temp';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const EXAMPLES = path.join(ROOT, 'examples');

@@ -5,12 +5,12 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProfileCommand } from '../../server/src/build/profile-cli';
+import { runProfileCommand } from '../../server/src/profile/profile-cli';
 import {
   build, changeOneSourceLine, copyExample, engineSkip, eventually, fixedDockerfile, processesInGroup,
   processesRunning, profile, stepWith,
 } from './engine';
-import { tempDir } from '../unit/build/temp';
+import { tempDir } from '../unit/profile/temp';
 
 describe('profiling real builds', { skip: engineSkip }, () => {
   it('naive Dockerfile: after a one-line source change, go mod download is not cached', async () => {

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
-import { memoryContext } from '../../server/src/analysis/context';
-import type { Range } from '../../server/src/analysis/types';
+import { memoryContext } from '../../server/src/analysis/model/context';
+import type { Range } from '../../server/src/analysis/model/types';
 
 export const CONTEXT = memoryContext({
   'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n', 'cmd/app/main.go': '', 'internal/x/x.go': '',

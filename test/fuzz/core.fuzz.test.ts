@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { FUZZ_RUNS, FUZZ_SEED, dockerfile, mutation } from './arbitraries';
 import { analyzeChecked, BUDGET_MS, dockerfilesUnder } from './checks';
-import { parseShell, joinMapped } from '../../server/src/analysis/shell';
+import { parseShell, joinMapped } from '../../server/src/analysis/parse/shell';
 
 const ROOT = path.join(__dirname, '..', '..');
 

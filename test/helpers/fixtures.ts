@@ -3,8 +3,8 @@
 // expected files from the current behaviour, then review the diff.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/context';
-import type { Finding } from '../../server/src/analysis/types';
+import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/model/context';
+import type { Finding } from '../../server/src/analysis/model/types';
 import { toFileFinding } from '../../server/src/report/findings';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');

@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { effectiveGoEnv } from '../../server/src/analysis/goenv';
-import { mountOnGoCache } from '../../server/src/analysis/gofacts';
-import { isRun, parseDockerfile } from '../../server/src/analysis/model';
+import { effectiveGoEnv } from '../../server/src/analysis/go/goenv';
+import { mountOnGoCache } from '../../server/src/analysis/go/gofacts';
+import { isRun, parseDockerfile } from '../../server/src/analysis/model/model';
 import { goProject, hoverText, naiveSession, NAIVE_DOCKERFILE, positionOf, TestClient } from './harness';
 
 const FIX_ALL = 'source.fixAll.go-dockerfile-cache';

@@ -2,11 +2,11 @@
 // words a user gets stay right on machines where the engine tests skip.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { markParseError } from '../../server/src/build/annotate';
-import { explainStartFailure } from '../../server/src/build/docker';
-import { MAX_LINE_CHARS, VertexTable } from '../../server/src/build/events';
-import type { StepAnnotation } from '../../server/src/build/model';
-import { PlainProgressParser } from '../../server/src/build/progress-plain';
+import { markParseError } from '../../server/src/profile/annotate';
+import { explainStartFailure } from '../../server/src/profile/docker';
+import { MAX_LINE_CHARS, VertexTable } from '../../server/src/profile/events';
+import type { StepAnnotation } from '../../server/src/profile/model';
+import { PlainProgressParser } from '../../server/src/profile/progress-plain';
 
 const notRun = (line: number, endLine: number, instruction: string): StepAnnotation => ({ line, endLine, instruction, state: 'not-run', logs: [] });
 

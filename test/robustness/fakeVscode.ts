@@ -4,9 +4,9 @@
 import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildController as Controller } from '../../client/src/build/controller';
-import { BuildAnnotations } from '../../client/src/build/store';
-import type { startBuild } from '../../server/src/build/runner';
+import type { BuildController as Controller } from '../../client/src/profile/controller';
+import { BuildAnnotations } from '../../client/src/profile/store';
+import type { startBuild } from '../../server/src/profile/runner';
 
 export interface FakeEditor {
   isTrusted: boolean;
@@ -74,7 +74,7 @@ export interface ControllerUnderTest {
 export function controller(start: typeof startBuild, manifestDir: string): ControllerUnderTest {
   install();
   // Loaded only now, so its `import 'vscode'` finds the fake.
-  const { BuildController } = require('../../client/src/build/controller') as typeof import('../../client/src/build/controller');
+  const { BuildController } = require('../../client/src/profile/controller') as typeof import('../../client/src/profile/controller');
   Object.assign(editor, { isTrusted: true, settings: {}, warnings: [], errors: [], output: [] });
   const store = new BuildAnnotations();
   const channel = { appendLine: (line: string) => editor.output.push(line) } as unknown as ConstructorParameters<typeof BuildController>[1];

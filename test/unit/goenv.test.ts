@@ -1,8 +1,8 @@
 // The Go cache directories in effect at a RUN: what Go really uses, and why.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { effectiveGoEnv } from '../../server/src/analysis/goenv';
-import { isRun, parseDockerfile } from '../../server/src/analysis/model';
+import { effectiveGoEnv } from '../../server/src/analysis/go/goenv';
+import { isRun, parseDockerfile } from '../../server/src/analysis/model/model';
 
 /** Effective Go env at the last RUN of a Dockerfile. */
 function atLastRun(text: string) {

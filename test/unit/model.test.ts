@@ -1,8 +1,8 @@
 // What the model reads out of a Dockerfile: stages, RUN commands, mounts, COPY sources.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { memoryContext } from '../../server/src/analysis/context';
-import { isCopy, isRun, parseDockerfile } from '../../server/src/analysis/model';
+import { memoryContext } from '../../server/src/analysis/model/context';
+import { isCopy, isRun, parseDockerfile } from '../../server/src/analysis/model/model';
 
 const MODULE = memoryContext({ 'go.mod': 'module m\n', 'go.sum': '', 'main.go': 'package main', 'services/api/go.mod': 'module api\n', 'services/api/main.go': '', 'cmd/tool/main.go': '', 'config/app.yaml': '' });
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../server/src/analysis/analyze';
-import { forgetParsedInstructions, parseDockerfileAst } from '../../server/src/analysis/reusingParser';
+import { forgetParsedInstructions, parseDockerfileAst } from '../../server/src/analysis/parse/reusingParser';
 import { CONTEXT, dockerfilesUnder } from '../fuzz/checks';
 import { dockerfile as generatedDockerfile, FUZZ_SEED, mutation } from '../fuzz/arbitraries';
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../server/src/analysis/analyze';
-import { fixAll } from '../../server/src/analysis/fixer';
+import { fixAll } from '../../server/src/analysis/fixing/fixer';
 import { ruleById } from '../../server/src/analysis/rules/index';
 import { FIXTURES, UPDATE, casesIn, expectedText, fixtureContext, ruleDirs, toExpected } from '../helpers/fixtures';
 

@@ -1,12 +1,12 @@
 // The entry point every client of the core calls: the language server, the CLI and the tests.
-import type { BuildContext } from './context';
-import { contextWarnings } from './contextWarnings';
-import { buildsGo } from './gofacts';
-import { parseDockerfile, type DockerfileModel } from './model';
+import type { BuildContext } from './model/context';
+import { contextWarnings } from './model/contextWarnings';
+import { buildsGo } from './go/gofacts';
+import { parseDockerfile, type DockerfileModel } from './model/model';
 import { toFinding, type Rule } from './rules/api';
 import { rules as allRules, ruleById } from './rules/index';
 import { isSuppressed, readSuppressions } from './suppress';
-import type { Finding, RuleSettings, Severity } from './types';
+import type { Finding, RuleSettings, Severity } from './model/types';
 
 export interface AnalyzeOptions {
   /** The build context; without it, context-dependent rules assume the common layout. */

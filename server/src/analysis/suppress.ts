@@ -1,9 +1,9 @@
 // Inline suppression comments:
 //   # go-dockerfile-cache ignore=GD003,GD016       (applies to the next instruction)
 //   # go-dockerfile-cache ignore-file=GD012        (applies to the whole file)
-import { instructionAtLine, type DockerfileModel, type InstructionModel } from './model';
-import type { Finding, TextEdit } from './types';
-import { indentOf } from './edits';
+import { instructionAtLine, type DockerfileModel, type InstructionModel } from './model/model';
+import type { Finding, TextEdit } from './model/types';
+import { indentOf } from './fixing/edits';
 
 const MARKER = /^go-dockerfile-cache\s+(ignore|ignore-file)\s*=\s*([A-Za-z0-9_,\s]+)$/;
 

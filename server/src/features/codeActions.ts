@@ -7,12 +7,12 @@ import {
   CodeActionKind, type CodeAction, type Diagnostic, type TextDocumentEdit, type CreateFile, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { AnalysisResult } from '../analysis/analyze';
-import type { BuildContext } from '../analysis/context';
-import { fixAll } from '../analysis/fixer';
-import type { DockerfileModel } from '../analysis/model';
+import type { BuildContext } from '../analysis/model/context';
+import { fixAll } from '../analysis/fixing/fixer';
+import type { DockerfileModel } from '../analysis/model/model';
 import { rules as allRules } from '../analysis/rules/index';
 import { suppressionEdit } from '../analysis/suppress';
-import type { Finding, Fix, Range, TextEdit } from '../analysis/types';
+import type { Finding, Fix, Range, TextEdit } from '../analysis/model/types';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { analysisOf, rangesIntersect, sameRange, type FeatureOptions } from './options';
 

@@ -2,7 +2,7 @@
 // exact range, its related locations in the same document, and its tags.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticTag } from 'vscode-languageserver-types';
 import { ruleDocUrl } from '../analysis/rules/api';
-import type { Finding, Severity } from '../analysis/types';
+import type { Finding, Severity } from '../analysis/model/types';
 import { analysisOf, type FeatureOptions } from './options';
 
 export const DIAGNOSTIC_SOURCE = 'go-dockerfile-cache';

@@ -3,8 +3,8 @@
 import type { Hover } from 'vscode-languageserver-types';
 import {
   instructionAtLine, isArg, isCopy, isEnv, isRun, type DockerfileModel, type InstructionModel,
-} from '../analysis/model';
-import type { Position, Range } from '../analysis/types';
+} from '../analysis/model/model';
+import type { Position, Range } from '../analysis/model/types';
 import { mountHover } from './hover/cacheMount';
 import { copyHover } from './hover/copy';
 import { fromHover } from './hover/from';

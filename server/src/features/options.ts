@@ -1,8 +1,8 @@
 // What every editor feature needs besides the text: the build context and the rule settings the
 // analysis runs with, and, when the caller already has it, the analysis of that very text.
 import { analyze, type AnalysisResult } from '../analysis/analyze';
-import type { BuildContext } from '../analysis/context';
-import type { Position, Range, RuleSettings } from '../analysis/types';
+import type { BuildContext } from '../analysis/model/context';
+import type { Position, Range, RuleSettings } from '../analysis/model/types';
 
 export interface FeatureOptions {
   context?: BuildContext;

@@ -2,7 +2,7 @@
 // keystroke must not walk the file system each time. A folder's answers are dropped when a
 // watched file (.dockerignore, go.mod, go.sum) under it changes, or when a Dockerfile is saved.
 import * as path from 'node:path';
-import { diskContext, type BuildContext } from '../analysis/context';
+import { diskContext, type BuildContext } from '../analysis/model/context';
 
 /** Beyond this many remembered answers a context starts over, so typing paths cannot grow it forever. */
 const MAX_ENTRIES = 10_000;

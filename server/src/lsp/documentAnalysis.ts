@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/analyze';
-import type { BuildContext } from '../analysis/context';
+import type { BuildContext } from '../analysis/model/context';
 import type { BuildContextCache } from './contextCache';
 import { buildContextDir, type ServerSettings } from './settings';
 

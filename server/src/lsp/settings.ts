@@ -3,7 +3,7 @@
 // Adding a setting: declare it in package.json `contributes.configuration`, read it in
 // `readSettings` with its default, use it where the server analyses a document.
 import * as path from 'node:path';
-import type { RuleSettings } from '../analysis/types';
+import type { RuleSettings } from '../analysis/model/types';
 
 export const SETTINGS_SECTION = 'goDockerfileCache';
 

@@ -1,6 +1,6 @@
 // The CLI's view of a finding: one-based positions and the file it belongs to. This is the JSON
 // contract (`check --format json`): field names and meaning must not change.
-import type { Finding, Severity } from '../analysis/types';
+import type { Finding, Severity } from '../analysis/model/types';
 
 export interface FileFinding {
   file: string;

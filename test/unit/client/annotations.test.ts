@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { shareTone, toLineAnnotations } from '../../../client/src/build/annotations';
-import type { StepAnnotation } from '../../../server/src/build/model';
+import { shareTone, toLineAnnotations } from '../../../client/src/profile/annotations';
+import type { StepAnnotation } from '../../../server/src/profile/model';
 import { step } from './steps';
 
 function texts(steps: StepAnnotation[]): Record<number, string> {

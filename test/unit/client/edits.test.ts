@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { stepsAfterEdits, type TextChange } from '../../../client/src/build/edits';
+import { stepsAfterEdits, type TextChange } from '../../../client/src/profile/edits';
 import { step } from './steps';
 
 function change(startLine: number, startCharacter: number, endLine: number, endCharacter: number, text: string): TextChange {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { firstFromLine } from '../../../client/src/build/firstFrom';
+import { firstFromLine } from '../../../client/src/profile/firstFrom';
 
 describe('build code lens placement', () => {
   it('sits above the first FROM, past directives, comments and global ARGs', () => {

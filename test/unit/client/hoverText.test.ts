@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { hoverMarkdown } from '../../../client/src/build/hoverText';
+import { hoverMarkdown } from '../../../client/src/profile/hoverText';
 import { step } from './steps';
 
 describe('hover on an annotated instruction', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describeBuild, readBuildSettings } from '../../../client/src/build/settings';
+import { describeBuild, readBuildSettings } from '../../../client/src/profile/settings';
 
 const dockerfile = path.resolve('/work/app/build/Dockerfile');
 const from = (values: Record<string, unknown>) => (key: string) => values[key];

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { BuildAnnotations } from '../../../client/src/build/store';
-import type { BuildSummary } from '../../../server/src/build/model';
+import { BuildAnnotations } from '../../../client/src/profile/store';
+import type { BuildSummary } from '../../../server/src/profile/model';
 import { step } from './steps';
 
 const uri = 'file:///w/Dockerfile';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lensSummary, statusText } from '../../../client/src/build/summary';
-import type { BuildSummary } from '../../../server/src/build/model';
+import { lensSummary, statusText } from '../../../client/src/profile/summary';
+import type { BuildSummary } from '../../../server/src/profile/model';
 import { step } from './steps';
 
 const slowest = [

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
 import { analyze } from '../../../server/src/analysis/analyze';
-import { memoryContext } from '../../../server/src/analysis/context';
-import { parseDockerfile } from '../../../server/src/analysis/model';
+import { memoryContext } from '../../../server/src/analysis/model/context';
+import { parseDockerfile } from '../../../server/src/analysis/model/model';
 import { codeActions, FIX_ALL_KIND, minimalEdit, type CodeActionOptions } from '../../../server/src/features/codeActions';
 import { toDiagnostic } from '../../../server/src/features/diagnostics';
 

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { toDiagnostic, diagnostics } from '../../../server/src/features/diagnostics';
-import type { Finding } from '../../../server/src/analysis/types';
+import type { Finding } from '../../../server/src/analysis/model/types';
 
 const finding: Finding = {
   rule: 'GD016',

@@ -1,7 +1,7 @@
 // Hover text as a user reads it, for the images and settings that change Go's directories.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { memoryContext } from '../../../server/src/analysis/context';
+import { memoryContext } from '../../../server/src/analysis/model/context';
 import { hover } from '../../../server/src/features/hover';
 import type { FeatureOptions } from '../../../server/src/features/options';
 

@@ -1,11 +1,11 @@
-import { effectiveGoEnv } from '../goenv';
-import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../gofacts';
-import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
-import { cutInstructionLines, indentOf, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../edits';
-import { readsModules } from '../gocommand';
-import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model';
-import type { CopySource } from '../sources';
-import type { Fix, TextEdit } from '../types';
+import { effectiveGoEnv } from '../go/goenv';
+import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
+import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
+import { cutInstructionLines, indentOf, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
+import { readsModules } from '../go/gocommand';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
+import type { CopySource } from '../model/sources';
+import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** A parent stage that already downloaded modules makes the child's order irrelevant. */

@@ -1,10 +1,10 @@
 import * as posix from 'node:path/posix';
-import { normalizeContextPath } from '../context';
-import { readsModules } from '../gocommand';
-import { insertLinesAfter } from '../edits';
-import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model';
-import type { CopySource } from '../sources';
-import type { Fix, TextEdit } from '../types';
+import { normalizeContextPath } from '../model/context';
+import { readsModules } from '../go/gocommand';
+import { insertLinesAfter } from '../fixing/edits';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import type { CopySource } from '../model/sources';
+import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** Docker's COPY glob syntax (`*`, `?`, `[…]`, `**`) as a regular expression over a whole path. */

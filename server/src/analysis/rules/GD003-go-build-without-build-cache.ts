@@ -1,11 +1,11 @@
-import { compiles, readsModules } from '../gocommand';
-import { effectiveGoEnv, mountCovers } from '../goenv';
-import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
-import { cacheMountFlagFor, staysInLayer } from '../cachemounts';
-import { seedsCacheBefore } from '../cacheonly';
-import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
-import { isRun, type DockerfileModel, type RunInstruction } from '../model';
-import type { GoCommand } from '../gocommand';
+import { compiles, readsModules } from '../go/gocommand';
+import { effectiveGoEnv, mountCovers } from '../go/goenv';
+import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
+import { seedsCacheBefore } from '../cache/cacheonly';
+import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
+import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import type { GoCommand } from '../go/gocommand';
 import { defineRule } from './api';
 
 /** Vendored modules need no module cache. */

@@ -1,8 +1,8 @@
-import { effectiveGoEnv } from '../goenv';
-import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../gofacts';
-import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../edits';
-import { cacheMountFlagFor, staysInLayer, mountsHidingModules } from '../cachemounts';
-import { isRun } from '../model';
+import { effectiveGoEnv } from '../go/goenv';
+import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
+import { cacheMountFlagFor, staysInLayer, mountsHidingModules } from '../cache/cachemounts';
+import { isRun } from '../model/model';
 import { defineRule } from './api';
 
 export default defineRule({

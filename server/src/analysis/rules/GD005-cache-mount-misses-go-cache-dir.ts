@@ -1,9 +1,9 @@
-import { effectiveGoEnv } from '../goenv';
-import { cacheMounts, goCommandUsing, looksLikeGoCacheMount, misdirectedGoMounts, sitsOnGoCache } from '../gofacts';
-import { settledTarget } from '../cachemounts';
-import { insertLinesBefore, replaceRange, safeMountTarget } from '../edits';
-import { isRun, type Mount, type RunInstruction } from '../model';
-import type { Fix } from '../types';
+import { effectiveGoEnv } from '../go/goenv';
+import { cacheMounts, goCommandUsing, looksLikeGoCacheMount, misdirectedGoMounts, sitsOnGoCache } from '../go/gofacts';
+import { settledTarget } from '../cache/cachemounts';
+import { insertLinesBefore, replaceRange, safeMountTarget } from '../fixing/edits';
+import { isRun, type Mount, type RunInstruction } from '../model/model';
+import type { Fix } from '../model/types';
 import { defineRule } from './api';
 
 const DESCRIPTION = {

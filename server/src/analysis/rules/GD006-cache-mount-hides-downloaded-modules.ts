@@ -1,9 +1,9 @@
-import { readsModules } from '../gocommand';
-import { effectiveGoEnv } from '../goenv';
-import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
-import { addRunFlag, mountOwnerSuffix } from '../edits';
-import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cachemounts';
-import { isRun, type Mount } from '../model';
+import { readsModules } from '../go/gocommand';
+import { effectiveGoEnv } from '../go/goenv';
+import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../go/gofacts';
+import { addRunFlag, mountOwnerSuffix } from '../fixing/edits';
+import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
+import { isRun, type Mount } from '../model/model';
 import { defineRule } from './api';
 
 export default defineRule({

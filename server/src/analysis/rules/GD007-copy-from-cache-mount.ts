@@ -1,11 +1,11 @@
-import { compiles, readsModules } from '../gocommand';
-import { effectiveGoEnv } from '../goenv';
-import { cacheMounts, misdirectedGoMounts, mountOnGoCache } from '../gofacts';
-import { addRunFlag, indentOf, instructionLines, mountOwnerSuffix } from '../edits';
-import { cacheMountFlagFor, ownerOptionsOf, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cachemounts';
-import { writtenOnlyInCacheMount, type CacheWrite } from '../cacheonly';
-import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model';
-import type { Fix, TextEdit } from '../types';
+import { compiles, readsModules } from '../go/gocommand';
+import { effectiveGoEnv } from '../go/goenv';
+import { cacheMounts, misdirectedGoMounts, mountOnGoCache } from '../go/gofacts';
+import { addRunFlag, indentOf, instructionLines, mountOwnerSuffix } from '../fixing/edits';
+import { cacheMountFlagFor, ownerOptionsOf, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cache/cachemounts';
+import { writtenOnlyInCacheMount, type CacheWrite } from '../cache/cacheonly';
+import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model/model';
+import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /**

@@ -1,8 +1,8 @@
-import { referencedVariables } from '../expand';
-import { readsModules, type GoCommand } from '../gocommand';
-import { cutInstructionLines, leadingCommentsStart } from '../edits';
-import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model';
-import type { TextEdit } from '../types';
+import { referencedVariables } from '../parse/expand';
+import { readsModules, type GoCommand } from '../go/gocommand';
+import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
+import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** Names that by convention carry a value that changes with every commit or every build. */

@@ -1,7 +1,7 @@
 import * as posix from 'node:path/posix';
-import { insertLinesBefore, moveInstructionBefore } from '../edits';
-import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model';
-import type { Fix, Range, TextEdit } from '../types';
+import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
+import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import type { Fix, Range, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 type VolatileKind = 'date' | 'git' | 'random';

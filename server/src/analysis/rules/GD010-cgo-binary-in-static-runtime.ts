@@ -1,8 +1,8 @@
-import { finalBinaries, linksLibc, type FinalBinary, type GoBuildStep } from '../artifacts';
-import { baseImageName } from '../imageref';
-import { effectiveGoEnv } from '../goenv';
-import type { Stage } from '../model';
-import type { Fix, RelatedLocation } from '../types';
+import { finalBinaries, linksLibc, type FinalBinary, type GoBuildStep } from '../cache/artifacts';
+import { baseImageName } from '../model/imageref';
+import { effectiveGoEnv } from '../go/goenv';
+import type { Stage } from '../model/model';
+import type { Fix, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
 
 /** What the runtime image lacks for a binary linked against the builder's libc, if anything. */

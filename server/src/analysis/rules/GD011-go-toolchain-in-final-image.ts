@@ -1,11 +1,11 @@
-import { isRootUser } from '../goenv';
-import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../artifacts';
-import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model';
-import { baseImageName, resolvedImage } from '../imageref';
-import { isToolchainFamily } from '../images';
-import { instructionLines, leadingCommentsStart, lineText } from '../edits';
-import { referencedVariables } from '../expand';
-import type { Fix, TextEdit } from '../types';
+import { isRootUser } from '../go/goenv';
+import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../cache/artifacts';
+import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model/model';
+import { baseImageName, resolvedImage } from '../model/imageref';
+import { isToolchainFamily } from '../model/images';
+import { instructionLines, leadingCommentsStart, lineText } from '../fixing/edits';
+import { referencedVariables } from '../parse/expand';
+import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** Instructions that only describe how the image runs: they belong to the runtime stage. */

@@ -1,4 +1,4 @@
-import { imageTagRange, resolvedImage } from '../imageref';
+import { imageTagRange, resolvedImage } from '../model/imageref';
 import { defineRule } from './api';
 
 export default defineRule({

@@ -1,5 +1,5 @@
-import { isCopy, type DockerfileModel } from '../model';
-import type { FileChange, Fix } from '../types';
+import { isCopy, type DockerfileModel } from '../model/model';
+import type { FileChange, Fix } from '../model/types';
 import { defineRule } from './api';
 
 /** Sources that copy the whole build context. */

@@ -1,7 +1,7 @@
-import { compiles, type GoCommand } from '../gocommand';
-import { effectiveGoEnv } from '../goenv';
-import { instructionAtLine, isEnv, isRun, type DockerfileModel, type RunInstruction } from '../model';
-import type { Range, RelatedLocation } from '../types';
+import { compiles, type GoCommand } from '../go/gocommand';
+import { effectiveGoEnv } from '../go/goenv';
+import { instructionAtLine, isEnv, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import type { Range, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
 
 const COMMIT_INSTEAD = 'Run it locally and commit go.mod and go.sum instead.';

@@ -1,8 +1,8 @@
 import * as posix from 'node:path/posix';
-import { mountOwnerSuffix } from '../edits';
-import { effectiveGoEnv } from '../goenv';
-import { isArg, isEnv, type InstructionModel } from '../model';
-import type { Range } from '../types';
+import { mountOwnerSuffix } from '../fixing/edits';
+import { effectiveGoEnv } from '../go/goenv';
+import { isArg, isEnv, type InstructionModel } from '../model/model';
+import type { Range } from '../model/types';
 import { defineRule } from './api';
 
 type SecretKind = 'netrc' | 'ssh' | 'token';

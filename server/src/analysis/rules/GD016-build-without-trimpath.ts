@@ -1,6 +1,6 @@
-import { finalBinaries, type GoBuildStep } from '../artifacts';
-import { effectiveGoEnv } from '../goenv';
-import type { GoCommand } from '../gocommand';
+import { finalBinaries, type GoBuildStep } from '../cache/artifacts';
+import { effectiveGoEnv } from '../go/goenv';
+import type { GoCommand } from '../go/gocommand';
 import { defineRule } from './api';
 
 const TRIMPATH_IN_GOFLAGS = /(?:^|\s)--?trimpath(?:=(?:true|1))?(?=\s|$)/;

@@ -1,8 +1,8 @@
-import { compiles, type GoCommand } from '../gocommand';
-import { effectiveGoEnv } from '../goenv';
-import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type RunInstruction, type Stage } from '../model';
-import type { TextEdit } from '../types';
-import { stageChain } from '../artifacts';
+import { compiles, type GoCommand } from '../go/gocommand';
+import { effectiveGoEnv } from '../go/goenv';
+import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import type { TextEdit } from '../model/types';
+import { stageChain } from '../cache/artifacts';
 import { defineRule } from './api';
 
 const TARGET_PLATFORM = /\$\{?TARGET(?:OS|ARCH|VARIANT|PLATFORM)\b/;

@@ -1,8 +1,8 @@
-import { mountOwnerSuffix } from '../edits';
-import { isRootUser } from '../goenv';
-import { settledTarget, stageCacheOwner, stageFamilyRuns } from '../cachemounts';
-import { cacheMounts, mountOnGoCache } from '../gofacts';
-import { instructionAtLine, isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model';
+import { mountOwnerSuffix } from '../fixing/edits';
+import { isRootUser } from '../go/goenv';
+import { settledTarget, stageCacheOwner, stageFamilyRuns } from '../cache/cachemounts';
+import { cacheMounts, mountOnGoCache } from '../go/gofacts';
+import { instructionAtLine, isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model/model';
 import { defineRule, type Report } from './api';
 
 /** `mode=0777` (or any mode writable by others) opens the directory to every user. */

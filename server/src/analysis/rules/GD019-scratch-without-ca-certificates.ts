@@ -1,8 +1,8 @@
-import { absoluteSource, finalBinaries, stageChain, type FinalBinary } from '../artifacts';
-import { insertLinesAfter } from '../edits';
-import { mountCovers } from '../goenv';
-import { isCopy, isRun, type CopyInstruction, type Stage } from '../model';
-import type { Fix } from '../types';
+import { absoluteSource, finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts';
+import { insertLinesAfter } from '../fixing/edits';
+import { mountCovers } from '../go/goenv';
+import { isCopy, isRun, type CopyInstruction, type Stage } from '../model/model';
+import type { Fix } from '../model/types';
 import { defineRule } from './api';
 
 /** Where Go's crypto/x509 looks for root certificates on Linux. */

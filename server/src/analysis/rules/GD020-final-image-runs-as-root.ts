@@ -1,11 +1,11 @@
-import { isToolchainFamily } from '../images';
-import { finalBinaries, stageChain } from '../artifacts';
-import { insertLinesAfter, insertLinesBefore } from '../edits';
-import { isRootUser } from '../goenv';
-import { resolvedImage } from '../imageref';
-import { repositoryPath } from '../images';
-import { instructionAtLine, type DockerfileModel, type Stage } from '../model';
-import type { TextEdit } from '../types';
+import { isToolchainFamily } from '../model/images';
+import { finalBinaries, stageChain } from '../cache/artifacts';
+import { insertLinesAfter, insertLinesBefore } from '../fixing/edits';
+import { isRootUser } from '../go/goenv';
+import { resolvedImage } from '../model/imageref';
+import { repositoryPath } from '../model/images';
+import { instructionAtLine, type DockerfileModel, type Stage } from '../model/model';
+import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** The nonroot user of distroless images; on scratch a numeric user needs no passwd entry. */

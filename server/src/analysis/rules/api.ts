@@ -1,6 +1,6 @@
 // The shape of a rule: one file per rule, the fix beside the check.
-import type { DockerfileModel } from '../model';
-import type { Finding, Fix, Range, RelatedLocation, Severity } from '../types';
+import type { DockerfileModel } from '../model/model';
+import type { Finding, Fix, Range, RelatedLocation, Severity } from '../model/types';
 
 export interface Report {
   range: Range;

@@ -1,8 +1,8 @@
 // Hover on `--mount=…`: what the mount keeps and what it does not, and for a cache mount whether
 // its target is a directory Go uses at that step.
-import { compiles, readsModules } from '../../analysis/gocommand';
-import { effectiveGoEnv, mountCovers } from '../../analysis/goenv';
-import type { Mount, RunInstruction } from '../../analysis/model';
+import { compiles, readsModules } from '../../analysis/go/gocommand';
+import { effectiveGoEnv, mountCovers } from '../../analysis/go/goenv';
+import type { Mount, RunInstruction } from '../../analysis/model/model';
 import { code, lineRef } from './markdown';
 
 const OTHER_MOUNTS: Record<string, string> = {

@@ -1,7 +1,7 @@
 // The build-context files a COPY/ADD source reads, after .dockerignore, the way Docker matches
 // them: a directory brings everything under it, a wildcard matches anchored at the context root.
-import { normalizeContextPath, type BuildContext, type DockerIgnore } from '../../analysis/context';
-import { sourcesMatcher } from '../../build/miss';
+import { normalizeContextPath, type BuildContext, type DockerIgnore } from '../../analysis/model/context';
+import { sourcesMatcher } from '../../profile/miss';
 
 export const FILE_LIST_LIMIT = 5000;
 

@@ -1,6 +1,6 @@
 // Hover on COPY/ADD: what invalidates it (the files it reads from the context after
 // .dockerignore, or the stage it copies from) and that every later step of the stage rebuilds.
-import type { CopyInstruction, DockerfileModel } from '../../analysis/model';
+import type { CopyInstruction, DockerfileModel } from '../../analysis/model/model';
 import { contextFilesRead, remoteSources } from './contextFiles';
 import { code, lineRef, listWithMore, plural } from './markdown';
 import { laterSteps } from './stepInputs';

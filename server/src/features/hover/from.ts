@@ -1,7 +1,7 @@
 // Hover on FROM: the Go defaults of the image family (official golang vs alpine with `apk add go`,
 // glibc vs musl), or what a runtime image can run.
-import { effectiveGoEnv } from '../../analysis/goenv';
-import { isRun, type InstructionModel, type Stage } from '../../analysis/model';
+import { effectiveGoEnv } from '../../analysis/go/goenv';
+import { isRun, type InstructionModel, type Stage } from '../../analysis/model/model';
 import { goEnvTable } from './goEnvTable';
 import { code, lineRef } from './markdown';
 

@@ -1,9 +1,9 @@
 // Hover on a go command in a RUN: what its layer cache depends on, whether Go's own caches
 // survive a rerun, and the Go environment in effect there with where each value came from.
-import { compiles, readsModules, type GoCommand } from '../../analysis/gocommand';
-import { effectiveGoEnv } from '../../analysis/goenv';
-import { layerDownloadBefore, mountOnGoCache } from '../../analysis/gofacts';
-import type { DockerfileModel, RunInstruction } from '../../analysis/model';
+import { compiles, readsModules, type GoCommand } from '../../analysis/go/gocommand';
+import { effectiveGoEnv } from '../../analysis/go/goenv';
+import { layerDownloadBefore, mountOnGoCache } from '../../analysis/go/gofacts';
+import type { DockerfileModel, RunInstruction } from '../../analysis/model/model';
 import { goEnvTable } from './goEnvTable';
 import { code, lineRef } from './markdown';
 import { cacheInputs } from './stepInputs';

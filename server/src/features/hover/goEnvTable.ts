@@ -1,5 +1,5 @@
 // The effective Go environment as a table: value and where it came from, per variable.
-import type { GoEnv } from '../../analysis/goenv';
+import type { GoEnv } from '../../analysis/go/goenv';
 import { code, table } from './markdown';
 
 const SHOWN = ['GOPATH', 'GOMODCACHE', 'GOCACHE', 'CGO_ENABLED', 'GOFLAGS', 'GOOS', 'GOARCH', 'GOPROXY', 'GOPRIVATE'] as const;

@@ -1,7 +1,7 @@
 // Hover on the name of a Go variable set by ENV or ARG: what Go does with it, and what setting it
 // there means for the build.
-import { effectiveGoEnv } from '../../analysis/goenv';
-import type { ArgInstruction, EnvInstruction, InstructionModel } from '../../analysis/model';
+import { effectiveGoEnv } from '../../analysis/go/goenv';
+import type { ArgInstruction, EnvInstruction, InstructionModel } from '../../analysis/model/model';
 import { code, lineRef } from './markdown';
 import { laterSteps } from './stepInputs';
 

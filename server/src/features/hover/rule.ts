@@ -1,7 +1,7 @@
 // Hover on a diagnostic's range: the rule's short doc and a link to its page.
 import { ruleById } from '../../analysis/rules/index';
 import { ruleDocUrl } from '../../analysis/rules/api';
-import type { Finding } from '../../analysis/types';
+import type { Finding } from '../../analysis/model/types';
 
 export function ruleHover(finding: Finding): string {
   const rule = ruleById(finding.rule);

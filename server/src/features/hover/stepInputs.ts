@@ -1,7 +1,7 @@
 // What a step's layer cache depends on (BuildKit reruns it when any of these change) and which
 // steps rebuild after it.
-import { stageChain } from '../../analysis/artifacts';
-import { isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../../analysis/model';
+import { stageChain } from '../../analysis/cache/artifacts';
+import { isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../../analysis/model/model';
 import { code, lineRef, plural } from './markdown';
 
 function instructionText(model: DockerfileModel, instruction: InstructionModel): string {

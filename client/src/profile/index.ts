@@ -1,0 +1,49 @@
+// Registers the build-and-profile features: commands, annotations, hover, code lens, status bar.
+import * as vscode from 'vscode';
+import { startBuild } from '../../../server/src/profile/runner';
+import { registerBuildCodeLens } from './codeLens';
+import { COMMANDS } from './commands';
+import { BuildController } from './controller';
+import { registerAnnotationViews } from './decorations';
+import { registerBuildHover } from './hover';
+import { registerBuildStatus } from './statusBar';
+import { BuildAnnotations } from './store';
+
+export interface BuildFeatures {
+  getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
+}
+
+/** The document a command is about: its argument (a Uri or a uri string), else the active editor's. */
+function documentUri(target: unknown): string | undefined {
+  if (target instanceof vscode.Uri) return target.toString();
+  if (typeof target === 'string' && target !== '') return vscode.Uri.parse(target).toString();
+  return vscode.window.activeTextEditor?.document.uri.toString();
+}
+
+export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFeatures {
+  const store = new BuildAnnotations();
+  const output = vscode.window.createOutputChannel('Go Dockerfile Build');
+  const controller = new BuildController(store, output, startBuild, vscode.Uri.joinPath(context.globalStorageUri, 'builds').fsPath);
+  const getBuildAnnotations = (target: unknown) => {
+    const uri = documentUri(target);
+    return uri ? store.lines(uri).map(({ line, state, text }) => ({ line, state, text })) : [];
+  };
+
+  context.subscriptions.push(
+    output,
+    controller,
+    registerAnnotationViews(store),
+    registerBuildHover(store),
+    registerBuildCodeLens(store),
+    registerBuildStatus(store),
+    vscode.workspace.onDidChangeTextDocument((event) => store.edit(event.document.uri.toString(), event.contentChanges)),
+    vscode.commands.registerCommand(COMMANDS.buildAndProfile, (target?: string | vscode.Uri) => controller.buildAndProfile(target)),
+    vscode.commands.registerCommand(COMMANDS.showBuildOutput, () => output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.clearBuildAnnotations, (target?: string | vscode.Uri) => {
+      const uri = documentUri(target);
+      for (const each of uri ? [uri] : store.uris()) store.clear(each);
+    }),
+    vscode.commands.registerCommand(COMMANDS.getBuildAnnotations, getBuildAnnotations),
+  );
+  return { getBuildAnnotations };
+}

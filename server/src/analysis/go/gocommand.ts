@@ -1,0 +1,103 @@
+// Recognises Go toolchain invocations inside shell commands and reads the flags that matter for
+// caching and for what the build produces.
+import type { ShellCommand, Word } from '../parse/shell';
+import type { Range } from '../model/types';
+
+export type GoSubcommand =
+  | 'build' | 'install' | 'test' | 'vet' | 'run' | 'generate' | 'get'
+  | 'mod download' | 'mod tidy' | 'mod vendor' | 'mod verify' | 'mod other'
+  | 'other';
+
+export interface GoCommand {
+  subcommand: GoSubcommand;
+  /** Covers `go` through the last argument. */
+  range: Range;
+  /** Covers `go build` / `go mod download`: the part a diagnostic underlines. */
+  nameRange: Range;
+  /** Flags by name without dashes: `-o x` and `-o=x` both give o → 'x'; boolean flags give ''. */
+  flags: Map<string, { value: string; range: Range }>;
+  /** Where `-o` writes, when given. */
+  output?: string;
+  /** Inline assignments before the command (`CGO_ENABLED=0 go build`). */
+  inlineEnv: Map<string, string>;
+  /** Command arguments after the subcommand, as written. */
+  args: Word[];
+  command: ShellCommand;
+}
+
+/** Go flags that take a separate value (`-o out`), so the next word is not a package. */
+const VALUE_FLAGS = new Set([
+  'o', 'ldflags', 'gcflags', 'asmflags', 'tags', 'mod', 'modfile', 'p', 'pkgdir', 'buildmode',
+  'compiler', 'gccgoflags', 'installsuffix', 'overlay', 'pgo', 'exec', 'run', 'bench', 'count',
+  'timeout', 'coverprofile', 'covermode', 'coverpkg', 'cpu', 'parallel', 'x-flags', 'C',
+]);
+
+const BUILDING: ReadonlySet<GoSubcommand> = new Set(['build', 'install', 'test', 'vet', 'run', 'generate']);
+
+export function isGoBinary(word: string): boolean {
+  return word === 'go' || /\/go$/.test(word);
+}
+
+export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
+  let words = command.words;
+  // `env FOO=1 go build` and `time go build` run go all the same.
+  while (words.length > 0 && (words[0].value === 'env' || words[0].value === 'time' || words[0].value === 'exec')) {
+    words = words.slice(1);
+    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0].value)) words = words.slice(1);
+  }
+  if (words.length === 0 || !isGoBinary(words[0].value)) return undefined;
+  const inlineEnv = new Map<string, string>();
+  for (const assignment of [...command.assignments, ...command.words.slice(0, command.words.length - words.length)]) {
+    const eq = assignment.value.indexOf('=');
+    if (eq > 0) inlineEnv.set(assignment.value.slice(0, eq), assignment.value.slice(eq + 1));
+  }
+  const sub = words[1]?.value ?? '';
+  let subcommand: GoSubcommand = 'other';
+  let argStart = 2;
+  if (sub === 'mod') {
+    const action = words[2]?.value ?? '';
+    argStart = 3;
+    subcommand = action === 'download' ? 'mod download' : action === 'tidy' ? 'mod tidy'
+      : action === 'vendor' ? 'mod vendor' : action === 'verify' ? 'mod verify' : 'mod other';
+  } else if (['build', 'install', 'test', 'vet', 'run', 'generate', 'get'].includes(sub)) {
+    subcommand = sub as GoSubcommand;
+  }
+  const flags = new Map<string, { value: string; range: Range }>();
+  const args = words.slice(argStart);
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    const match = /^--?([A-Za-z][\w.-]*)(?:=(.*))?$/s.exec(word.value);
+    if (!match) continue;
+    const name = match[1];
+    if (match[2] !== undefined) {
+      flags.set(name, { value: match[2], range: word.range });
+    } else if (VALUE_FLAGS.has(name) && i + 1 < args.length) {
+      flags.set(name, { value: args[i + 1].value, range: { start: word.range.start, end: args[i + 1].range.end } });
+      i++;
+    } else {
+      flags.set(name, { value: '', range: word.range });
+    }
+  }
+  const nameEnd = words[Math.min(argStart, words.length) - 1] ?? words[0];
+  return {
+    subcommand,
+    range: { start: words[0].range.start, end: words[words.length - 1].range.end },
+    nameRange: { start: words[0].range.start, end: nameEnd.range.end },
+    flags,
+    output: flags.get('o')?.value,
+    inlineEnv,
+    args,
+    command,
+  };
+}
+
+/** Commands that compile, and so read and fill GOCACHE. */
+export function compiles(go: GoCommand): boolean {
+  return BUILDING.has(go.subcommand) && go.subcommand !== 'generate';
+}
+
+/** Commands that need the module graph downloaded (GOMODCACHE). */
+export function readsModules(go: GoCommand): boolean {
+  return BUILDING.has(go.subcommand) || go.subcommand === 'mod download' || go.subcommand === 'mod tidy'
+    || go.subcommand === 'get' || go.subcommand === 'mod vendor' || go.subcommand === 'mod verify';
+}

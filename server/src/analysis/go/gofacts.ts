@@ -1,0 +1,153 @@
+// Questions several rules ask about a parsed Dockerfile: does it build Go, where do modules get
+// downloaded, which mounts cover which Go cache.
+import { stageChain } from '../cache/artifacts';
+import { compiles, readsModules, type GoCommand } from './gocommand';
+import { safeMountTarget } from '../fixing/edits';
+import { effectiveGoEnv, mountCovers, pathsOverlap, type GoEnv } from './goenv';
+import { perObject, perObjectAnd } from '../model/memo';
+import type { DockerfileModel, Mount, RunInstruction, Stage } from '../model/model';
+
+export function buildsGo(model: DockerfileModel): boolean {
+  return runsOf(model).some((run) => run.go.length > 0);
+}
+
+/** Every RUN of the file, in order. */
+export function runsOf(model: DockerfileModel): readonly RunInstruction[] {
+  return model.runs;
+}
+
+export function runsIn(stage: Stage): readonly RunInstruction[] {
+  return stage.runs;
+}
+
+export function cacheMounts(run: RunInstruction): readonly Mount[] {
+  return run.cacheMounts;
+}
+
+/** The cache mount covering the effective GOCACHE / GOMODCACHE of a command, if any. */
+export function mountOnGoCache(run: RunInstruction, go: GoCommand | undefined, which: 'GOCACHE' | 'GOMODCACHE'): Mount | undefined {
+  const dir = effectiveGoEnv(run, go)[which].value;
+  return cacheMounts(run).find((m) => mountCovers(m.targetResolved, dir));
+}
+
+export function isModuleDownload(go: GoCommand): boolean {
+  return go.subcommand === 'mod download';
+}
+
+/** The first RUN in the stage that downloads modules or builds Go code. */
+export function firstModuleStep(stage: Stage): { run: RunInstruction; go: GoCommand } | undefined {
+  for (const run of runsIn(stage)) {
+    const go = run.go.find((g) => readsModules(g));
+    if (go) return { run, go };
+  }
+  return undefined;
+}
+
+/**
+ * The RUN before `before` (same stage, or inherited from a parent stage) that downloaded modules
+ * into the image layers, i.e. without a cache mount on GOMODCACHE.
+ */
+export function layerDownloadBefore(stage: Stage, before: RunInstruction): { run: RunInstruction; go: GoCommand } | undefined {
+  const first = firstLayerDownload(stage);
+  if (!first) return undefined;
+  // Parents come before their children in the file, so the chain's order is the file's order.
+  const beforeInChain = before.stage !== undefined && stageChain(stage).includes(before.stage);
+  return !beforeInChain || first.run.position < before.position ? first : undefined;
+}
+
+/** The first RUN of the stage and the stages it starts FROM that downloads modules into a layer. */
+const firstLayerDownload = perObject((stage: Stage): { run: RunInstruction; go: GoCommand } | undefined => {
+  for (const s of stageChain(stage)) {
+    for (const run of runsIn(s)) {
+      for (const go of run.go) {
+        if (readsModules(go) && !mountOnGoCache(run, go, 'GOMODCACHE') && (isModuleDownload(go) || compiles(go))) return { run, go };
+      }
+    }
+  }
+  return undefined;
+});
+
+/** Words that mark a cache mount as meant for Go. */
+export function looksLikeGoCacheMount(mount: Mount): 'GOCACHE' | 'GOMODCACHE' | undefined {
+  // The target says more than the id: `target=/go/pkg/mod,id=go-cache` is the module cache.
+  for (const text of [mount.target ?? '', mount.id ?? '']) {
+    const lower = text.toLowerCase();
+    if (/pkg\/mod|gomod|go-mod|gomodcache/.test(lower)) return 'GOMODCACHE';
+    if (/go-build|gocache|go-cache|gobuild/.test(lower)) return 'GOCACHE';
+  }
+  return undefined;
+}
+
+/** A cache mount meant for one of Go's caches that misses the directory Go uses for it (GD005). */
+export interface MisdirectedMount {
+  mount: Mount;
+  which: 'GOCACHE' | 'GOMODCACHE';
+  /** The Go command of the RUN that uses that cache. */
+  go: GoCommand | undefined;
+  env: GoEnv;
+  /** Where the mount belongs, when moving it there is safe: GD005's retarget fix. */
+  retarget?: string;
+}
+
+/** Go's directory follows from a home directory the analysis only guessed (a named USER). */
+function restsOnAssumedHome(env: GoEnv, which: 'GOCACHE' | 'GOMODCACHE'): boolean {
+  if (env.HOME.origin.detail !== 'assumed') return false;
+  return which === 'GOCACHE'
+    ? env.GOCACHE.origin.detail === '$HOME/.cache/go-build'
+    : env.GOMODCACHE.origin.kind === 'derived' && env.GOPATH.origin.kind === 'derived';
+}
+
+/** The Go command of a RUN that uses that cache, or its first one. */
+export function goCommandUsing(run: RunInstruction, which: 'GOCACHE' | 'GOMODCACHE'): GoCommand | undefined {
+  return run.go.find(which === 'GOCACHE' ? compiles : readsModules) ?? run.go[0];
+}
+
+/** A mount on either Go cache (or a part of one, or above one) does its job, whatever its name says. */
+export function sitsOnGoCache(target: string, env: GoEnv): boolean {
+  return pathsOverlap(target, env.GOCACHE.value) || pathsOverlap(target, env.GOMODCACHE.value);
+}
+
+/**
+ * The cache mounts of a RUN that look meant for a Go cache but miss Go's directory there, at
+ * most one per cache: once the first is fixed, a second is merely redundant. GD005 reports these,
+ * other rules wait for them or count on where the retarget fix will put them.
+ */
+export const misdirectedGoMounts = perObject((run: RunInstruction): readonly MisdirectedMount[] => {
+  // A RUN before any FROM is not part of an image: Docker rejects the file before running it.
+  if (!run.stage) return [];
+  const mounts = cacheMounts(run);
+  const candidates: MisdirectedMount[] = [];
+  for (const mount of mounts) {
+    const which = looksLikeGoCacheMount(mount);
+    const target = mount.targetResolved;
+    if (!which || !target || !mount.targetRange) continue;
+    const go = goCommandUsing(run, which);
+    const env = effectiveGoEnv(run, go);
+    if (sitsOnGoCache(target, env)) continue;
+    const retarget = !restsOnAssumedHome(env, which) && safeMountTarget(env[which].value) ? env[which].value : undefined;
+    candidates.push({ mount, which, go, env, retarget });
+  }
+  // Another mount of this RUN already holds the directory, where it is or where its own fix
+  // moves it: this one is only unused. Deciding the mounts bound for the shorter directories
+  // first (a mount on /go holds /go/pkg/mod too) gives the same answer whichever gets fixed first.
+  const found: MisdirectedMount[] = [];
+  const byDir = [...candidates].sort((a, b) => a.env[a.which].value.length - b.env[b.which].value.length);
+  for (const candidate of byDir) {
+    const dir = candidate.env[candidate.which].value;
+    const held = mounts.some((m) => !candidates.some((c) => c.mount === m) && mountCovers(m.targetResolved, dir))
+      || found.some((f) => mountCovers(f.retarget ?? f.mount.targetResolved, dir));
+    // At most one per cache: once the first is fixed, a second is merely redundant.
+    if (held || found.some((f) => f.which === candidate.which)) continue;
+    found.push(candidate);
+  }
+  found.sort((a, b) => mounts.indexOf(a.mount) - mounts.indexOf(b.mount));
+  return found;
+});
+
+/**
+ * Whether some RUN of the stage has a cache mount meant for this Go cache that misses Go's
+ * directory. That is GD005's finding, and its fix may move the directory (ENV), so rules that
+ * would add mounts on the current directory wait until it is settled.
+ */
+export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean =>
+  runsIn(stage).some((run) => misdirectedGoMounts(run).some((m) => m.which === which)));
