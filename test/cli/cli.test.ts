@@ -90,7 +90,7 @@ describe('go-dockerfile-cache CLI', () => {
     assert.match(missing.stderr, /cannot read \/nonexistent\/Dockerfile: no such file/);
     const badFormat = run(['check', '--format', 'xml', 'Dockerfile']);
     assert.equal(badFormat.code, 2);
-    assert.match(badFormat.stderr, /--format must be text, json or sarif/);
+    assert.match(badFormat.stderr, /--format must be text, json, sarif, github, checkstyle or gitlab, not "xml"/);
     assert.match(run(['fix', '--rule', 'GD999', 'Dockerfile']).stderr, /unknown rule "GD999"/);
     assert.equal(run(['check', '--bogus', 'Dockerfile']).code, 2);
   });

@@ -9,6 +9,9 @@ import { fixAll } from '../analysis/fixing/fixer';
 import { ruleById, rules } from '../analysis/rules/index';
 import type { RuleSettings, Severity } from '../analysis/model/types';
 import { SEVERITY_RANK, formatJson, toFileFinding, type FileFinding } from '../report/findings';
+import { formatCheckstyle } from '../report/checkstyle';
+import { formatGithub } from '../report/github';
+import { formatGitlab, instructionText, type GitlabFinding } from '../report/gitlab';
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
@@ -16,7 +19,7 @@ import { version } from '../../../package.json';
 export class UsageError extends Error {}
 
 export const USAGE = `Usage:
-  go-dockerfile-cache check [--format text|json|sarif] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] FILE...
+  go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] FILE...
   go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] FILE
   go-dockerfile-cache profile [--context DIR] FILE [-- extra docker build args]
   go-dockerfile-cache rules
@@ -58,6 +61,27 @@ function warn(messages: string[]): void {
   for (const message of messages) process.stderr.write(`warning: ${message}\n`);
 }
 
+const FORMATS = ['text', 'json', 'sarif', 'github', 'checkstyle', 'gitlab'] as const;
+type Format = typeof FORMATS[number];
+
+interface Checked {
+  files: string[];
+  findings: FileFinding[];
+  /** For the GitLab report: each finding with the instruction it is on. */
+  located: GitlabFinding[];
+}
+
+function formatReport(format: Format, checked: Checked): string {
+  switch (format) {
+    case 'json': return formatJson(checked.findings);
+    case 'sarif': return formatSarif(checked.findings, version, process.cwd());
+    case 'github': return formatGithub(checked.findings, process.cwd());
+    case 'checkstyle': return formatCheckstyle(checked.files, checked.findings);
+    case 'gitlab': return formatGitlab(checked.located, process.cwd());
+    case 'text': return formatText(checked.findings, process.stdout.isTTY === true && !process.env.NO_COLOR);
+  }
+}
+
 export function check(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -69,24 +93,24 @@ export function check(argv: string[]): number {
       rules: { type: 'string' },
     },
   });
-  const format = values.format!;
+  const format = values.format! as Format;
   const failOn = values['fail-on']! as Severity | 'none';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}, not "${format}"`);
   if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning, info or none, not "${failOn}"`);
   if (positionals.length === 0) throw new UsageError('check needs at least one Dockerfile');
   const settings = parseRuleSettings(values.rules);
-  const findings: FileFinding[] = [];
+  const checked: Checked = { files: positionals, findings: [], located: [] };
   for (const file of positionals) {
     const { text } = readDockerfile(file);
     const result = analyze(text, { context: contextFor(file, values.context), rules: settings });
     warn(result.warnings);
-    findings.push(...result.findings.map((f) => toFileFinding(file, f)));
+    for (const finding of result.findings.map((f) => toFileFinding(file, f))) {
+      checked.findings.push(finding);
+      if (format === 'gitlab') checked.located.push({ finding, instruction: instructionText(result.model, finding.line) });
+    }
   }
-  const output = format === 'json' ? formatJson(findings)
-    : format === 'sarif' ? formatSarif(findings, version, process.cwd())
-      : formatText(findings, process.stdout.isTTY === true && !process.env.NO_COLOR);
-  process.stdout.write(output);
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+  process.stdout.write(formatReport(format, checked));
+  return checked.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
 export function fix(argv: string[]): number {
