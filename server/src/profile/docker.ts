@@ -167,7 +167,7 @@ export interface StartFailure {
 /** A failure before any step ran, said in words; undefined when docker's own message is the best. */
 export function explainStartFailure(output: readonly string[]): StartFailure | undefined {
   const text = output.join('\n');
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker daemon is not running/i.test(text)) {
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker daemon is not running|failed to connect to the docker API/i.test(text)) {
     return { unavailable: 'daemon', message: 'The Docker daemon is not running. Start it (for example `sudo systemctl start docker`, or `dockerd`) and build again.' };
   }
   if (/permission denied.*docker\.sock/i.test(text)) {
