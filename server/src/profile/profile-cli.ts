@@ -2,11 +2,13 @@
 // for real, then prints it with each step's outcome after its line and a summary. Exits with
 // docker's status, 2 when docker, its daemon or BuildKit is missing or the arguments are wrong,
 // 130 when interrupted.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultManifestDir } from './cacheDir';
 import type { BuildOptions } from './docker';
 import { renderAnnotatedDockerfile, renderSummary, formatDuration } from './render';
+import { formatProfileJson } from './report-json';
+import { profileMarkdown } from './summary-markdown';
 import { startBuild } from './runner';
 
 export interface ProfileIo {
@@ -27,6 +29,9 @@ Options:
   --build-arg NAME=VALUE  set a build arg (repeatable)
   -t, --tag NAME          tag the image
   --docker PATH           docker binary (default: /usr/bin/docker if present, else docker)
+  --format text|json      the annotated Dockerfile (default), or the steps and summary as JSON
+  --summary-file FILE     also append a Markdown table of the steps to FILE
+                          (in GitHub Actions: --summary-file "$GITHUB_STEP_SUMMARY")
   --no-color              plain text even on a terminal
   -h, --help              show this help`;
 
@@ -34,16 +39,18 @@ interface ProfileArgs {
   file?: string;
   options: Omit<BuildOptions, 'dockerfile'>;
   color?: boolean;
+  format: 'text' | 'json';
+  summaryFile?: string;
   help: boolean;
 }
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker']);
+const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--format', '--summary-file']);
 
 export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
   const args = argv[0] === 'profile' && argv.length > 1 ? argv.slice(1) : [...argv];
-  const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, help: false };
+  const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, format: 'text', help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
@@ -59,6 +66,11 @@ export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
       else if (flag === '--target') parsed.options.target = value;
       else if (flag === '--docker') parsed.options.dockerPath = value;
       else if (flag === '-t' || flag === '--tag') parsed.options.tag = value;
+      else if (flag === '--summary-file') parsed.summaryFile = value;
+      else if (flag === '--format') {
+        if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${value}"`);
+        parsed.format = value;
+      }
       else {
         const split = value.indexOf('=');
         if (split <= 0) throw new UsageError(`--build-arg needs NAME=VALUE, got "${value.split('=')[0]}"`);
@@ -136,13 +148,23 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
     if (live) io.stderr.write('\r\x1b[K');
   }
   const { steps, summary } = result;
+  if (parsed.summaryFile !== undefined) {
+    try {
+      appendFileSync(parsed.summaryFile, profileMarkdown(parsed.file, result));
+    } catch (error) {
+      io.stderr.write(`profile: cannot write the summary to ${parsed.summaryFile}: ${(error as Error).message}\n`);
+    }
+  }
   if (summary.unavailable) {
     io.stderr.write(`profile: ${summary.error}\n`);
     return 2;
   }
-  const options = { color };
-  io.stdout.write(`${renderAnnotatedDockerfile(text, steps, options).join('\n')}\n\n`);
-  io.stdout.write(`${renderSummary(summary, steps, options).join('\n')}\n`);
+  if (parsed.format === 'json') io.stdout.write(formatProfileJson(parsed.file, result));
+  else {
+    const options = { color };
+    io.stdout.write(`${renderAnnotatedDockerfile(text, steps, options).join('\n')}\n\n`);
+    io.stdout.write(`${renderSummary(summary, steps, options).join('\n')}\n`);
+  }
   if (summary.canceled) return 130;
   if (summary.exitCode === null) {
     if (summary.error === undefined) io.stderr.write(`profile: docker stopped after ${formatDuration(summary.totalMs)} without an exit status\n`);
