@@ -51,18 +51,26 @@ export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
     const eq = assignment.value.indexOf('=');
     if (eq > 0) inlineEnv.set(assignment.value.slice(0, eq), assignment.value.slice(eq + 1));
   }
-  const sub = words[1]?.value ?? '';
+  // `go -C dir build`: -C comes before the subcommand and changes the directory go runs in.
+  let chdir: { value: string; range: Range } | undefined;
+  const first = words[1]?.value ?? '';
+  const skip = first === '-C' || first === '--C' ? 2 : /^--?C=/.test(first) ? 1 : 0;
+  if (skip === 2 && words[2]) chdir = { value: words[2].value, range: { start: words[1].range.start, end: words[2].range.end } };
+  else if (skip === 1) chdir = { value: first.slice(first.indexOf('=') + 1), range: words[1].range };
+  const at = chdir ? 1 + skip : 1;
+  const sub = words[at]?.value ?? '';
   let subcommand: GoSubcommand = 'other';
-  let argStart = 2;
+  let argStart = at + 1;
   if (sub === 'mod') {
-    const action = words[2]?.value ?? '';
-    argStart = 3;
+    const action = words[at + 1]?.value ?? '';
+    argStart = at + 2;
     subcommand = action === 'download' ? 'mod download' : action === 'tidy' ? 'mod tidy'
       : action === 'vendor' ? 'mod vendor' : action === 'verify' ? 'mod verify' : 'mod other';
   } else if (['build', 'install', 'test', 'vet', 'run', 'generate', 'get'].includes(sub)) {
     subcommand = sub as GoSubcommand;
   }
   const flags = new Map<string, { value: string; range: Range }>();
+  if (chdir) flags.set('C', chdir);
   const args = words.slice(argStart);
   for (let i = 0; i < args.length; i++) {
     const word = args[i];

@@ -71,3 +71,25 @@ export function classifySources(sources: { value: string; range: Range }[], cont
     return { value: s.value, range: s.range, kind, moduleDir };
   });
 }
+
+/** Docker's COPY glob syntax (`*`, `?`, `[…]`, `**`) as a regular expression over a whole path. */
+export function globPattern(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else if (ch === '[') {
+      const close = glob.indexOf(']', i + 1);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}

@@ -3,31 +3,9 @@ import { normalizeContextPath } from '../model/context';
 import { readsModules } from '../go/gocommand';
 import { insertLinesAfter } from '../fixing/edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
-import type { CopySource } from '../model/sources';
+import { globPattern, type CopySource } from '../model/sources';
 import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
-
-/** Docker's COPY glob syntax (`*`, `?`, `[…]`, `**`) as a regular expression over a whole path. */
-function globPattern(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') {
-      out += '.*';
-      i++;
-    } else if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) out += '\\[';
-      else {
-        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
 
 /** Whether a COPY source brings `file` (context-relative) along: the file itself, a glob, or a parent directory. */
 function sourceCovers(source: CopySource, file: string): boolean {
