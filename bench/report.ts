@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CoreResult } from './core';
 import type { BundleSize, StartupResult } from './extension-cost';
 import type { LatencyResult } from './lsp/latency';
+import type { PrecisionResult } from './precision';
 import type { FixedCosts, OverheadScenario } from './profile-overhead';
 import type { VariantResult } from './rebuild';
 import { ratio } from './support/stats';
@@ -16,6 +17,7 @@ export interface Results {
   core?: { measuredAt: string; results: CoreResult[] };
   profileOverhead?: { measuredAt: string; scenarios: OverheadScenario[]; fixedCosts?: FixedCosts };
   extension?: { measuredAt: string; bundles: BundleSize[]; startup: StartupResult[] };
+  precision?: PrecisionResult & { measuredAt: string };
 }
 
 interface Row {
@@ -119,16 +121,16 @@ export function markdownTable(results: Results): string {
   return lines.join('\n');
 }
 
-/** Replaces the table between the bench markers of each file that has them. */
-export function updateReadmes(files: readonly string[], table: string, footer: string): string[] {
+/** Replaces the table between the bench markers (or the given ones) of each file that has them. */
+export function updateReadmes(files: readonly string[], table: string, footer: string, markers = { start: MARKER_START, end: MARKER_END }): string[] {
   const updated: string[] = [];
   for (const file of files) {
     if (!fs.existsSync(file)) continue;
     const text = fs.readFileSync(file, 'utf8');
-    const start = text.indexOf(MARKER_START);
-    const end = text.indexOf(MARKER_END);
+    const start = text.indexOf(markers.start);
+    const end = text.indexOf(markers.end);
     if (start < 0 || end < start) continue;
-    fs.writeFileSync(file, `${text.slice(0, start + MARKER_START.length)}\n${table}\n\n${footer}\n${text.slice(end)}`);
+    fs.writeFileSync(file, `${text.slice(0, start + markers.start.length)}\n${table}\n\n${footer}\n${text.slice(end)}`);
     updated.push(file);
   }
   return updated;

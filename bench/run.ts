@@ -1,6 +1,6 @@
 // `npm run bench`: every measurement of bench/README.md in one run, printed as a table and
 // written to bench/results.json. Options:
-//   --only rebuild,profile,latency,core,extension   run some parts (the others keep their last results)
+//   --only rebuild,profile,latency,core,extension,precision   run some parts (the others keep their last results)
 //   --rounds N          rebuild rounds per Dockerfile (default 5, at least 3)
 //   --edits N           edits per server and file (default 50)
 //   --starts N          server starts (default 10)
@@ -17,11 +17,12 @@ import { DOCKER } from './support/docker';
 import { timedRun } from './support/process';
 import { benchLatency } from './lsp/latency';
 import { closingNotes } from './notes';
+import { benchPrecision, precisionTable, updatePrecisionSection } from './precision';
 import { benchProfileOverhead, fixedCosts } from './profile-overhead';
 import { benchRebuild, prepareEnvironment } from './rebuild';
 import { markdownTable, updateReadmes, type Results } from './report';
 
-const PARTS = ['extension', 'core', 'latency', 'rebuild', 'profile'] as const;
+const PARTS = ['extension', 'core', 'latency', 'rebuild', 'profile', 'precision'] as const;
 type Part = (typeof PARTS)[number];
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -58,8 +59,21 @@ async function main(): Promise<void> {
   const previous: Results = fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Results) : {};
   const results: Results = { ...previous };
   const measuredAt = new Date().toISOString();
-  const dockerVersion = (await timedRun(DOCKER, ['version', '--format', '{{.Server.Version}}'])).output.trim();
-  results.machine = { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, docker: dockerVersion };
+  // The precision part reads files only: alone, it needs no docker and leaves the timing table as it was.
+  const timed = [...opts.parts].some((p) => p !== 'precision');
+  if (timed) {
+    const dockerVersion = (await timedRun(DOCKER, ['version', '--format', '{{.Server.Version}}'])).output.trim();
+    results.machine = { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, docker: dockerVersion };
+  }
+
+  if (opts.parts.has('precision')) {
+    results.precision = { measuredAt, ...benchPrecision() };
+    process.stdout.write(`\nPrecision on the real-world corpus:\n\n${precisionTable(results.precision)}\n`);
+    if (opts.readme) {
+      const updated = updatePrecisionSection([path.join(repoRoot, 'bench/README.md'), path.join(repoRoot, 'README.md')], precisionTable(results.precision), measuredAt);
+      if (updated.length > 0) log(`precision table updated in ${updated.map((f) => path.relative(repoRoot, f)).join(', ')}`);
+    }
+  }
 
   if (opts.parts.has('extension')) {
     results.extension = { measuredAt, bundles: bundleSizes(repoRoot), startup: await benchStartup({ repoRoot, workDir, starts: opts.starts, log }) };
@@ -86,9 +100,10 @@ async function main(): Promise<void> {
   }
 
   fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  if (!timed) return;
   const table = markdownTable(results);
   const notes = closingNotes(results);
-  const machine = results.machine;
+  const machine = results.machine ?? { cpus: os.cpus().length, loadAverage: os.loadavg(), node: process.version };
   const footer = [
     `Measured ${measuredAt.slice(0, 10)} on ${machine.cpus} CPUs (load average ${machine.loadAverage.join(', ')} at the start), Node ${machine.node}, Docker ${machine.docker}.`,
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : ['', 'Every goal met.']),
