@@ -1,5 +1,5 @@
 // The extension: wiring only. The language server gives diagnostics, quick fixes and hovers; the
-// build features (./build) run a profiled build and annotate the Dockerfile with it.
+// build features (./profile) run a profiled build and annotate the Dockerfile with it.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildFeatures } from './profile/index';

@@ -58,6 +58,8 @@ export function goProject(dockerfile = NAIVE_DOCKERFILE, extra: Record<string, s
 
 export interface StartOptions {
   settings?: Record<string, unknown>;
+  /** The server bundle to start; default the one `npm run build` writes. */
+  server?: string;
   capabilities?: ClientCapabilities;
   initializationOptions?: Record<string, unknown>;
 }
@@ -119,8 +121,9 @@ export class TestClient {
   }
 
   static async start(options: StartOptions = {}): Promise<TestClient> {
-    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const server = options.server ?? SERVER;
+    if (!fs.existsSync(server)) throw new Error(`${server} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection, options.settings ?? {});
     child.stderr!.on('data', (chunk) => { client.stderr += String(chunk); });
