@@ -3,7 +3,7 @@
 // reached is `not-run` once the build is over, and has no annotation while it is still going.
 import type { Vertex, VertexState } from './events';
 import type { BuildSummary, StepAnnotation, StepState } from './model';
-import { matchStep, parseStepName, type BuildPlan, type PlannedStep } from './steps';
+import { matchStep, parseStepName, sameInstruction, type BuildPlan, type PlannedStep } from './steps';
 
 export interface BuildOutcome {
   /** False while the build is still running. */
@@ -34,12 +34,67 @@ function merge(a: Observed | undefined, vertex: Vertex): Observed {
   return { ...worse, durationMs };
 }
 
-function observe(plan: BuildPlan, vertices: readonly Vertex[]): Map<PlannedStep, Observed> {
+export interface AnnotateOptions {
+  /**
+   * For a build of a Dockerfile that may have changed since (a build record): a step is placed
+   * only on an instruction that still reads the same, and steps BuildKit did not report get no
+   * annotation, since nothing says the recorded build had them.
+   */
+  recorded?: boolean;
+}
+
+/** `golang:1.26` of `docker.io/library/golang:1.26@sha256:…`: the image as a Dockerfile names it. */
+function shortImage(ref: string): string {
+  return ref.replace(/@sha256:[0-9a-f]+$/i, '').replace(/^docker\.io\//, '').replace(/^library\//, '').toLowerCase();
+}
+
+/**
+ * Whether a FROM vertex pulled the image the instruction names. An image named through a build
+ * argument can be anything, so it matches.
+ */
+function sameImage(shown: string, instruction: string): boolean {
+  const image = instruction.split(/\s+/).slice(1).find((word) => !word.startsWith('--'));
+  const pulled = shown.split(/\s+/)[1];
+  if (image === undefined || pulled === undefined || image.includes('$')) return true;
+  const named = shortImage(image);
+  return shortImage(pulled) === (named.includes(':') ? named : `${named}:latest`) || shortImage(pulled) === named;
+}
+
+/**
+ * The FROM step of the stage a FROM vertex names. BuildKit runs one FROM for every build that
+ * pulls the same image at the same time, and names it after whichever build came first, so its
+ * step count can be another Dockerfile's (`[build 1/5]` in a stage of 6 steps).
+ */
+function stageFrom(plan: BuildPlan, stage: string | undefined): PlannedStep | undefined {
+  const froms = plan.stages
+    .filter((s) => (stage === undefined ? true : s.name?.toLowerCase() === stage.toLowerCase() || `stage-${s.index}` === stage.toLowerCase()))
+    .map((s) => s.steps[0])
+    .filter((step): step is PlannedStep => step?.keyword === 'FROM');
+  return froms.length === 1 ? froms[0] : undefined;
+}
+
+/** The Dockerfile step a reported vertex stands for; with `sameText`, only if its instruction still reads the same. */
+function placeVertex(plan: BuildPlan, vertex: Vertex, sameText: boolean): PlannedStep | undefined {
+  const name = parseStepName(vertex.name);
+  if (!name) return undefined;
+  const isFrom = name.text.split(/\s/)[0]?.toUpperCase() === 'FROM';
+  const step = matchStep(plan, name) ?? (sameText && isFrom ? stageFrom(plan, name.stage) : undefined);
+  if (!step || !sameText) return step;
+  // BuildKit shows FROM with the image it resolved (`docker.io/library/golang:1.26@sha256:…`).
+  if (step.keyword === 'FROM') return isFrom && sameImage(name.text, step.instruction) ? step : undefined;
+  return sameInstruction(name.text, step.instruction) ? step : undefined;
+}
+
+/** Reported Dockerfile steps that have no instruction reading the same in this Dockerfile. */
+export function unplacedSteps(plan: BuildPlan, vertices: readonly Vertex[]): Vertex[] {
+  return vertices.filter((v) => !v.internal && parseStepName(v.name) !== undefined && placeVertex(plan, v, true) === undefined);
+}
+
+function observe(plan: BuildPlan, vertices: readonly Vertex[], sameText: boolean): Map<PlannedStep, Observed> {
   const observed = new Map<PlannedStep, Observed>();
   for (const vertex of vertices) {
     if (vertex.internal) continue;
-    const name = parseStepName(vertex.name);
-    const step = name && matchStep(plan, name);
+    const step = placeVertex(plan, vertex, sameText);
     if (step) observed.set(step, merge(observed.get(step), vertex));
   }
   // BuildKit runs identical steps of two stages once and names them after one stage only.
@@ -72,12 +127,12 @@ function unreported(step: PlannedStep, plan: BuildPlan, observed: Map<PlannedSte
   return 'not-run';
 }
 
-export function annotateSteps(plan: BuildPlan, vertices: readonly Vertex[], outcome: BuildOutcome): StepAnnotation[] {
-  const observed = observe(plan, vertices);
+export function annotateSteps(plan: BuildPlan, vertices: readonly Vertex[], outcome: BuildOutcome, options: AnnotateOptions = {}): StepAnnotation[] {
+  const observed = observe(plan, vertices, options.recorded === true);
   const steps: StepAnnotation[] = [];
   for (const step of plan.steps) {
     const seen = observed.get(step);
-    if (!seen && !outcome.finished) continue;
+    if (!seen && (!outcome.finished || options.recorded)) continue;
     const annotation: StepAnnotation = {
       line: step.line,
       endLine: step.endLine,

@@ -15,8 +15,15 @@ interface RawVertex {
 
 interface RawLog {
   vertex?: unknown;
+  /** Base64 in JSON; bytes when the status comes decoded from a build record. */
   data?: unknown;
   timestamp?: unknown;
+}
+
+/** One SolveStatus, as JSON.parse gives it or as a build record's status stream decodes to. */
+export interface SolveStatusLike {
+  vertexes?: unknown;
+  logs?: unknown;
 }
 
 interface Seen {
@@ -68,10 +75,14 @@ export class RawJsonProgressParser implements ProgressParser {
       return [{ type: 'output', text: line }];
     }
     if (typeof status !== 'object' || status === null || Array.isArray(status)) return [{ type: 'output', text: line }];
-    const record = status as Record<string, unknown>;
+    return this.status(status as SolveStatusLike);
+  }
+
+  /** The events of one SolveStatus that is already an object. */
+  status(status: SolveStatusLike): ProgressEvent[] {
     const events: ProgressEvent[] = [];
-    for (const vertex of list(record.vertexes)) events.push(...this.vertex(vertex as RawVertex));
-    for (const log of list(record.logs)) events.push(...this.log(log as RawLog));
+    for (const vertex of list(status.vertexes)) events.push(...this.vertex(vertex as RawVertex));
+    for (const log of list(status.logs)) events.push(...this.log(log as RawLog));
     return events;
   }
 
@@ -113,12 +124,14 @@ export class RawJsonProgressParser implements ProgressParser {
   }
 
   private log(log: RawLog): ProgressEvent[] {
-    if (typeof log !== 'object' || log === null || typeof log.vertex !== 'string' || typeof log.data !== 'string') return [];
+    if (typeof log !== 'object' || log === null || typeof log.vertex !== 'string') return [];
+    const data = typeof log.data === 'string' ? Buffer.from(log.data, 'base64') : log.data instanceof Uint8Array ? Buffer.from(log.data) : undefined;
+    if (data === undefined) return [];
     const id = log.vertex;
     const seen = this.entry(id);
     const stamp = time(log.timestamp);
     const atSeconds = stamp !== undefined && seen.startedMs !== undefined ? Math.max(0, (stamp - seen.startedMs) / 1000) : undefined;
-    const lines = (seen.partialLine + Buffer.from(log.data, 'base64').toString('utf8')).split('\n');
+    const lines = (seen.partialLine + data.toString('utf8')).split('\n');
     seen.partialLine = lines.pop() ?? '';
     return lines.map((text) => ({ type: 'log' as const, id, text: text.replace(/\r$/, ''), ...(atSeconds === undefined ? {} : { atSeconds }) }));
   }
