@@ -85,6 +85,8 @@ function goCommands(script: string, startDir: string): { command: string; dir: s
       dir = path.posix.resolve(dir, unquote(cd[1]));
       continue;
     }
+    // `go install pkg@version` and `go run pkg@version` build outside the main module.
+    if (/^go\s+(install|run)\b/.test(segment) && /\S@\S/.test(segment)) continue;
     if (READS_MODULES.test(segment)) out.push({ command: segment.split(/\s+/).slice(0, 3).join(' '), dir });
   }
   return out;
