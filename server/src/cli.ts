@@ -11,6 +11,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'profile': return await runProfileCommand(rest);
+      case 'measure': return await (await import('./measure/measure-cli')).runMeasureCommand(rest);
       case '--version': case '-v': process.stdout.write(`${version}\n`); return 0;
       default: return (await import('./cli/commands')).runCommand(command, rest);
     }

@@ -22,6 +22,7 @@ export const USAGE = `Usage:
   go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] FILE...
   go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] FILE
   go-dockerfile-cache profile [--context DIR] FILE [-- extra docker build args]
+  go-dockerfile-cache measure [--context DIR] [--change FILE] [--rounds N] [--format text|json] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache rules
 
 Finds and fixes what makes Go Docker builds slow. Rules: GD001–GD${String(rules.length).padStart(3, '0')} (see docs/rules/).
