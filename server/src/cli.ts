@@ -1,4 +1,4 @@
-// go-dockerfile-cache: check | fix | profile | rules. Exit codes: 0 clean, 1 findings at or above
+// go-dockerfile-cache: check | fix | profile | history | rules. Exit codes: 0 clean, 1 findings at or above
 // --fail-on, 2 usage or read errors (with a message on stderr); profile exits with docker's status.
 //
 // Each command loads what it needs when it runs: `profile` starts docker before the analysis core
@@ -12,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'profile': return await runProfileCommand(rest);
       case 'measure': return await (await import('./measure/measure-cli')).runMeasureCommand(rest);
+      case 'history': return await (await import('./profile/records/history-cli')).runHistoryCommand(rest);
       case '--version': case '-v': process.stdout.write(`${version}\n`); return 0;
       default: return (await import('./cli/commands')).runCommand(command, rest);
     }

@@ -23,6 +23,7 @@ export const USAGE = `Usage:
   go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] FILE
   go-dockerfile-cache profile [--context DIR] FILE [-- extra docker build args]
   go-dockerfile-cache measure [--context DIR] [--change FILE] [--rounds N] [--format text|json] [--builds-in auto|local|ci] FILE [-- extra docker build args]
+  go-dockerfile-cache history [--record REF|FILE.dockerbuild] [--builder NAME] [--context DIR] [--format text|json] FILE
   go-dockerfile-cache rules
 
 Finds and fixes what makes Go Docker builds slow. Rules: GD001–GD${String(rules.length).padStart(3, '0')} (see docs/rules/).

@@ -86,7 +86,7 @@ export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
   return parsed;
 }
 
-function wantsColor(io: ProfileIo, requested: boolean | undefined): boolean {
+export function wantsColor(io: ProfileIo, requested: boolean | undefined): boolean {
   if (requested !== undefined) return requested;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;

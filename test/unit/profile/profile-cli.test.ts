@@ -5,22 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseProfileArgs, runProfileCommand, type ProfileIo } from '../../../server/src/profile/profile-cli';
+import { parseProfileArgs, runProfileCommand } from '../../../server/src/profile/profile-cli';
 import { renderAnnotatedDockerfile, renderSummary } from '../../../server/src/profile/render';
 import { fixture, replay } from './transcripts';
 import { tempDir } from './temp';
+import { captureIo } from './io';
 
-function captureIo(env: NodeJS.ProcessEnv = {}): ProfileIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (t: string) => (out += t), isTTY: false },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: { PATH: process.env.PATH, HOME: os.tmpdir(), XDG_CACHE_HOME: tempDir('gdc-cli-cache-'), ...env },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function dockerfileInTemp(): string {
   const dir = tempDir('gdc-cli-');

@@ -4,13 +4,13 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runProfileCommand, type ProfileIo } from '../../../server/src/profile/profile-cli';
+import { runProfileCommand } from '../../../server/src/profile/profile-cli';
 import { profileJson } from '../../../server/src/profile/report-json';
 import { markdownCode, markdownText, profileMarkdown } from '../../../server/src/profile/summary-markdown';
 import { PROGRESS_FIXTURES, fixture, replay } from './transcripts';
 import { tempDir } from './temp';
+import { captureIo } from './io';
 
 /** A docker that answers the rawjson probe with no, and replays `transcript` as `docker build`. */
 function replayingDocker(transcript: string, exitCode: number): string {
@@ -27,17 +27,6 @@ function project(dockerfile: string): string {
   return path.join(dir, 'Dockerfile');
 }
 
-function captureIo(): ProfileIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (t: string) => (out += t), isTTY: false },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: { PATH: process.env.PATH, HOME: os.tmpdir(), XDG_CACHE_HOME: tempDir('gdc-report-cache-') },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('profile --format json', () => {
   it('prints the version 1 shape: every step with 1-based lines, state, time, and the summary', async () => {

@@ -56,10 +56,13 @@ function runDocker(options: BuilderOptions, args: string[]): Promise<Run> {
   });
 }
 
-function failure(what: string, run: Run): BuilderRecordError {
+function failure(what: string, run: Run, options: BuilderOptions): BuilderRecordError {
   const said = run.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop()?.replace(/^ERROR:\s*/, '');
   if (/unknown command|is not a docker command|unknown flag/i.test(run.stderr)) {
     return new BuilderRecordError(`${what}: this docker has no \`buildx history\` (buildx 0.12 or later is needed)`);
+  }
+  if (/unknown method ListenBuildHistory|Unimplemented/i.test(run.stderr)) {
+    return new BuilderRecordError(`${what}: the builder${options.builder ? ` ${options.builder}` : ''} keeps no build records (they need BuildKit 0.11 or later); name another with --builder`);
   }
   return new BuilderRecordError(`${what}: ${said ?? `docker exited with status ${run.code ?? 'unknown'}`}`);
 }
@@ -76,7 +79,7 @@ export interface ListedRecord {
 /** The builder's records, newest first. */
 export async function listRecords(options: BuilderOptions): Promise<ListedRecord[]> {
   const run = await runDocker(options, ['ls', '--format', 'json', '--no-trunc']);
-  if (run.code !== 0) throw failure('cannot list the build records', run);
+  if (run.code !== 0) throw failure('cannot list the build records', run, options);
   const records: ListedRecord[] = [];
   for (const line of run.stdout.split('\n')) {
     if (line.trim() === '') continue;
@@ -103,7 +106,7 @@ export async function listRecords(options: BuilderOptions): Promise<ListedRecord
 /** What `history inspect --format json` says of one record, in the terms a `.dockerbuild` uses. */
 export async function inspectRecord(options: BuilderOptions, ref: string): Promise<RecordInfo> {
   const run = await runDocker(options, ['inspect', '--format', 'json', ref]);
-  if (run.code !== 0) throw failure(`cannot inspect the build record ${ref}`, run);
+  if (run.code !== 0) throw failure(`cannot inspect the build record ${ref}`, run, options);
   let out: Record<string, unknown>;
   try {
     out = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -166,7 +169,7 @@ export async function recordByRef(options: BuilderOptions, ref: string): Promise
 /** The record's status stream, replayed by buildx as rawjson on stderr, as progress events. */
 export async function recordEvents(options: BuilderOptions, ref: string): Promise<ProgressEvent[]> {
   const run = await runDocker(options, ['logs', '--progress', 'rawjson', ref]);
-  if (run.code !== 0) throw failure(`cannot read the logs of the build record ${ref}`, run);
+  if (run.code !== 0) throw failure(`cannot read the logs of the build record ${ref}`, run, options);
   const parser = new RawJsonProgressParser();
   const events = [...parser.push(run.stderr), ...parser.end()];
   if (!events.some((e) => e.type === 'vertex')) throw new BuilderRecordError(`the build record ${ref} has no status to show`);
