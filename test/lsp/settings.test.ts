@@ -6,7 +6,14 @@ import { buildContextDir, DEFAULT_SETTINGS, readSettings } from '../../server/sr
 
 describe('settings', () => {
   it('keep rule severities and the build context', () => {
-    assert.deepEqual(readSettings({ rules: { GD003: 'off', gd016: 'error' }, buildContext: ' .. ' }), { rules: { GD003: 'off', gd016: 'error' }, buildContext: '..' });
+    assert.deepEqual(readSettings({ rules: { GD003: 'off', gd016: 'error' }, buildContext: ' .. ' }), { rules: { GD003: 'off', gd016: 'error' }, buildContext: '..', buildsIn: 'auto' });
+  });
+
+  it('keep where builds run, auto unless local or ci', () => {
+    assert.equal(readSettings({ buildsIn: 'ci' }).buildsIn, 'ci');
+    assert.equal(readSettings({ buildsIn: 'local' }).buildsIn, 'local');
+    assert.equal(readSettings({ buildsIn: 'CI' }).buildsIn, 'auto');
+    assert.equal(readSettings({ buildsIn: 3 }).buildsIn, 'auto');
   });
 
   it('fall back to the defaults for values of the wrong type', () => {

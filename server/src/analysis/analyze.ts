@@ -7,6 +7,7 @@ import { toFinding, type Rule } from './rules/api';
 import { rules as allRules, ruleById } from './rules/index';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { Finding, RuleSettings, Severity } from './model/types';
+import type { BuildSite, BuildsIn } from './ci/types';
 
 export interface AnalyzeOptions {
   /** The build context; without it, context-dependent rules assume the common layout. */
@@ -15,6 +16,11 @@ export interface AnalyzeOptions {
   rules?: RuleSettings;
   /** Run only these rule ids. */
   only?: readonly string[];
+  /**
+   * Where the Dockerfile is built: `local` or `ci`, or the site CI discovery found (with the CI
+   * step that builds it). Without it the advice is for a local builder and the hover says so.
+   */
+  buildsIn?: BuildsIn | BuildSite;
 }
 
 export interface AnalysisResult {
@@ -22,6 +28,13 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Problems with the configuration or the analysis itself, for a log or a warning. */
   warnings: string[];
+  /** Where the analysis took the Dockerfile to be built; undefined when nobody said. */
+  site?: BuildSite;
+}
+
+function siteOf(buildsIn: AnalyzeOptions['buildsIn']): BuildSite | undefined {
+  if (buildsIn === undefined) return undefined;
+  return typeof buildsIn === 'string' ? { where: buildsIn, source: 'setting' } : buildsIn;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
@@ -38,9 +51,10 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     else if (!SEVERITIES.has(String(value))) warnings.push(`Rule ${id}: "${String(value)}" is not one of off, info, warning, error.`);
   }
   const model = parseDockerfile(text, options.context);
+  const site = siteOf(options.buildsIn);
   const findings: Finding[] = [];
   // A Dockerfile that builds no Go is none of our business.
-  if (!buildsGo(model)) return { model, findings, warnings };
+  if (!buildsGo(model)) return { model, findings, warnings, site };
   warnings.push(...contextWarnings(model));
   const only = options.only?.map((id) => id.toUpperCase());
   const suppressions = readSuppressions(model);
@@ -48,14 +62,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     const setting = settings[rule.id] ?? settings[rule.id.toLowerCase()];
     if (setting === 'off' || (only && !only.includes(rule.id))) continue;
     const configured: Severity | undefined = setting && SEVERITIES.has(setting) ? setting : undefined;
-    runRule(rule, model, configured, findings, warnings);
+    runRule(rule, model, site, configured, findings, warnings);
   }
-  return { model, findings: findings.filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings };
+  return { model, findings: findings.filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings, site };
 }
 
-function runRule(rule: Rule, model: DockerfileModel, configured: Severity | undefined, findings: Finding[], warnings: string[]): void {
+function runRule(rule: Rule, model: DockerfileModel, site: BuildSite | undefined, configured: Severity | undefined, findings: Finding[], warnings: string[]): void {
   try {
-    rule.check({ model, report: (r) => findings.push(toFinding(rule, r, configured ?? r.severity ?? rule.severity)) });
+    rule.check({ model, site, report: (r) => findings.push(toFinding(rule, r, configured ?? r.severity ?? rule.severity)) });
   } catch (error) {
     // One broken rule must not take the others (or the editor) down with it.
     warnings.push(`${rule.id} failed on this Dockerfile: ${(error as Error).stack ?? String(error)}`);

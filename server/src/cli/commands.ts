@@ -15,19 +15,25 @@ import { formatGitlab, instructionText, type GitlabFinding } from '../report/git
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
+import { buildSiteOnDisk } from '../analysis/ci/workspace';
+import { isBuildsInSetting } from '../analysis/ci/discover';
+import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage:
-  go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] FILE...
-  go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] FILE
-  go-dockerfile-cache profile [--context DIR] FILE [-- extra docker build args]
+  go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] FILE...
+  go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] [--builds-in auto|local|ci] FILE
+  go-dockerfile-cache profile [--context DIR] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache measure [--context DIR] [--change FILE] [--rounds N] [--format text|json] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache history [--record REF|FILE.dockerbuild] [--builder NAME] [--context DIR] [--format text|json] FILE
   go-dockerfile-cache rules
 
 Finds and fixes what makes Go Docker builds slow. Rules: GD001–GD${String(rules.length).padStart(3, '0')} (see docs/rules/).
-LEVEL is off, info, warning or error. The build context defaults to the Dockerfile's folder.`;
+LEVEL is off, info, warning or error. The build context defaults to the Dockerfile's folder.
+--builds-in says where the image is built (the advice differs): auto (default) reads the
+repository's CI files (GitHub Actions, GitLab CI, bake files, scripts with --cache-to) and the
+CI=true environment variable.`;
 
 const BOM = '\uFEFF';
 
@@ -57,6 +63,17 @@ function parseRuleSettings(value: string | undefined): RuleSettings {
     settings[id.toUpperCase()] = level as RuleSettings[string];
   }
   return settings;
+}
+
+function buildsInSetting(value: string | undefined): BuildsInSetting {
+  const setting = value ?? 'auto';
+  if (!isBuildsInSetting(setting)) throw new UsageError(`--builds-in must be auto, local or ci, not "${setting}"`);
+  return setting;
+}
+
+/** Where a Dockerfile is built: the flag, or for auto its repository's CI files and CI=true. */
+export function cliBuildSite(file: string, setting: BuildsInSetting): BuildSite {
+  return buildSiteOnDisk(file, setting, process.env.CI);
 }
 
 function warn(messages: string[]): void {
@@ -93,8 +110,10 @@ export function check(argv: string[]): number {
       context: { type: 'string' },
       'fail-on': { type: 'string', default: 'warning' },
       rules: { type: 'string' },
+      'builds-in': { type: 'string' },
     },
   });
+  const buildsIn = buildsInSetting(values['builds-in']);
   const format = values.format! as Format;
   const failOn = values['fail-on']! as Severity | 'none';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}, not "${format}"`);
@@ -104,7 +123,7 @@ export function check(argv: string[]): number {
   const checked: Checked = { files: positionals, findings: [], located: [] };
   for (const file of positionals) {
     const { text } = readDockerfile(file);
-    const result = analyze(text, { context: contextFor(file, values.context), rules: settings });
+    const result = analyze(text, { context: contextFor(file, values.context), rules: settings, buildsIn: cliBuildSite(file, buildsIn) });
     warn(result.warnings);
     for (const finding of result.findings.map((f) => toFileFinding(file, f))) {
       checked.findings.push(finding);
@@ -119,8 +138,9 @@ export function fix(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { context: { type: 'string' }, rule: { type: 'string' }, stdout: { type: 'boolean', default: false }, rules: { type: 'string' } },
+    options: { context: { type: 'string' }, rule: { type: 'string' }, stdout: { type: 'boolean', default: false }, rules: { type: 'string' }, 'builds-in': { type: 'string' } },
   });
+  const buildsIn = buildsInSetting(values['builds-in']);
   if (positionals.length !== 1) throw new UsageError('fix takes exactly one Dockerfile');
   const file = positionals[0];
   const fixRules = values.rule?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -131,7 +151,7 @@ export function fix(argv: string[]): number {
   }
   const { text, bom } = readDockerfile(file);
   const context = contextFor(file, values.context);
-  const result = fixAll(text, { context, fixRules, rules: parseRuleSettings(values.rules) });
+  const result = fixAll(text, { context, fixRules, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
   const output = (bom ? BOM : '') + result.text;
   if (values.stdout) {
     process.stdout.write(output);

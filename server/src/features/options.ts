@@ -3,16 +3,19 @@
 import { analyze, type AnalysisResult } from '../analysis/analyze';
 import type { BuildContext } from '../analysis/model/context';
 import type { Position, Range, RuleSettings } from '../analysis/model/types';
+import type { AnalyzeOptions } from '../analysis/analyze';
 
 export interface FeatureOptions {
   context?: BuildContext;
   rules?: RuleSettings;
+  /** Where the Dockerfile is built (the advice differs). */
+  buildsIn?: AnalyzeOptions['buildsIn'];
   /** The result of `analyze(content, { context, rules })`, to avoid analysing twice. */
   analysis?: AnalysisResult;
 }
 
 export function analysisOf(content: string, options: FeatureOptions): AnalysisResult {
-  return options.analysis ?? analyze(content, { context: options.context, rules: options.rules });
+  return options.analysis ?? analyze(content, { context: options.context, rules: options.rules, buildsIn: options.buildsIn });
 }
 
 export function comparePositions(a: Position, b: Position): number {

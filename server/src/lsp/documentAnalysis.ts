@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/analyze';
 import type { BuildContext } from '../analysis/model/context';
+import { resolveBuildSite } from '../analysis/ci/discover';
+import type { BuildSite, CiBuild } from '../analysis/ci/types';
+import { ciBuildsOnDisk } from '../analysis/ci/workspace';
 import type { BuildContextCache } from './contextCache';
 import { buildContextDir, type ServerSettings } from './settings';
 
@@ -37,6 +40,8 @@ function filePath(uri: string): string | undefined {
 export class DocumentAnalyses {
   private readonly latest = new Map<string, Entry>();
   private contextGeneration = 0;
+  /** The CI steps building each Dockerfile on disk, read again when a watched file changes. */
+  private readonly ciBuilds = new Map<string, CiBuild[]>();
 
   constructor(private readonly contexts: BuildContextCache) {}
 
@@ -53,6 +58,7 @@ export class DocumentAnalyses {
   /** Files of some build context changed: every analysis may be out of date. */
   contextChanged(): void {
     this.contextGeneration++;
+    this.ciBuilds.clear();
   }
 
   forget(uri: string): void {
@@ -67,8 +73,21 @@ export class DocumentAnalyses {
       return { warnings };
     }
     const context = this.contextFor(document.uri, settings, warnings);
-    const result = analyze(text, { context, rules: settings.rules });
+    const result = analyze(text, { context, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings) });
     return { result, context, warnings: [...warnings, ...result.warnings] };
+  }
+
+  /** Where the Dockerfile is built; the editor does not read the CI variable (it never runs in CI). */
+  private siteFor(uri: string, settings: ServerSettings): BuildSite | undefined {
+    const path = filePath(uri);
+    if (!path) return settings.buildsIn === 'auto' ? undefined : resolveBuildSite(settings.buildsIn, []);
+    if (settings.buildsIn === 'local') return resolveBuildSite('local', []);
+    let builds = this.ciBuilds.get(path);
+    if (!builds) {
+      builds = ciBuildsOnDisk(path);
+      this.ciBuilds.set(path, builds);
+    }
+    return resolveBuildSite(settings.buildsIn, builds);
   }
 
   private contextFor(uri: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {

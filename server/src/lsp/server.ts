@@ -134,7 +134,7 @@ connection.onHover(async (params) => {
   const state = await current(params.textDocument.uri);
   if (!state?.analysis.result) return null;
   const { document, analysis } = state;
-  return hover(document.getText(), params.position, { context: analysis.context, rules: state.settings.rules, analysis: analysis.result });
+  return hover(document.getText(), params.position, { context: analysis.context, rules: state.settings.rules, buildsIn: analysis.result?.site, analysis: analysis.result });
 });
 
 connection.onCodeAction(async (params) => {
@@ -146,6 +146,7 @@ connection.onCodeAction(async (params) => {
     version: document.version,
     context: analysis.context,
     rules: state.settings.rules,
+    buildsIn: analysis.result?.site,
     analysis: analysis.result,
     diagnostics: params.context.diagnostics,
     only: params.context.only,

@@ -4,11 +4,17 @@
 // `readSettings` with its default, use it where the server analyses a document.
 import * as path from 'node:path';
 import type { RuleSettings } from '../analysis/model/types';
+import { isBuildsInSetting } from '../analysis/ci/discover';
+import type { BuildsInSetting } from '../analysis/ci/types';
 
 export const SETTINGS_SECTION = 'goDockerfileCache';
 
 /** Files whose change alters what the analysis of a Dockerfile says. */
-export const WATCHED_FILE_GLOBS = ['**/.dockerignore', '**/go.mod', '**/go.sum'];
+export const WATCHED_FILE_GLOBS = [
+  '**/.dockerignore', '**/go.mod', '**/go.sum',
+  // The CI files that say where a Dockerfile is built (goDockerfileCache.buildsIn: auto).
+  '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}',
+];
 
 /** What the client tells the server when it starts it (`initializationOptions`). */
 export interface InitializationOptions {
@@ -26,9 +32,11 @@ export interface ServerSettings {
   rules: RuleSettings;
   /** Build context folder, relative to the Dockerfile's folder ('' = that folder). */
   buildContext: string;
+  /** Where the image is built: auto reads the repository's CI files. */
+  buildsIn: BuildsInSetting;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, buildContext: '' };
+export const DEFAULT_SETTINGS: ServerSettings = { rules: {}, buildContext: '', buildsIn: 'auto' };
 
 /** Settings as the editor sent them, which may be anything: wrong types fall back to defaults. */
 export function readSettings(raw: unknown): ServerSettings {
@@ -41,7 +49,8 @@ export function readSettings(raw: unknown): ServerSettings {
     }
   }
   const buildContext = typeof section.buildContext === 'string' ? section.buildContext.trim() : '';
-  return { rules, buildContext };
+  const buildsIn = isBuildsInSetting(section.buildsIn) ? section.buildsIn : 'auto';
+  return { rules, buildContext, buildsIn };
 }
 
 /** Absolute folder of the build context for a Dockerfile on disk. */

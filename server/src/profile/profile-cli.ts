@@ -32,11 +32,14 @@ Options:
   --format text|json      the annotated Dockerfile (default), or the steps and summary as JSON
   --summary-file FILE     also append a Markdown table of the steps to FILE
                           (in GitHub Actions: --summary-file "$GITHUB_STEP_SUMMARY")
+  --builds-in WHERE       auto (default), local or ci: where the image is built for real; the
+                          summary says so, since cache mounts start empty on a CI runner
   --no-color              plain text even on a terminal
   -h, --help              show this help`;
 
 interface ProfileArgs {
   file?: string;
+  buildsIn: 'auto' | 'local' | 'ci';
   options: Omit<BuildOptions, 'dockerfile'>;
   color?: boolean;
   format: 'text' | 'json';
@@ -46,11 +49,11 @@ interface ProfileArgs {
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--format', '--summary-file']);
+const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--format', '--summary-file', '--builds-in']);
 
 export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
   const args = argv[0] === 'profile' && argv.length > 1 ? argv.slice(1) : [...argv];
-  const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, format: 'text', help: false };
+  const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, format: 'text', help: false, buildsIn: 'auto' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
@@ -70,6 +73,10 @@ export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
       else if (flag === '--format') {
         if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${value}"`);
         parsed.format = value;
+      }
+      else if (flag === '--builds-in') {
+        if (value !== 'auto' && value !== 'local' && value !== 'ci') throw new UsageError(`--builds-in must be auto, local or ci, not "${value}"`);
+        parsed.buildsIn = value;
       }
       else {
         const split = value.indexOf('=');
@@ -164,6 +171,10 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
     const options = { color };
     io.stdout.write(`${renderAnnotatedDockerfile(text, steps, options).join('\n')}\n\n`);
     io.stdout.write(`${renderSummary(summary, steps, options).join('\n')}\n`);
+    // Loaded after the build: the CI files are read only for this line.
+    const { buildSiteOnDisk } = await import('../analysis/ci/workspace');
+    const { describeBuildSite } = await import('../analysis/ci/describe');
+    io.stdout.write(`${describeBuildSite(buildSiteOnDisk(dockerfile, parsed.buildsIn, io.env.CI))}\n`);
   }
   if (summary.canceled) return 130;
   if (summary.exitCode === null) {

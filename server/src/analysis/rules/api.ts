@@ -1,6 +1,7 @@
 // The shape of a rule: one file per rule, the fix beside the check.
 import type { DockerfileModel } from '../model/model';
 import type { Finding, Fix, Range, RelatedLocation, Severity } from '../model/types';
+import type { BuildSite } from '../ci/types';
 
 export interface Report {
   range: Range;
@@ -14,6 +15,8 @@ export interface Report {
 
 export interface RuleContext {
   readonly model: DockerfileModel;
+  /** Where the Dockerfile is built; undefined when unknown (the advice is then a local builder's). */
+  readonly site?: BuildSite;
   report(report: Report): void;
 }
 

@@ -1,0 +1,56 @@
+// Finds the CI steps that build a Dockerfile, and decides where the analysis takes it to be built.
+import * as posix from 'node:path/posix';
+import { bakeBuild, readBakeFiles } from './bake';
+import { buildFromStrings, type FoundBuild } from './found';
+import { githubActionsBuilds } from './githubActions';
+import { gitlabBuilds } from './gitlab';
+import { scriptBuilds } from './scripts';
+import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
+
+/** Bake targets that export a cache: a bake file written for CI, whoever runs it. */
+function bakeFileBuilds(workspace: WorkspaceFiles): FoundBuild[] {
+  const definition = readBakeFiles(workspace);
+  return [...definition.targets.values()]
+    .map((target) => bakeBuild(definition, target))
+    .filter((b) => b.cacheTo.length > 0 || b.cacheToUnknown)
+    .map((b) => buildFromStrings('bake', b.file, b.line, b.dockerfile, b.cacheTo, [], b.cacheToUnknown));
+}
+
+/** What the next CI run gets back decides the advice: a build exporting mode=max first, then any export. */
+function rank(build: CiBuild): number {
+  if (build.cacheTo.some((c) => c.mode === 'max')) return 0;
+  return build.cacheTo.length > 0 || build.cacheToUnknown ? 1 : 2;
+}
+
+/** The CI steps of the repository that build `dockerfile` (relative to the repository root). */
+export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
+  const wanted = posix.normalize(dockerfile);
+  const found: FoundBuild[] = [];
+  for (const source of [githubActionsBuilds, gitlabBuilds, bakeFileBuilds, scriptBuilds]) {
+    try {
+      found.push(...source(workspace));
+    } catch {
+      // One unreadable CI file must not hide what the others say.
+    }
+  }
+  return found
+    .filter((b) => b.dockerfile !== undefined && posix.normalize(b.dockerfile) === wanted)
+    .map(({ dockerfile: _dockerfile, ...build }) => build)
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Where the Dockerfile is built: the setting when it says local or ci; for auto, CI when a CI file
+ * builds it, or when the CI variable says the tool itself runs in CI (the CLI passes it).
+ */
+export function resolveBuildSite(setting: BuildsInSetting, builds: readonly CiBuild[], ciVariable?: string): BuildSite {
+  if (setting === 'local') return { where: 'local', source: 'setting' };
+  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0] };
+  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0] };
+  if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable' };
+  return { where: 'local', source: 'no-ci-files' };
+}
+
+export function isBuildsInSetting(value: unknown): value is BuildsInSetting {
+  return value === 'auto' || value === 'local' || value === 'ci';
+}

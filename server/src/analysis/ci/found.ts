@@ -1,0 +1,46 @@
+// A build a CI file runs, before it is matched against the Dockerfile being analysed.
+import { bakeBuild, bakeTargets, readBakeFiles } from './bake';
+import { dockerInvocations, parseCacheExport } from './buildCommand';
+import type { CacheExport, CiBuild, CiSystem, WorkspaceFiles } from './types';
+
+export interface FoundBuild extends CiBuild {
+  /** The Dockerfile it builds, relative to the repository root; undefined when only known at run time. */
+  dockerfile?: string;
+}
+
+export function buildFromStrings(
+  system: CiSystem, file: string, line: number, dockerfile: string | undefined,
+  cacheTo: readonly string[], cacheFrom: readonly string[], cacheToUnknown = false,
+): FoundBuild {
+  const exports = cacheTo.map(parseCacheExport);
+  return {
+    system,
+    file,
+    line,
+    dockerfile,
+    cacheTo: exports.filter((e): e is CacheExport => e !== undefined),
+    cacheToUnknown: cacheToUnknown || exports.some((e) => e === undefined),
+    cacheFrom: [...cacheFrom],
+    restoresCacheMounts: false,
+    selfHosted: false,
+  };
+}
+
+/** The builds a bake run makes: its targets, each with its Dockerfile and cache exports. */
+export function bakeRunBuilds(
+  workspace: WorkspaceFiles, system: CiSystem, file: string, line: number,
+  bakeFiles: readonly string[], targets: readonly string[], sets: readonly string[],
+): FoundBuild[] {
+  const definition = readBakeFiles(workspace, bakeFiles);
+  return bakeTargets(definition, targets).map((target) => {
+    const build = bakeBuild(definition, target, sets);
+    return buildFromStrings(system, file, line, build.dockerfile, build.cacheTo, [], build.cacheToUnknown);
+  });
+}
+
+/** The builds one piece of shell text runs (a `run:` step, a script line, a recipe). */
+export function shellBuilds(workspace: WorkspaceFiles, system: CiSystem, file: string, text: string, workdir: string, lineOf: (valueLine: number) => number): FoundBuild[] {
+  return dockerInvocations(text, workdir).flatMap((invocation) => invocation.kind === 'build'
+    ? [buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom)]
+    : bakeRunBuilds(workspace, system, file, lineOf(invocation.line), invocation.files, invocation.targets, invocation.sets));
+}

@@ -1,0 +1,70 @@
+// Where a Dockerfile is built decides which cache advice holds: a local builder keeps its cache
+// mounts between builds, a CI runner starts empty and gets back only the layers its workflow
+// exported with --cache-to.
+
+export type BuildsIn = 'local' | 'ci';
+/** The setting and CLI flag: `auto` reads the workspace's CI files. */
+export type BuildsInSetting = 'auto' | BuildsIn;
+
+export const BUILDS_IN_SETTINGS: readonly BuildsInSetting[] = ['auto', 'local', 'ci'];
+
+/** One `--cache-to` / `cache-to` entry. */
+export interface CacheExport {
+  /** gha, registry, local, inline, s3, azblob… */
+  type: string;
+  /** `min` (the default) exports only the layers of the image the build produces; `max` every stage's. */
+  mode: 'min' | 'max';
+  /** As written, for messages. */
+  text: string;
+}
+
+export type CiSystem = 'github-actions' | 'gitlab-ci' | 'bake' | 'script';
+
+/** A CI file's step that builds the Dockerfile. */
+export interface CiBuild {
+  system: CiSystem;
+  /** The file that builds it, relative to the repository root, with forward slashes. */
+  file: string;
+  /** One-based line of the step or command. */
+  line: number;
+  /** What the build exports: empty when it exports no cache. */
+  cacheTo: CacheExport[];
+  /** Some cache-to value is only known when the CI runs (an expression or variable). */
+  cacheToUnknown: boolean;
+  cacheFrom: string[];
+  /**
+   * The job restores BuildKit's cache mounts from a CI cache before the build (an actions cache
+   * injected into the builder), so cache mounts do not start empty there.
+   */
+  restoresCacheMounts: boolean;
+  /** The job runs on a self-hosted runner, whose builder may keep its cache between jobs. */
+  selfHosted: boolean;
+}
+
+/** Where the analysis takes the Dockerfile to be built, and why. */
+export interface BuildSite {
+  where: BuildsIn;
+  /** How that was decided: the setting or flag, CI files found, the CI variable, or none found. */
+  source: 'setting' | 'ci-files' | 'ci-variable' | 'no-ci-files';
+  /** The CI step that builds it, when a CI file says so. */
+  ci?: CiBuild;
+}
+
+/** Files of the repository a Dockerfile lives in, read by path relative to its root. */
+export interface WorkspaceFiles {
+  /** Absolute path of the repository root, '' when unknown. */
+  readonly root: string;
+  readText(relativePath: string): string | undefined;
+  /** Names of the files (not folders) directly inside a folder; '.' is the root. */
+  filesIn(relativeDir: string): string[];
+}
+
+/** `file:line`, as messages and the hover show a CI step. */
+export function ciLocation(build: CiBuild): string {
+  return `${build.file}:${build.line}`;
+}
+
+/** The cache export that decides what the next run gets back: the first `mode=max` one, else the first. */
+export function mainCacheExport(build: CiBuild): CacheExport | undefined {
+  return build.cacheTo.find((c) => c.mode === 'max') ?? build.cacheTo[0];
+}

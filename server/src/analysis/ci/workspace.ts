@@ -1,0 +1,81 @@
+// The repository around a Dockerfile, on disk or in memory: CI discovery reads it through
+// WorkspaceFiles only, so the CLI, the language server and the tests share one code path.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { normalizeContextPath } from '../model/context';
+import { discoverCiBuilds, resolveBuildSite } from './discover';
+import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
+
+/** Files CI discovery reads are small; a larger one is not a CI file worth reading. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export function diskWorkspace(root: string): WorkspaceFiles {
+  const abs = (p: string) => path.join(root, normalizeContextPath(p));
+  return {
+    root,
+    readText: (p) => {
+      try {
+        const stat = fs.statSync(abs(p), { throwIfNoEntry: false });
+        if (!stat?.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+        return fs.readFileSync(abs(p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    filesIn: (dir) => {
+      try {
+        return fs.readdirSync(abs(dir), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** An in-memory repository: path → content. */
+export function memoryWorkspace(files: Record<string, string>, root = '/workspace'): WorkspaceFiles {
+  const byPath = new Map(Object.entries(files).map(([p, text]) => [normalizeContextPath(p), text]));
+  return {
+    root,
+    readText: (p) => byPath.get(normalizeContextPath(p)),
+    filesIn: (dir) => {
+      const base = normalizeContextPath(dir);
+      return [...byPath.keys()]
+        .filter((p) => (base === '.' ? !p.includes('/') : p.startsWith(`${base}/`) && !p.slice(base.length + 1).includes('/')))
+        .map((p) => p.split('/').pop()!)
+        .sort();
+    },
+  };
+}
+
+const CI_MARKERS = ['.github/workflows', '.gitlab-ci.yml', 'docker-bake.hcl', 'docker-bake.json'];
+
+/**
+ * The repository a Dockerfile belongs to: the nearest folder above it holding `.git`; without one,
+ * the nearest holding a CI file; without either, the Dockerfile's own folder.
+ */
+export function findRepositoryRoot(dockerfilePath: string): string {
+  const start = path.dirname(path.resolve(dockerfilePath));
+  let withCi: string | undefined;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (!withCi && CI_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) withCi = dir;
+    if (path.dirname(dir) === dir) return withCi ?? start;
+  }
+}
+
+/** The Dockerfile's path relative to the repository root, forward slashes. */
+export function relativeDockerfile(root: string, dockerfilePath: string): string {
+  return path.relative(root, path.resolve(dockerfilePath)).split(path.sep).join('/');
+}
+
+/** The CI steps that build a Dockerfile on disk, read from its repository's CI files. */
+export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
+  const root = findRepositoryRoot(dockerfilePath);
+  return discoverCiBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath));
+}
+
+/** Where a Dockerfile on disk is built, for a setting; `ciVariable` is the CI environment variable, when the caller honours it. */
+export function buildSiteOnDisk(dockerfilePath: string, setting: BuildsInSetting, ciVariable?: string): BuildSite {
+  return resolveBuildSite(setting, setting === 'local' ? [] : ciBuildsOnDisk(dockerfilePath), ciVariable);
+}

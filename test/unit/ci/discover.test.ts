@@ -1,0 +1,166 @@
+// CI discovery: which step of which CI file builds a Dockerfile, and what cache it exports.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { discoverCiBuilds, resolveBuildSite } from '../../../server/src/analysis/ci/discover';
+import { memoryWorkspace } from '../../../server/src/analysis/ci/workspace';
+import { parseCacheExport, shellCommandWords } from '../../../server/src/analysis/ci/buildCommand';
+
+const where = (files: Record<string, string>, dockerfile = 'Dockerfile') =>
+  discoverCiBuilds(memoryWorkspace(files), dockerfile).map((b) => ({ at: `${b.file}:${b.line}`, system: b.system, cache: b.cacheTo.map((c) => `${c.type}/${c.mode}`).join(' '), unknown: b.cacheToUnknown }));
+
+const PUSH_ACTION = `name: image
+on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/setup-buildx-action@v3
+      - name: Build
+        uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: build/Dockerfile
+          push: true
+          cache-from: type=gha
+          cache-to: type=gha,mode=max
+`;
+
+describe('CI discovery', () => {
+  it('finds docker/build-push-action with its file, line and cache export', () => {
+    assert.deepEqual(where({ '.github/workflows/image.yml': PUSH_ACTION }, 'build/Dockerfile'),
+      [{ at: '.github/workflows/image.yml:10', system: 'github-actions', cache: 'gha/max', unknown: false }]);
+    assert.deepEqual(where({ '.github/workflows/image.yml': PUSH_ACTION }, 'Dockerfile'), [], 'another Dockerfile is not built there');
+  });
+
+  it('takes the context\'s Dockerfile when the action names no file, and mode=min by default', () => {
+    const text = PUSH_ACTION.replace('          file: build/Dockerfile\n', '').replace('context: .', 'context: ./svc').replace('mode=max', 'scope=svc');
+    assert.deepEqual(where({ '.github/workflows/image.yaml': text }, 'svc/Dockerfile'),
+      [{ at: '.github/workflows/image.yaml:10', system: 'github-actions', cache: 'gha/min', unknown: false }]);
+  });
+
+  it('reads docker buildx build in a run: step, at the line of the command inside the block', () => {
+    const workflow = `jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo start
+          docker buildx build \\
+            --cache-to type=registry,ref=ghcr.io/x/app:cache,mode=max \\
+            --cache-from type=registry,ref=ghcr.io/x/app:cache \\
+            -f deploy/Dockerfile --push -t \${{ env.IMAGE }} .
+`;
+    assert.deepEqual(where({ '.github/workflows/ci.yml': workflow }, 'deploy/Dockerfile'),
+      [{ at: '.github/workflows/ci.yml:7', system: 'github-actions', cache: 'registry/max', unknown: false }]);
+  });
+
+  it('honours working-directory and leaves a Dockerfile known only at run time unmatched', () => {
+    const workflow = `jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - working-directory: svc
+        run: docker build --cache-to type=gha .
+      - run: docker build -f \${{ matrix.dockerfile }} --cache-to type=gha .
+`;
+    assert.deepEqual(where({ '.github/workflows/ci.yml': workflow }, 'svc/Dockerfile').map((b) => b.at), ['.github/workflows/ci.yml:6']);
+    assert.deepEqual(where({ '.github/workflows/ci.yml': workflow }, 'Dockerfile'), []);
+  });
+
+  it('reads .gitlab-ci.yml script lines', () => {
+    const gitlab = `build:
+  image: docker:27
+  services: [docker:27-dind]
+  script:
+    - docker buildx create --use
+    - docker buildx build --cache-to type=registry,ref=$CI_REGISTRY_IMAGE:cache,mode=max --push .
+`;
+    assert.deepEqual(where({ '.gitlab-ci.yml': gitlab }), [{ at: '.gitlab-ci.yml:6', system: 'gitlab-ci', cache: 'registry/max', unknown: false }]);
+  });
+
+  it('reads docker-bake.hcl targets with inheritance, and bake runs from a workflow with --set', () => {
+    const bake = `group "default" {
+  targets = ["app"]
+}
+
+target "base" {
+  context = "."
+  cache-to = ["type=gha,mode=max"]
+}
+
+target "app" {
+  inherits = ["base"]
+  dockerfile = "build/Dockerfile"
+  tags = ["app:\${TAG}"]
+}
+`;
+    assert.deepEqual(where({ 'docker-bake.hcl': bake }, 'build/Dockerfile'), [{ at: 'docker-bake.hcl:10', system: 'bake', cache: 'gha/max', unknown: false }]);
+    const workflow = `jobs:
+  bake:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker buildx bake --set '*.cache-to=type=gha' --push
+`;
+    assert.deepEqual(where({ 'docker-bake.hcl': bake, '.github/workflows/bake.yml': workflow }, 'build/Dockerfile'), [
+      { at: 'docker-bake.hcl:10', system: 'bake', cache: 'gha/max', unknown: false },
+      { at: '.github/workflows/bake.yml:5', system: 'github-actions', cache: 'gha/min', unknown: false },
+    ]);
+  });
+
+  it('reads docker-bake.json with lines, and an interpolated cache-to as unknown', () => {
+    const json = `{
+  "target": {
+    "app": {
+      "dockerfile": "Dockerfile",
+      "cache-to": ["type=registry,ref=\${REGISTRY}/cache,mode=\${MODE}"]
+    }
+  }
+}
+`;
+    assert.deepEqual(where({ 'docker-bake.json': json }), [{ at: 'docker-bake.json:3', system: 'bake', cache: '', unknown: true }]);
+  });
+
+  it('reads Makefile recipes and scripts only when they export a cache', () => {
+    const makefile = 'IMAGE ?= app\n\nimage:\n\tdocker build -t $(IMAGE) .\n\nci-image:\n\t@docker buildx build \\\n\t\t--cache-to type=local,dest=/tmp/cache,mode=max \\\n\t\t-t $(IMAGE) .\n';
+    assert.deepEqual(where({ Makefile: makefile }), [{ at: 'Makefile:7', system: 'script', cache: 'local/max', unknown: false }]);
+    assert.deepEqual(where({ 'scripts/build.sh': '#!/bin/sh\nset -e\ndocker buildx build --cache-to=type=gha,mode=max .\n' }).map((b) => b.at), ['scripts/build.sh:3']);
+  });
+
+  it('notes cache mounts restored by buildkit-cache-dance and self-hosted runners', () => {
+    const workflow = PUSH_ACTION.replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')
+      .replace('      - uses: docker/setup-buildx-action@v3\n', '      - uses: docker/setup-buildx-action@v3\n      - uses: reproducible-containers/buildkit-cache-dance@v3\n');
+    const [build] = discoverCiBuilds(memoryWorkspace({ '.github/workflows/image.yml': workflow }), 'build/Dockerfile');
+    assert.equal(build.restoresCacheMounts, true);
+    assert.equal(build.selfHosted, true);
+  });
+
+  it('survives broken CI files', () => {
+    assert.deepEqual(where({ '.github/workflows/a.yml': 'jobs: [\n  - {', '.gitlab-ci.yml': ':\n\t-', 'docker-bake.hcl': 'target "x" {', 'docker-bake.json': '{"target": 3' }), []);
+  });
+});
+
+describe('cache exports and shell words', () => {
+  it('reads type and mode, with min as the default and inline as min only', () => {
+    assert.deepEqual(parseCacheExport('type=gha,mode=max,scope=x'), { type: 'gha', mode: 'max', text: 'type=gha,mode=max,scope=x' });
+    assert.equal(parseCacheExport('type=registry,ref=r/x:cache')?.mode, 'min');
+    assert.equal(parseCacheExport('user/app:cache')?.type, 'registry');
+    assert.equal(parseCacheExport('type=inline,mode=max')?.mode, 'min');
+    assert.equal(parseCacheExport('type=gha,mode=$MODE'), undefined);
+  });
+
+  it('joins continuation lines and keeps each command\'s first line', () => {
+    assert.deepEqual(shellCommandWords('a \\\n  b\nc && d'), [{ line: 0, words: ['a', 'b'] }, { line: 2, words: ['c'] }, { line: 2, words: ['d'] }]);
+  });
+});
+
+describe('where the build runs', () => {
+  const ci = { system: 'github-actions' as const, file: 'f.yml', line: 3, cacheTo: [], cacheToUnknown: false, cacheFrom: [], restoresCacheMounts: false, selfHosted: false };
+  it('follows the setting, then CI files, then the CI variable', () => {
+    assert.deepEqual(resolveBuildSite('local', [ci]), { where: 'local', source: 'setting' });
+    assert.deepEqual(resolveBuildSite('ci', []), { where: 'ci', source: 'setting', ci: undefined });
+    assert.deepEqual(resolveBuildSite('auto', [ci]), { where: 'ci', source: 'ci-files', ci });
+    assert.deepEqual(resolveBuildSite('auto', [], 'true'), { where: 'ci', source: 'ci-variable' });
+    assert.deepEqual(resolveBuildSite('auto', []), { where: 'local', source: 'no-ci-files' });
+  });
+});
