@@ -259,7 +259,7 @@ describe('settings and watchers', () => {
     try {
       const registration = await client.registrations.next((r) => r.method === 'workspace/didChangeWatchedFiles', 'a file watcher registration');
       const globs = (registration.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
-      assert.deepEqual(globs.sort(), ['**/.dockerignore', '**/go.mod', '**/go.sum']);
+      assert.deepEqual(globs.sort(), ['**/.dockerignore', '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/go.mod', '**/go.sum', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}']);
       await client.open(project.uri, NAIVE_DOCKERFILE);
       await client.configurationRequests.next((scope) => scope === project.uri, 'a configuration request for the document');
     } finally {
