@@ -9,6 +9,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND } from '../features/codeActions';
 import { toDiagnostic } from '../features/diagnostics';
+import {
+  FINDING_COSTS_NOTIFICATION, MEASURED_BUILD_NOTIFICATION, withMeasuredCosts,
+  type FindingCostsParams, type MeasuredBuild, type MeasuredBuildParams,
+} from '../features/measuredCost';
 import { hover } from '../features/hover';
 import { BuildContextCache } from './contextCache';
 import { KeyedDebouncer } from './debounce';
@@ -36,6 +40,8 @@ let debounceMs = DEFAULT_DEBOUNCE_MS;
 let resourceOperations = false;
 let registerWatchers = false;
 let registerConfiguration = false;
+/** The last measured build of each Dockerfile (a profiled build, a measure run, a build record). */
+const measuredBuilds = new Map<string, MeasuredBuild>();
 /** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
 const generations = new Map<string, number>();
 
@@ -60,8 +66,15 @@ async function validate(uri: string): Promise<void> {
   if (generations.get(uri) !== generation || documents.get(uri)?.version !== version) return;
   const analysis = analyses.get(document, documentSettings);
   messages.report(analysis.warnings);
-  const diagnostics = (analysis.result?.findings ?? []).map((f) => toDiagnostic(f, uri));
+  const measured = analysis.result && withMeasuredCosts(analysis.result.findings, analysis.result.model, measuredBuilds.get(uri));
+  const diagnostics = (measured?.findings ?? []).map((f) => toDiagnostic(f, uri));
   await connection.sendDiagnostics({ uri, version, diagnostics });
+  if (measuredBuilds.has(uri)) {
+    const costs = [...(measured?.costs ?? new Map()).entries()]
+      .map(([finding, cost]) => ({ rule: finding.rule, line: finding.range.start.line, seconds: cost.seconds, origin: cost.origin }))
+      .sort((a, b) => b.seconds - a.seconds);
+    void connection.sendNotification(FINDING_COSTS_NOTIFICATION, { uri, costs } satisfies FindingCostsParams);
+  }
 }
 
 function revalidateAll(): void {
@@ -112,6 +125,12 @@ connection.onDidChangeWatchedFiles((params) => {
   revalidateAll();
 });
 
+connection.onNotification(MEASURED_BUILD_NOTIFICATION, (params: MeasuredBuildParams) => {
+  if (params.build) measuredBuilds.set(params.uri, params.build);
+  else measuredBuilds.delete(params.uri);
+  validations.schedule(params.uri, 0);
+});
+
 documents.onDidChangeContent((event) => validations.schedule(event.document.uri, debounceMs));
 
 documents.onDidSave((event) => {
@@ -127,6 +146,7 @@ documents.onDidClose((event) => {
   generations.delete(uri);
   settings.forget(uri);
   analyses.forget(uri);
+  measuredBuilds.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 

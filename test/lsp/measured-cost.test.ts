@@ -1,0 +1,40 @@
+// A measured build sent to the server puts its seconds on the cache-miss findings it explains.
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { FINDING_COSTS_NOTIFICATION, MEASURED_BUILD_NOTIFICATION, type FindingCostsParams, type MeasuredBuildParams } from '../../server/src/features/measuredCost';
+import { goProject, NAIVE_DOCKERFILE, TestClient } from './harness';
+
+describe('language server: findings carry their measured cost', () => {
+  let client: TestClient;
+  const project = goProject();
+  const costs: FindingCostsParams[] = [];
+  before(async () => {
+    client = await TestClient.start();
+    client.connection.onNotification(FINDING_COSTS_NOTIFICATION, (params: FindingCostsParams) => costs.push(params));
+    await client.open(project.uri, NAIVE_DOCKERFILE);
+  });
+  after(() => client.stop());
+
+  const gd001 = (diagnostics: Diagnostic[]) => diagnostics.find((d) => d.code === 'GD001');
+
+  it('after a build, GD001 says how long its step and the ones after it took; the costliest is sent back', async () => {
+    await client.diagnosticsFor(project.uri, (d) => gd001(d) !== undefined);
+    const lines = NAIVE_DOCKERFILE.split('\n');
+    const steps = [1, 2, 3, 4, 6].map((line) => ({ line, endLine: line, instruction: lines[line], cached: line === 1, seconds: line === 1 ? undefined : line === 4 ? 30.5 : 1.5 }));
+    const params: MeasuredBuildParams = { uri: project.uri, build: { origin: 'the last build', steps } };
+    await client.connection.sendNotification(MEASURED_BUILD_NOTIFICATION, params);
+    const diagnostics = await client.diagnosticsFor(project.uri, (d) => /In the last build/.test(gd001(d)?.message ?? ''), 'GD001 with its cost');
+    assert.match(gd001(diagnostics)!.message, /In the last build this step and the 2 after it rebuilt: 33\.5 s\.$/);
+    const deadline = Date.now() + 5000;
+    while (!costs.some((c) => c.uri === project.uri && c.costs.length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const sent = costs.findLast((c) => c.uri === project.uri)!;
+    assert.deepEqual(sent.costs[0], { rule: 'GD001', line: 2, seconds: 33.5, origin: 'the last build' });
+  });
+
+  it('forgetting the build takes the numbers off', async () => {
+    await client.connection.sendNotification(MEASURED_BUILD_NOTIFICATION, { uri: project.uri, build: null } satisfies MeasuredBuildParams);
+    const diagnostics = await client.diagnosticsFor(project.uri, (d) => gd001(d) !== undefined && !/In the last build/.test(gd001(d)!.message), 'GD001 without a cost');
+    assert.ok(gd001(diagnostics));
+  });
+});
