@@ -202,3 +202,51 @@ function checkCommand(stage: Stage, read: (p: string) => string, files: readonly
   }
   return problems;
 }
+
+const SETUP_ENV = /^(GOPRIVATE|GONOSUMDB|GONOSUMCHECK|GONOPROXY|GOPROXY|GOSUMDB|GOFLAGS|GOINSECURE|GIT_[A-Z_]+)$/;
+
+/** Instructions that set up how modules are fetched: git rewrites, .netrc, proxy and privacy settings. */
+function isAccessSetup(instruction: Instruction): boolean {
+  const keyword = instruction.getKeyword();
+  const text = instruction.getRawArgumentsContent() ?? '';
+  if (keyword === 'RUN') return /git\s+config\b|\.netrc|insteadOf|go\s+env\s+-w/.test(text);
+  if (keyword === 'ENV') return instruction.getArguments().some((a) => SETUP_ENV.test(a.getValue().split('=')[0]));
+  return false;
+}
+
+function firstModuleReader(instructions: Instruction[]): number {
+  return instructions.findIndex((i) => i.getKeyword() === 'RUN' && goCommands(i.getRawArgumentsContent() ?? '', '/').length > 0);
+}
+
+function stagesOf(text: string): Instruction[][] {
+  const stages: Instruction[][] = [];
+  for (const instruction of DockerfileParser.parse(text).getInstructions() as Instruction[]) {
+    if (instruction.getKeyword() === 'FROM') stages.push([]);
+    stages[stages.length - 1]?.push(instruction);
+  }
+  return stages;
+}
+
+/**
+ * Access setup (git insteadOf, .netrc, GOPRIVATE, GOPROXY …) that ran before a stage's first Go
+ * command reading modules in `original` but comes after that stage's first such command in `fixed`.
+ */
+export function accessSetupProblems(original: string, fixed: string): ModuleFileProblem[] {
+  const problems: ModuleFileProblem[] = [];
+  const before = stagesOf(original);
+  const after = stagesOf(fixed);
+  before.forEach((stage, index) => {
+    const reader = firstModuleReader(stage);
+    if (reader < 0 || !after[index]) return;
+    const setup = stage.slice(0, reader).filter(isAccessSetup).map((i) => i.getTextContent().trim());
+    const fixedStage = after[index];
+    const fixedReader = firstModuleReader(fixedStage);
+    if (fixedReader < 0) return;
+    const readerText = goCommands(fixedStage[fixedReader].getRawArgumentsContent() ?? '', '/')[0].command;
+    for (const text of setup) {
+      const at = fixedStage.findIndex((i) => i.getTextContent().trim() === text);
+      if (at > fixedReader) problems.push({ line: fixedStage[fixedReader].getRange().start.line + 1, command: readerText, missing: `\`${text.split('\n')[0]}\`` });
+    }
+  });
+  return problems;
+}

@@ -36,7 +36,7 @@ export interface Expectations {
   findings: JudgedFinding[];
   missed: MissedCost[];
   /** `fix`'s output judged as a whole: does it still build and do the same? */
-  fix: { truth: Truth; why: string; brokenModuleFiles?: string[] };
+  fix: { truth: Truth; why: string; brokenGoSteps?: string[] };
 }
 
 export interface RealWorldFixture {

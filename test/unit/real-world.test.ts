@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../server/src/analysis/analyze';
 import { fixAll } from '../../server/src/analysis/fixing/fixer';
-import { moduleFileProblems } from '../helpers/moduleFiles';
+import { accessSetupProblems, moduleFileProblems } from '../helpers/moduleFiles';
 import { findingsOf, matchJudgements, realWorldFixtures, toJudgementDraft, type JudgedFinding } from '../helpers/realWorld';
 
 const DRAFT = process.env.REAL_WORLD_DRAFT === '1';
@@ -64,7 +64,7 @@ for (const fixture of fixtures) {
       assert.deepEqual(changed, []);
     });
 
-    it('fix output parses, keeps every instruction and gives each Go command its module files', () => {
+    it('fix output parses, keeps every instruction and gives each Go command its module files and access setup', () => {
       const result = fixAll(fixture.text, { context: fixture.context });
       const before = DockerfileParser.parse(fixture.text).getInstructions().map((i) => i.getKeyword());
       const after = DockerfileParser.parse(result.text).getInstructions().map((i) => i.getKeyword());
@@ -79,14 +79,15 @@ for (const fixture of fixtures) {
       const known = new Set(moduleFileProblems(fixture.text, fixture.dir).map((p) => `${p.command} ${p.missing}`));
       const added = moduleFileProblems(result.text, fixture.dir).filter((p) => !known.has(`${p.command} ${p.missing}`))
         .map((p) => `line ${p.line} \`${p.command}\`: ${p.missing} not copied before it`);
-      if (DRAFT && added.length > 0 && JSON.stringify(added) !== JSON.stringify(fixture.expected.fix.brokenModuleFiles ?? [])) {
-        fixture.expected.fix.brokenModuleFiles = added;
+      added.push(...accessSetupProblems(fixture.text, result.text).map((p) => `line ${p.line} \`${p.command}\` runs before the access setup ${p.missing}`));
+      if (DRAFT && added.length > 0 && JSON.stringify(added) !== JSON.stringify(fixture.expected.fix.brokenGoSteps ?? [])) {
+        fixture.expected.fix.brokenGoSteps = added;
         fs.writeFileSync(path.join(fixture.dir, 'expected.json'), `${JSON.stringify(fixture.expected, null, 2)}\n`);
       }
       // A broken fix output already judged (fix.truth false) is listed in expected.json until it is mended;
       // the list must say exactly what is broken today, so a mended fix updates it.
-      assert.deepEqual(added, fixture.expected.fix.brokenModuleFiles ?? [], 'fix output vs fix.brokenModuleFiles in expected.json');
-      if (added.length > 0) assert.equal(fixture.expected.fix.truth, 'false', 'a fix output that misses module files is judged false');
+      assert.deepEqual(added, fixture.expected.fix.brokenGoSteps ?? [], 'fix output vs fix.brokenGoSteps in expected.json');
+      if (added.length > 0) assert.equal(fixture.expected.fix.truth, 'false', 'a fix output whose Go steps lose their module files or access setup is judged false');
     });
   });
 }
