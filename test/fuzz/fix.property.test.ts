@@ -12,6 +12,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FUZZ_RUNS, FUZZ_SEED, dockerfile, type GeneratedDockerfile } from './arbitraries';
 import { CONTEXT } from './checks';
+import type { BuildSite, CiBuild } from '../../server/src/analysis/ci/types';
+
+/** A GitHub Actions build exporting its layer cache with the given mode. */
+function ciSite(mode: 'min' | 'max'): BuildSite {
+  const ci: CiBuild = {
+    system: 'github-actions', file: '.github/workflows/image.yml', line: 20, cacheToUnknown: false, cacheFrom: ['type=gha'],
+    cacheTo: [{ type: 'gha', mode, text: mode === 'max' ? 'type=gha,mode=max' : 'type=gha' }], restoresCacheMounts: false, selfHosted: false,
+  };
+  return { where: 'ci', source: 'ci-files', ci };
+}
+
+/** Where the generated Dockerfiles are built: the advice, and so the fixes, differ (GD004 locally, GD021/GD022 in CI). */
+const SITES: { name: string; site?: BuildSite; runs: number }[] = [
+  { name: 'built locally', runs: 1 },
+  { name: 'built in CI, cache exported with mode=max', site: ciSite('max'), runs: 0.5 },
+  { name: 'built in CI, cache exported with mode=min', site: ciSite('min'), runs: 0.25 },
+];
 
 const RUNS = Math.ceil(FUZZ_RUNS / 4);
 
@@ -47,11 +64,11 @@ function assertCovers(after: Map<string, number>, before: Map<string, number>, w
 }
 
 /** Apply one quick fix at a time, choosing among the offered ones with `choose`, as an editor user would. */
-function quickFixOneByOne(text: string, choose: (n: number) => number): string {
+function quickFixOneByOne(text: string, choose: (n: number) => number, buildsIn?: BuildSite): string {
   let current = text;
   const files = new Map<string, { path: string; text: string }>();
   for (let step = 0; step < 200; step++) {
-    const { model, findings } = analyze(current, { context: withFiles([...files.values()]) });
+    const { model, findings } = analyze(current, { context: withFiles([...files.values()]), buildsIn });
     const fixable = findings.filter((f) => f.fixes.length > 0);
     if (fixable.length === 0) return current;
     const fix = fixable[choose(fixable.length)].fixes[0];
@@ -88,46 +105,49 @@ const regressions: GeneratedDockerfile[] = fs.readdirSync(REGRESSIONS).filter((f
  * Fixes are promised for Dockerfiles Docker would read: only ARG may come before the first FROM.
  * (Anything at all goes through core.fuzz.test.ts, which only asks the core not to fail.)
  */
-const goDockerfile = dockerfile.filter((d) => {
-  const { model, findings } = analyze(d.text, { context: CONTEXT });
-  return model.instructions.every((i) => i.stage || i.keyword === 'ARG') && findings.some((f) => f.fixes.length > 0);
-});
-
-describe(`fix safety as a property (${RUNS} generated Go Dockerfiles with fixable findings, seed ${FUZZ_SEED})`, () => {
-  it('fix converges, parses, keeps instructions, commands, comments and line endings, and is idempotent', () => {
-    fc.assert(fc.property(goDockerfile, (d) => {
-      const result = fixAll(d.text, { context: CONTEXT });
-      assert.deepEqual(result.remaining.map((f) => f.rule), [], 'every fixable finding gets fixed');
-      assert.doesNotThrow(() => DockerfileParser.parse(result.text));
-      assertCovers(keywordCounts(result.text), keywordCounts(d.text), 'instruction');
-      assertCovers(commandNames(result.text), commandNames(d.text), 'command');
-      for (const line of d.text.split(/\r?\n/).filter((l) => /^\s*#/.test(l))) assert.ok(result.text.includes(line.trim()), `comment kept: ${line}`);
-      if (d.text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
-      else assert.ok(!result.text.includes('\r'), 'LF file stays LF');
-      const fixedContext = withFiles(result.files);
-      assert.equal(fixAll(result.text, { context: fixedContext }).text, result.text, 'a second fix changes nothing');
-      const after = analyze(result.text, { context: fixedContext }).findings.filter((f) => f.fixes.length > 0);
-      assert.deepEqual(after.map((f) => `${f.rule}@${f.range.start.line + 1}`), []);
-    }), { seed: FUZZ_SEED, numRuns: RUNS, includeErrorInReport: true, examples: regressions.map((r) => [r]) });
+for (const { name, site: buildsIn, runs } of SITES) {
+  const goDockerfile = dockerfile.filter((d) => {
+    const { model, findings } = analyze(d.text, { context: CONTEXT, buildsIn });
+    return model.instructions.every((i) => i.stage || i.keyword === 'ARG') && findings.some((f) => f.fixes.length > 0);
   });
+  const numRuns = Math.ceil(RUNS * runs);
 
-  it('quick fixes applied one by one, in any order, reach the same text as fix: every past failure', () => {
-    for (const regression of regressions) {
-      const all = fixAll(regression.text, { context: CONTEXT }).text;
-      for (let k = 0; k < 8; k++) {
-        const choices = fc.sample(fc.infiniteStream(fc.nat()), { seed: FUZZ_SEED + k, numRuns: 1 })[0][Symbol.iterator]();
-        const oneByOne = quickFixOneByOne(regression.text, (n) => (choices.next().value ?? 0) % n);
-        assert.equal(canonical(oneByOne), canonical(all), `order ${k} of:\n${regression.text}`);
+  describe(`fix safety as a property, ${name} (${numRuns} generated Go Dockerfiles with fixable findings, seed ${FUZZ_SEED})`, () => {
+    it('fix converges, parses, keeps instructions, commands, comments and line endings, and is idempotent', () => {
+      fc.assert(fc.property(goDockerfile, (d) => {
+        const result = fixAll(d.text, { context: CONTEXT, buildsIn });
+        assert.deepEqual(result.remaining.map((f) => f.rule), [], 'every fixable finding gets fixed');
+        assert.doesNotThrow(() => DockerfileParser.parse(result.text));
+        assertCovers(keywordCounts(result.text), keywordCounts(d.text), 'instruction');
+        assertCovers(commandNames(result.text), commandNames(d.text), 'command');
+        for (const line of d.text.split(/\r?\n/).filter((l) => /^\s*#/.test(l))) assert.ok(result.text.includes(line.trim()), `comment kept: ${line}`);
+        if (d.text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
+        else assert.ok(!result.text.includes('\r'), 'LF file stays LF');
+        const fixedContext = withFiles(result.files);
+        assert.equal(fixAll(result.text, { context: fixedContext, buildsIn }).text, result.text, 'a second fix changes nothing');
+        const after = analyze(result.text, { context: fixedContext, buildsIn }).findings.filter((f) => f.fixes.length > 0);
+        assert.deepEqual(after.map((f) => `${f.rule}@${f.range.start.line + 1}`), []);
+      }), { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, examples: regressions.map((r) => [r]) });
+    });
+
+    it('quick fixes applied one by one, in any order, reach the same text as fix: every past failure', () => {
+      for (const regression of regressions) {
+        const all = fixAll(regression.text, { context: CONTEXT, buildsIn }).text;
+        for (let k = 0; k < 8; k++) {
+          const choices = fc.sample(fc.infiniteStream(fc.nat()), { seed: FUZZ_SEED + k, numRuns: 1 })[0][Symbol.iterator]();
+          const oneByOne = quickFixOneByOne(regression.text, (n) => (choices.next().value ?? 0) % n, buildsIn);
+          assert.equal(canonical(oneByOne), canonical(all), `order ${k} of:\n${regression.text}`);
+        }
       }
-    }
-  });
+    });
 
-  it('quick fixes applied one by one, in any order, reach the same text as fix: generated files', () => {
-    fc.assert(fc.property(goDockerfile, fc.infiniteStream(fc.nat()), (d, choices) => {
-      const all = fixAll(d.text, { context: CONTEXT }).text;
-      const iterator = choices[Symbol.iterator]();
-      const oneByOne = quickFixOneByOne(d.text, (n) => (iterator.next().value ?? 0) % n);
-      assert.equal(canonical(oneByOne), canonical(all));
-    }), { seed: FUZZ_SEED, numRuns: RUNS, includeErrorInReport: true });
+    it('quick fixes applied one by one, in any order, reach the same text as fix: generated files', () => {
+      fc.assert(fc.property(goDockerfile, fc.infiniteStream(fc.nat()), (d, choices) => {
+        const all = fixAll(d.text, { context: CONTEXT, buildsIn }).text;
+        const iterator = choices[Symbol.iterator]();
+        const oneByOne = quickFixOneByOne(d.text, (n) => (iterator.next().value ?? 0) % n, buildsIn);
+        assert.equal(canonical(oneByOne), canonical(all));
+      }), { seed: FUZZ_SEED, numRuns, includeErrorInReport: true });
+    });
   });
-});
+}

@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/model/context';
 import type { Finding } from '../../server/src/analysis/model/types';
 import { toFileFinding } from '../../server/src/report/findings';
+import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
+import type { BuildSite } from '../../server/src/analysis/ci/types';
+import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');
 export const UPDATE = process.env.UPDATE_FIXTURES === '1';
@@ -15,6 +18,16 @@ export function fixtureContext(ruleDir: string): BuildContext {
   const dir = path.join(ruleDir, 'context');
   if (fs.existsSync(dir)) return diskContext(dir);
   return memoryContext({ 'go.mod': 'module example.com/app\n\ngo 1.19\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n' });
+}
+
+/**
+ * Where a fixture is built: its `<case>.ci/` folder is the repository it lives in (its CI files:
+ * .github/workflows, .gitlab-ci.yml, docker-bake files), with the fixture as `Dockerfile` at the
+ * root; without one, no CI file builds it, so it is built locally.
+ */
+export function fixtureSite(ruleDir: string, dockerfileName: string): BuildSite {
+  const dir = path.join(ruleDir, `${dockerfileName.replace(/\.Dockerfile$/, '')}.ci`);
+  return resolveBuildSite('auto', fs.existsSync(dir) ? discoverCiBuilds(diskWorkspace(dir), 'Dockerfile') : []);
 }
 
 export interface ExpectedFinding {

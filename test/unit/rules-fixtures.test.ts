@@ -8,7 +8,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../server/src/analysis/analyze';
 import { fixAll } from '../../server/src/analysis/fixing/fixer';
 import { ruleById } from '../../server/src/analysis/rules/index';
-import { FIXTURES, UPDATE, casesIn, expectedText, fixtureContext, ruleDirs, toExpected } from '../helpers/fixtures';
+import { FIXTURES, UPDATE, casesIn, expectedText, fixtureContext, fixtureSite, ruleDirs, toExpected } from '../helpers/fixtures';
 
 const toCrlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
@@ -20,36 +20,37 @@ for (const id of ruleDirs()) {
     for (const file of casesIn(dir, 'invalid')) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
       const base = file.replace(/\.Dockerfile$/, '');
+      const buildsIn = fixtureSite(dir, file);
       it(`${file}: reports ${id} where expected`, () => {
-        const actual = analyze(text, { context, only: [id] }).findings.map(toExpected);
+        const actual = analyze(text, { context, buildsIn, only: [id] }).findings.map(toExpected);
         const expectedFile = path.join(dir, `${base}.findings.json`);
         const expected = JSON.parse(expectedText(expectedFile, `${JSON.stringify(actual, null, 2)}\n`));
         assert.ok(actual.length > 0, `${file} should report ${id}`);
         assert.deepEqual(actual, expected);
       });
       it(`${file}: same findings with CRLF line endings`, () => {
-        const lf = analyze(text, { context, only: [id] }).findings.map(toExpected);
-        const crlf = analyze(toCrlf(text), { context, only: [id] }).findings.map(toExpected);
+        const lf = analyze(text, { context, buildsIn, only: [id] }).findings.map(toExpected);
+        const crlf = analyze(toCrlf(text), { context, buildsIn, only: [id] }).findings.map(toExpected);
         assert.deepEqual(crlf, lf);
       });
       if (!rule?.fixable) continue;
       const fixedFile = path.join(dir, `${base}.fixed.Dockerfile`);
       it(`${file}: the fix produces ${base}.fixed.Dockerfile and ${id} no longer fires`, () => {
-        const result = fixAll(text, { context, fixRules: [id] });
+        const result = fixAll(text, { context, buildsIn, fixRules: [id] });
         assert.equal(result.text, expectedText(fixedFile, result.text));
         for (const change of result.files) {
           const expectedChange = path.join(dir, `${base}.fixed.${change.path.replace(/^\./, '')}`);
           assert.equal(change.text, expectedText(expectedChange, change.text));
         }
         // Findings the rule could fix are gone; findings it reports without a fix may stay.
-        const before = analyze(text, { context, only: [id] }).findings;
-        const after = analyze(result.text, { context: overlayFiles(context, result.files), only: [id] }).findings;
+        const before = analyze(text, { context, buildsIn, only: [id] }).findings;
+        const after = analyze(result.text, { context: overlayFiles(context, result.files), buildsIn, only: [id] }).findings;
         assert.deepEqual(after.filter((f) => f.fixes.length > 0).map(toExpected), []);
         assert.ok(after.length <= before.filter((f) => f.fixes.length === 0).length, `${id} still fires after its fix`);
-        assert.deepEqual(fixAll(result.text, { context: overlayFiles(context, result.files), fixRules: [id] }).text, result.text, 'a second fix changes nothing');
+        assert.deepEqual(fixAll(result.text, { context: overlayFiles(context, result.files), buildsIn, fixRules: [id] }).text, result.text, 'a second fix changes nothing');
       });
       it(`${file}: the fix keeps every instruction and the line endings`, () => {
-        const result = fixAll(toCrlf(text), { context, fixRules: [id] });
+        const result = fixAll(toCrlf(text), { context, buildsIn, fixRules: [id] });
         assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
         if (!UPDATE) assert.equal(result.text, toCrlf(fs.readFileSync(fixedFile, 'utf8')));
         // An instruction may only leave as a comment that still shows it (GD007 retires a COPY that way).
@@ -67,7 +68,7 @@ for (const id of ruleDirs()) {
     for (const file of casesIn(dir, 'valid')) {
       it(`${file}: reports no ${id}`, () => {
         const text = fs.readFileSync(path.join(dir, file), 'utf8');
-        assert.deepEqual(analyze(text, { context, only: [id] }).findings.map(toExpected), []);
+        assert.deepEqual(analyze(text, { context, buildsIn: fixtureSite(dir, file), only: [id] }).findings.map(toExpected), []);
       });
     }
   });

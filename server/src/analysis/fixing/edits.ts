@@ -72,6 +72,19 @@ export function addRunFlag(run: RunInstruction, flag: string): TextEdit {
   return { range: { start: keywordEnd, end: keywordEnd }, newText: ` ${flag}` };
 }
 
+/** Remove a `--mount=…` flag from its RUN, with the space after it. */
+export function dropMountEdit(model: DockerfileModel, mount: { range: TextEdit['range'] }): TextEdit {
+  const { line, character } = mount.range.end;
+  const rest = lineText(model, line).slice(character);
+  // The last thing on a continued line: the command on the next line moves up to where the flag was.
+  const next = line + 1 < model.document.lineCount ? lineText(model, line + 1) : undefined;
+  if (rest.trim() === model.escape && next !== undefined && next.trim() !== '' && !next.trim().startsWith('#')) {
+    return { range: { start: mount.range.start, end: { line: line + 1, character: next.length - next.trimStart().length } }, newText: '' };
+  }
+  const after = rest.startsWith(' ') ? 1 : 0;
+  return { range: { start: mount.range.start, end: { line, character: character + after } }, newText: '' };
+}
+
 /**
  * Whether a path can be written into a `--mount=` option as is (no quoting rules to get wrong).
  * Go rejects relative GOCACHE/GOMODCACHE values, so a fix never mounts one.

@@ -1,7 +1,7 @@
 import { effectiveGoEnv } from '../go/goenv';
 import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
-import { cutInstructionLines, indentOf, leadingCommentsStart, lineText, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
+import { cutInstructionLines, dropMountEdit, indentOf, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { readsModules } from '../go/gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import type { CopySource } from '../model/sources';
@@ -43,7 +43,7 @@ function environmentBetween(stage: Stage, from: InstructionModel, to: Instructio
   return all.slice(all.indexOf(from) + 1, all.indexOf(to)).filter((i) => ['ENV', 'WORKDIR', 'USER'].includes(i.keyword));
 }
 
-function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource): Fix {
+function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource, inCi: boolean): Fix {
   const edits: TextEdit[] = [];
   // Above the comments that describe the source COPY, so they stay with it.
   const anchor = { line: leadingCommentsStart(model, copy), character: 0 };
@@ -78,8 +78,7 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
       // Its module-cache mount goes with it when nothing left in that RUN reads modules.
       const mount = mountOnGoCache(download, existing, 'GOMODCACHE');
       if (mount && !download.go.some((g) => g !== existing && readsModules(g))) {
-        const after = lineText(model, mount.range.end.line)[mount.range.end.character] === ' ' ? 1 : 0;
-        edits.push({ range: { start: mount.range.start, end: { line: mount.range.end.line, character: mount.range.end.character + after } }, newText: '' });
+        edits.push(dropMountEdit(model, mount));
       }
     }
     const modcache = effectiveGoEnv(copy).GOMODCACHE.value;
@@ -87,7 +86,8 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     // id and owner included, so the build sees the same cache), unless another stage copies the
     // modules out of this one and needs them in a layer. Adding it here rather than leaving it to
     // GD004 makes the result the same whether GD003 mounted the build's module cache first or not.
-    const flag = safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? `${cacheMountFlagFor(model, stage, modcache, mountOwnerSuffix(copy))} ` : '';
+    // In CI the download goes into the layer the exported cache carries: a mount would start empty (GD021).
+    const flag = !inCi && safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? `${cacheMountFlagFor(model, stage, modcache, mountOwnerSuffix(copy))} ` : '';
     insertLine(`RUN ${flag}go mod download`);
   }
   return { title: `Copy ${manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ')} and download modules before the source`, edits, preferred: true };
@@ -103,7 +103,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'The module source is copied before its dependencies are downloaded, so any source change downloads every module again.',
   fixable: true,
-  check({ model, report }) {
+  check({ model, site, report }) {
     for (const stage of model.stages) {
       const step = firstModuleStep(stage);
       if (!step || inheritsDownload(stage)) continue;
@@ -119,7 +119,7 @@ export default defineRule({
         related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
         // A module-cache mount GD005 can only fix with an ENV that moves GOMODCACHE: which mount
         // goes with the download depends on where GOMODCACHE ends up, so the fix waits for it.
-        fixes: awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source)],
+        fixes: awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source, site?.where === 'ci')],
       });
     }
   },

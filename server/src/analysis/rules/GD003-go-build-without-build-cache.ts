@@ -7,6 +7,8 @@ import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { GoCommand } from '../go/gocommand';
 import { defineRule } from './api';
+import { cacheMountsStartEmpty } from '../ci/describe';
+import { ciLocation, type BuildSite } from '../ci/types';
 
 /** Vendored modules need no module cache. */
 function usesVendor(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
@@ -15,13 +17,20 @@ function usesVendor(model: DockerfileModel, run: RunInstruction, go: GoCommand):
     || model.context?.exists('vendor/modules.txt') === true;
 }
 
+/** On GitHub Actions runners the build cache mount starts empty unless the workflow restores it. */
+function ciBuildCacheNote(site: BuildSite | undefined): string {
+  if (!cacheMountsStartEmpty(site) || site?.ci?.system !== 'github-actions') return '';
+  return ` Built in GitHub Actions (${ciLocation(site.ci)}), the mount starts empty on each runner unless its contents are restored before the build: the common way is an actions cache injected into the mount (reproducible-containers/buildkit-cache-dance).`;
+}
+
 export default defineRule({
   id: 'GD003',
   name: 'go-build-without-build-cache',
   severity: 'warning',
   summary: 'A Go build runs without a BuildKit cache mount on the directory Go really uses for its build cache, so every rebuild compiles everything from scratch.',
   fixable: true,
-  check({ model, report }) {
+  check({ model, site, report }) {
+    const inCi = site?.where === 'ci';
     for (const run of model.instructions.filter(isRun)) {
       // Commands that only read modules (`go get`, `go mod tidy`…) need the module cache, not the build cache.
       const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
@@ -31,7 +40,8 @@ export default defineRule({
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
       // Where another stage copies the modules out, or a build writes its binary under the
       // module cache (GOPATH=/go with `-o /go/bin/app`), they belong in this layer.
-      const missingModCache = !mountOnGoCache(run, go, 'GOMODCACHE')
+      // In CI a module-cache mount starts empty: modules come from a download layer (GD001, GD021), not a mount.
+      const missingModCache = !inCi && !mountOnGoCache(run, go, 'GOMODCACHE')
         && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go)
         && !staysInLayer(model, run.stage, env.GOMODCACHE.value);
       if (!missingBuildCache && !missingModCache) continue;
@@ -51,6 +61,7 @@ export default defineRule({
       const command = `\`go ${go.subcommand}\``;
       const message = missingBuildCache
         ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
+        + (missingBuildCache ? ciBuildCacheNote(site) : '')
         : `${command} has a build cache mount but modules are not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
       report({
         range: go.nameRange,

@@ -1,7 +1,7 @@
 import { readsModules } from '../go/gocommand';
-import { effectiveGoEnv } from '../go/goenv';
+import { effectiveGoEnv, mountCovers } from '../go/goenv';
 import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../go/gofacts';
-import { addRunFlag, mountOwnerSuffix } from '../fixing/edits';
+import { addRunFlag, dropMountEdit, mountOwnerSuffix } from '../fixing/edits';
 import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
 import { isRun, type Mount } from '../model/model';
 import { defineRule } from './api';
@@ -12,7 +12,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount on the module cache hides the modules an earlier `go mod download` put into the image, so the later step downloads them again.',
   fixable: true,
-  check({ model, report }) {
+  check({ model, site, report }) {
     const reported = new Set<Mount>();
     for (const download of model.instructions.filter(isRun)) {
       const go = download.go.find(isModuleDownload);
@@ -29,12 +29,19 @@ export default defineRule({
           range: mount.range,
           message: `This cache mount on ${mount.targetResolved} hides the modules \`go mod download\` put into the image on line ${download.range.start.line + 1}: \`go ${later.subcommand}\` sees only the cache's own contents (empty at first, stale later) and downloads the missing modules again, while the download layer is wasted.`,
           related: [{ range: go.nameRange, message: `modules are downloaded into the image layer here, under ${modcache}` }],
-          fixes: [{
-            title: `Mount the same cache on the download on line ${download.range.start.line + 1}`,
-            // The stage's own mount of that directory, or a child stage's: the one every fix copies.
-            edits: [addRunFlag(download, cacheMountFlagFor(model, download.stage, mount.targetResolved!, mountOwnerSuffix(download)))],
-            preferred: true,
-          }],
+          fixes: site?.where === 'ci'
+            // In CI the download's layer is what the exported cache carries: the mount goes, unless it also holds the build cache.
+            ? (mountCovers(mount.targetResolved, effectiveGoEnv(run, later).GOCACHE.value) ? [] : [{
+              title: 'Drop this cache mount: the modules are in the download\'s layer',
+              edits: [dropMountEdit(model, mount)],
+              preferred: true,
+            }])
+            : [{
+              title: `Mount the same cache on the download on line ${download.range.start.line + 1}`,
+              // The stage's own mount of that directory, or a child stage's: the one every fix copies.
+              edits: [addRunFlag(download, cacheMountFlagFor(model, download.stage, mount.targetResolved!, mountOwnerSuffix(download)))],
+              preferred: true,
+            }],
         });
       }
     }

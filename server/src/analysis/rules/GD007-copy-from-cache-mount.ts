@@ -7,6 +7,7 @@ import { writtenOnlyInCacheMount, type CacheWrite } from '../cache/cacheonly';
 import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model/model';
 import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
+import { downloadMountDroppedInCi } from '../ci/layers';
 
 /**
  * Take one source out of a COPY; when it is the only one, turn the COPY into a comment, so the
@@ -70,7 +71,7 @@ export default defineRule({
   severity: 'error',
   summary: '`COPY --from` copies a path the other stage only wrote inside a cache mount, which never reaches the image: it copies an empty or missing directory.',
   fixable: true,
-  check({ model, report }) {
+  check({ model, site, report }) {
     const copies = stageReads(model).filter((r): r is StageRead & { copy: CopyInstruction } => r.copy !== undefined);
     for (const read of copies) {
       const write = writtenOnlyInCacheMount(model, read.stage, read.path);
@@ -81,7 +82,8 @@ export default defineRule({
       const cost = write.kind === 'GOMODCACHE' ? ', so the steps after it download every module again'
         : write.kind === 'GOCACHE' ? ', so the steps after it compile everything from scratch' : '';
       const result = empty ? `an empty directory (only the mount point is in the image)${cost}` : 'a path that is not in the image, and the build fails';
-      const fix = mountInsteadFix(model, read.copy, index, write);
+      // In CI, GD021 takes the mount off the download: the modules land in the layer this COPY reads.
+      const fix = write.kind === 'GOMODCACHE' && downloadMountDroppedInCi(site, write.run, write.mount) ? undefined : mountInsteadFix(model, read.copy, index, write);
       report({
         range: read.range,
         message: `${read.path} was only written inside the cache mount on line ${mountLine} of ${stageLabel(read.stage)}, and a cache mount's contents never reach the image: this copies ${result}.`,

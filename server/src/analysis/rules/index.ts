@@ -21,6 +21,8 @@ import GD020 from './GD020-final-image-runs-as-root';
 import GD012 from './GD012-base-image-not-pinned';
 import GD013 from './GD013-build-context-not-ignored';
 import GD014 from './GD014-manifest-changed-in-build';
+import GD021 from './GD021-module-cache-mount-lost-in-ci';
+import GD022 from './GD022-layer-cache-not-exported';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -44,6 +46,8 @@ export const rules: readonly Rule[] = [
   GD012,
   GD013,
   GD014,
+  GD021,
+  GD022,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 

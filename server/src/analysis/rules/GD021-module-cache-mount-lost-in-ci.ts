@@ -1,0 +1,54 @@
+import { cacheExportWords, cacheMountsStartEmpty } from '../ci/describe';
+import { downloadMountDroppedInCi, exportsStageLayers } from '../ci/layers';
+import { ciLocation } from '../ci/types';
+import { mountsHidingModules } from '../cache/cachemounts';
+import { effectiveGoEnv, mountCovers } from '../go/goenv';
+import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { dropMountEdit } from '../fixing/edits';
+import type { BuildSite } from '../ci/types';
+import { defineRule } from './api';
+
+function where(site: BuildSite): string {
+  return site.ci ? `CI by ${ciLocation(site.ci)} (${cacheExportWords(site.ci)})` : site.source === 'ci-variable' ? 'CI (CI=true)' : 'CI';
+}
+
+export default defineRule({
+  id: 'GD021',
+  name: 'module-cache-mount-lost-in-ci',
+  severity: 'warning',
+  summary: 'In CI, `go mod download` runs in a cache mount on the module cache: the runner starts with an empty mount and --cache-to never exports it, so the cached download layer holds no modules and every CI build downloads them again.',
+  fixable: true,
+  check({ model, site, report }) {
+    if (!site || !cacheMountsStartEmpty(site)) return;
+    for (const run of model.runs) {
+      const go = run.go.find(isModuleDownload);
+      const stage = run.stage;
+      if (!go || !stage) continue;
+      const mount = mountOnGoCache(run, go, 'GOMODCACHE');
+      if (!mount) continue;
+      // A Go cache mount on the wrong directory is GD005's to fix first.
+      if (stageHasMisdirectedGoMount(stage, 'GOMODCACHE') || stageHasMisdirectedGoMount(stage, 'GOCACHE')) continue;
+      const env = effectiveGoEnv(run, go);
+      const modcache = env.GOMODCACHE.value;
+      // A mount that also holds this step's build cache stays; so do later mounts that hold one.
+      const keepsBuildCache = (m: { targetResolved?: string }, gocache: string) => mountCovers(m.targetResolved, gocache);
+      const hiding = mountsHidingModules(model, run, modcache)
+        .filter(({ run: later, mount: m }) => !keepsBuildCache(m, effectiveGoEnv(later, later.go[0]).GOCACHE.value));
+      const fixable = downloadMountDroppedInCi(site, run, mount);
+      // With mode=min (or no export) the layer is not restored either: GD022 asks for mode=max,
+      // and this fix is what makes that export carry the modules.
+      const exported = exportsStageLayers(site, model, stage) !== false;
+      const then = exported ? 'so the exported cache carries the modules' : 'so that the exported cache carries the modules once this stage\'s layers are exported (mode=max, GD022)';
+      report({
+        range: mount.range,
+        message: `\`go mod download\` runs in a cache mount on GOMODCACHE (${modcache}), and this image is built in ${where(site)}: there the mount starts empty and --cache-to never exports it, so this step comes back from the layer cache as cached with no modules in it, and the build downloads the whole module graph again on every run. Download into the layer (no mount on the download), ${then}.`,
+        related: hiding.map(({ mount: m }) => ({ range: m.range, message: `this mount on ${m.targetResolved} would hide the downloaded modules; the fix drops it too` })),
+        fixes: fixable ? [{
+          title: `Download modules into the layer (drop the cache mount on ${mount.targetResolved})`,
+          edits: [dropMountEdit(model, mount), ...hiding.map(({ mount: m }) => dropMountEdit(model, m))],
+          preferred: true,
+        }] : [],
+      });
+    }
+  },
+});
