@@ -9,6 +9,8 @@ let client: LanguageClient | undefined;
 
 export interface ExtensionApi {
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
+  /** Where the annotations come from when the build ran elsewhere (a build record); undefined otherwise. */
+  getBuildRecord(uri: string): { origin: string; headline: string; ref: string; source: 'builder' | 'archive'; unplaced: number } | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -16,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // The build features work without the server, so a server that fails to start must not stop them.
   client.start().catch((error: unknown) => client?.error('The Go Dockerfile Cache language server did not start', error, 'force'));
   const build = registerBuildFeatures(context);
-  return { getBuildAnnotations: (uri) => build.getBuildAnnotations(uri) };
+  return { getBuildAnnotations: (uri) => build.getBuildAnnotations(uri), getBuildRecord: (uri) => build.getBuildRecord(uri) };
 }
 
 export async function deactivate(): Promise<void> {

@@ -30,12 +30,13 @@ const STATE_TONES: Record<StepState, Tone | undefined> = {
   'not-run': 'idle',
 };
 
-export function toLineAnnotations(steps: readonly StepAnnotation[]): LineAnnotation[] {
+/** `origin` says where a build the editor did not run took place ("CI record, 2026-12-05 14:03"). */
+export function toLineAnnotations(steps: readonly StepAnnotation[], origin?: string): LineAnnotation[] {
   return steps.map((step) => ({
     line: step.line,
     endLine: Math.max(step.line, step.endLine),
     state: step.state,
-    text: stepLabel(step, { color: false }),
+    text: origin ? `${stepLabel(step, { color: false })}  · ${origin}` : stepLabel(step, { color: false }),
     tone: STATE_TONES[step.state] ?? shareTone(step.share),
     step,
   }));

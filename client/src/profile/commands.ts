@@ -4,4 +4,7 @@ export const COMMANDS = {
   showBuildOutput: 'goDockerfileCache.showBuildOutput',
   clearBuildAnnotations: 'goDockerfileCache.clearBuildAnnotations',
   getBuildAnnotations: 'goDockerfileCache.getBuildAnnotations',
+  showLastBuild: 'goDockerfileCache.showLastBuild',
+  openBuildRecord: 'goDockerfileCache.openBuildRecord',
+  getBuildRecord: 'goDockerfileCache.getBuildRecord',
 } as const;

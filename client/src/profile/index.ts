@@ -1,5 +1,7 @@
 // Registers the build-and-profile features: commands, annotations, hover, code lens, status bar.
 import * as vscode from 'vscode';
+import { listRecords } from '../../../server/src/profile/records/builder';
+import { loadArchiveBuild, loadBuilderBuild } from '../../../server/src/profile/records/load';
 import { startBuild } from '../../../server/src/profile/runner';
 import { registerBuildCodeLens } from './codeLens';
 import { COMMANDS } from './commands';
@@ -7,10 +9,13 @@ import { BuildController } from './controller';
 import { registerAnnotationViews } from './decorations';
 import { registerBuildHover } from './hover';
 import { registerBuildStatus } from './statusBar';
-import { BuildAnnotations } from './store';
+import { RecordController } from './records';
+import { BuildAnnotations, type RecordView } from './store';
 
 export interface BuildFeatures {
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
+  /** Where the annotations of `uri` come from when the editor did not run the build. */
+  getBuildRecord(uri: string): RecordView | undefined;
 }
 
 /** The document a command is about: its argument (a Uri or a uri string), else the active editor's. */
@@ -24,9 +29,14 @@ export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFe
   const store = new BuildAnnotations();
   const output = vscode.window.createOutputChannel('Go Dockerfile Build');
   const controller = new BuildController(store, output, startBuild, vscode.Uri.joinPath(context.globalStorageUri, 'builds').fsPath);
+  const records = new RecordController(store, output, { loadArchiveBuild, loadBuilderBuild, listRecords });
   const getBuildAnnotations = (target: unknown) => {
     const uri = documentUri(target);
     return uri ? store.lines(uri).map(({ line, state, text }) => ({ line, state, text })) : [];
+  };
+  const getBuildRecord = (target: unknown) => {
+    const uri = documentUri(target);
+    return uri ? store.record(uri) : undefined;
   };
 
   context.subscriptions.push(
@@ -44,6 +54,10 @@ export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFe
       for (const each of uri ? [uri] : store.uris()) store.clear(each);
     }),
     vscode.commands.registerCommand(COMMANDS.getBuildAnnotations, getBuildAnnotations),
+    vscode.commands.registerCommand(COMMANDS.getBuildRecord, getBuildRecord),
+    vscode.commands.registerCommand(COMMANDS.showLastBuild, (target?: string | vscode.Uri) => records.showLastBuild(target)),
+    vscode.commands.registerCommand(COMMANDS.openBuildRecord, (record?: string | vscode.Uri, target?: string | vscode.Uri) => records.openBuildRecord(record, target)),
+    records.watch(),
   );
-  return { getBuildAnnotations };
+  return { getBuildAnnotations, getBuildRecord };
 }

@@ -17,6 +17,10 @@ export function registerBuildStatus(store: BuildAnnotations): vscode.Disposable 
       const done = store.lines(uri).filter((a) => a.state !== 'running').length;
       item.text = `$(sync~spin) Docker build: ${done} steps done`;
       item.tooltip = 'Docker build running. Click to see its output.';
+    } else if (summary && store.record(uri)) {
+      const record = store.record(uri)!;
+      item.text = `$(history) ${record.origin} · ${summary.cached}/${summary.total} cached`;
+      item.tooltip = [record.headline, ...renderSummary(summary, [], { color: false })].join('\n');
     } else if (summary) {
       item.text = statusText(summary);
       item.tooltip = renderSummary(summary, [], { color: false }).join('\n');

@@ -11,6 +11,19 @@ interface DocumentBuild {
   edits: TextChange[] | undefined;
   lines: LineAnnotation[];
   summary?: BuildSummary;
+  /** A build the editor did not run: where and when it ran, for every annotation. */
+  record?: RecordView;
+}
+
+export interface RecordView {
+  /** Short, after each line: `CI record, 2026-12-05 14:03`. */
+  origin: string;
+  /** The whole story, for the status bar and the output: `…: 3 of 9 steps cached`. */
+  headline: string;
+  ref: string;
+  source: 'builder' | 'archive';
+  /** Recorded steps whose instruction changed since the build. */
+  unplaced: number;
 }
 
 export class BuildAnnotations {
@@ -40,13 +53,19 @@ export class BuildAnnotations {
     this.set(uri, { ...this.placed(stepsAfterEdits(steps, build.edits)), edits: undefined, summary });
   }
 
+  /** A finished build the editor did not run, read from a build record. */
+  showRecord(uri: string, steps: readonly StepAnnotation[], summary: BuildSummary, record: RecordView): void {
+    if (this.builds.get(uri)?.edits) return;
+    this.set(uri, { ...this.placed([...steps], record.origin), edits: undefined, summary, record });
+  }
+
   edit(uri: string, changes: readonly TextChange[]): void {
     const build = this.builds.get(uri);
     if (!build || changes.length === 0) return;
     const steps = stepsAfterEdits(build.steps, changes);
     const moved = steps.length !== build.steps.length || steps.some((step, i) => step !== build.steps[i]);
     if (build.edits) build.edits.push(...changes);
-    if (moved) this.set(uri, { ...build, ...this.placed(steps) });
+    if (moved) this.set(uri, { ...build, ...this.placed(steps, build.record?.origin) });
   }
 
   clear(uri: string): void {
@@ -65,12 +84,16 @@ export class BuildAnnotations {
     return this.builds.get(uri)?.summary;
   }
 
+  record(uri: string): RecordView | undefined {
+    return this.builds.get(uri)?.record;
+  }
+
   isRunning(uri: string): boolean {
     return this.builds.get(uri)?.edits !== undefined;
   }
 
-  private placed(steps: StepAnnotation[]): Pick<DocumentBuild, 'steps' | 'lines'> {
-    return { steps, lines: toLineAnnotations(steps) };
+  private placed(steps: StepAnnotation[], origin?: string): Pick<DocumentBuild, 'steps' | 'lines'> {
+    return { steps, lines: toLineAnnotations(steps, origin) };
   }
 
   private set(uri: string, build: DocumentBuild): void {

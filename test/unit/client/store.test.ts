@@ -54,3 +54,30 @@ describe('annotations of a document across a build', () => {
     assert.deepEqual(new Set(seen), new Set([uri]));
   });
 });
+
+describe('annotations of a build the editor did not run', () => {
+  const record = { origin: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC', headline: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC, 41.8 s: 1 of 2 steps cached', ref: 'r1', source: 'archive' as const, unplaced: 0 };
+
+  it('say where the build ran after every line, and follow edits', () => {
+    const store = new BuildAnnotations();
+    store.showRecord(uri, [step({ line: 1, state: 'cached' }), step({ line: 2, state: 'done', durationMs: 41_800 })], summary, record);
+    assert.deepEqual(store.lines(uri).map((a) => [a.line, a.text]), [
+      [1, '✓ cached  · CI record build.dockerbuild, 2026-12-05 14:03 UTC'],
+      [2, '41.8 s  · CI record build.dockerbuild, 2026-12-05 14:03 UTC'],
+    ]);
+    store.edit(uri, [insertLineAtTop]);
+    assert.deepEqual(store.lines(uri).map((a) => [a.line, a.text.endsWith(record.origin)]), [[2, true], [3, true]]);
+    assert.equal(store.record(uri), record);
+    assert.equal(store.summary(uri), summary);
+  });
+
+  it('give way to a build the editor starts, and never interrupt one', () => {
+    const store = new BuildAnnotations();
+    store.showRecord(uri, [step({ line: 1, state: 'cached' })], summary, record);
+    store.start(uri);
+    assert.equal(store.record(uri), undefined);
+    store.showRecord(uri, [step({ line: 1, state: 'cached' })], summary, record);
+    assert.equal(store.isRunning(uri), true);
+    assert.deepEqual(store.lines(uri), []);
+  });
+});

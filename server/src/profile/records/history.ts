@@ -67,11 +67,16 @@ export function recordOrigin(build: Pick<RecordedBuild, 'origin'> & { info: Reco
   return looksLikeCi ? `CI record ${path.basename(build.origin.file)}` : `record ${path.basename(build.origin.file)}`;
 }
 
+/** Where and when the recorded build ran: `CI record build.dockerbuild, 2026-12-05 14:03 UTC`. */
+export function recordLabel(build: RecordedBuild, looksLikeCi: boolean): string {
+  return `${recordOrigin(build, looksLikeCi)}, ${recordDate(build.info.createdAt)}`;
+}
+
 /** The line that says which build the annotations come from and how well they fit the file. */
 export function recordHeadline(build: RecordedBuild, looksLikeCi: boolean): string {
   const { summary } = build;
   const took = summary.totalMs > 0 ? `, ${formatDuration(summary.totalMs)}` : '';
-  return `${recordOrigin(build, looksLikeCi)}, ${recordDate(build.info.createdAt)}${took}: ${summary.cached} of ${summary.total} steps cached`;
+  return `${recordLabel(build, looksLikeCi)}${took}: ${summary.cached} of ${summary.total} steps cached`;
 }
 
 export function unplacedNote(build: RecordedBuild): string | undefined {
