@@ -1,17 +1,18 @@
 // What a user sees, through the real workbench in chromium: the squiggle and
 // the Problems entry on the naive example, the quick fix menu, then Build and
-// Profile drawing cached and timed results after the lines. Uses the packaged
+// Profile drawing cached and timed results after the lines, then a build record
+// file (test/fixtures/records) opened through its file dialog. Uses the packaged
 // .vsix. Screenshots go to test/output/vscode-ui/; with GDC_UPDATE_SCREENSHOTS=1
-// the two shown in the README are refreshed in docs/images/.
+// the three shown in the README are refreshed in docs/images/.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { openBrowser, remoteUri, workbenchUrl } from '../launcher/browser';
 import { installExtension, readTools, startCodeServer } from '../launcher/codeServer';
 import { clientAbsent, prepareWorkspace, removeScratch, root, scratch, vsixPath } from '../project';
-import { clickLine, openProblemsWith, openQuickFixMenu, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
+import { clickLine, openFileByName, openProblemsWith, openQuickFixMenu, pickFileInDialog, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
 
 const outputDir = path.join(root, 'test/output/vscode-ui');
 const readmeImages = path.join(root, 'docs/images');
@@ -55,6 +56,9 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
   // A source change nobody built before: base layers come from the cache, the rest runs and is timed.
   appendFileSync(path.join(workspace, 'naive/main.go'), `\n// changed at ${new Date().toISOString()}\n`);
   const dockerfile = path.join(workspace, 'naive/Dockerfile');
+  // The Dockerfile the recorded build built, next to the examples.
+  cpSync(path.join(root, 'test/fixtures/records/app'), path.join(workspace, 'recorded'), { recursive: true });
+  const record = path.join(root, 'test/fixtures/records/app-edited.dockerbuild');
 
   const server = await startCodeServer(tools, profile, { log });
   t.after(() => server.stop());
@@ -86,10 +90,20 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
     await waitForBuildEnd(page);
     const build = await shot('build-profile');
 
+    await openFileByName(page, 'recorded/Dockerfile');
+    await runCommand(page, 'Go Dockerfile: Open Build Record…');
+    await pickFileInDialog(page, record);
+    await waitForAnnotations(page, [
+      { startsWith: 'COPY go.mod ./', matches: 'cached\\s+· record app-edited\\.dockerbuild, 2026-12-06' },
+      { startsWith: 'RUN go build', matches: '\\d+(\\.\\d+)? s\\s+· record app-edited\\.dockerbuild' },
+    ], 'running', uiWaitMs);
+    const recorded = await shot('build-record');
+
     if (process.env.GDC_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(readmeImages, { recursive: true });
       copyFileSync(diagnostics, path.join(readmeImages, 'diagnostics-quick-fix.png'));
       copyFileSync(build, path.join(readmeImages, 'build-profile.png'));
+      copyFileSync(recorded, path.join(readmeImages, 'build-record.png'));
     }
     t.after(removeScratch);
   } catch (error) {

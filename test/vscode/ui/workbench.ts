@@ -1,5 +1,6 @@
 // What a user does and sees in the workbench, as Playwright steps: keyboard
 // commands, the Problems panel, the quick fix menu and the after-line text.
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 
 export const uiWaitMs = 90_000;
@@ -19,6 +20,26 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: uiWaitMs });
   await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open, by its path relative to the workspace. */
+export async function openFileByName(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: uiWaitMs });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.posix.basename(relativePath) }).first().waitFor({ timeout: uiWaitMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: path.posix.basename(relativePath) }).first().waitFor({ timeout: uiWaitMs });
+}
+
+/** Answers an open-file dialog (VS Code's own, a quick input in the browser) with an absolute path. */
+export async function pickFileInDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: uiWaitMs });
+  await input.fill(file);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: uiWaitMs });
 }
 
 /** Puts the cursor at the end of the first line starting with `text` by clicking it. */

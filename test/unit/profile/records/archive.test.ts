@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRecordArchive, MEDIA } from '../../../../server/src/profile/records/archive';
 import { loadArchiveBuild, RecordError } from '../../../../server/src/profile/records/load';
-import { recordInfo } from '../../../../server/src/profile/records/record';
+import { looksLikeCi, recordInfo } from '../../../../server/src/profile/records/record';
+import { recordLabel } from '../../../../server/src/profile/records/history';
 import { decodeStatusStream } from '../../../../server/src/profile/records/status';
 import { ArchiveError, readGzipTar } from '../../../../server/src/profile/records/tar';
 
@@ -131,5 +132,24 @@ describe('.dockerbuild reader on damaged archives', () => {
   it('more entries than the entry cap', async () => {
     const limits = { maxArchiveBytes: 1 << 20, maxTotalBytes: 1 << 30, maxEntries: 3, maxEntryBytes: 1 << 30 };
     await assert.rejects(readGzipTar(read('app-edited.dockerbuild'), () => true, limits), /more than 3 entries/);
+  });
+});
+
+describe('where a record was built', () => {
+  const info = (contextPath: string) => recordInfo({ Ref: 'r', FrontendAttrs: { filename: 'Dockerfile' }, localState: { LocalPath: contextPath, DockerfilePath: '' } });
+
+  it('calls a record built in a GitHub Actions or GitLab CI workspace a CI record', () => {
+    assert.equal(looksLikeCi(info('/home/runner/work/shop/shop')), true);
+    assert.equal(looksLikeCi(info('/__w/shop/shop')), true);
+    assert.equal(looksLikeCi(info('/builds/team/shop')), true);
+    assert.equal(looksLikeCi(info('/home/ann/src/shop')), false);
+    assert.equal(looksLikeCi(recordInfo({ Ref: 'r' })), false);
+  });
+
+  it("labels the annotations with the record's origin and date", async () => {
+    const build = await loadArchiveBuild(archive('app-edited.dockerbuild'), APP, appText());
+    assert.match(recordLabel(build, false), /^record app-edited\.dockerbuild, 2026-12-06 \d\d:\d\d UTC$/);
+    assert.match(recordLabel(build, true), /^CI record app-edited\.dockerbuild, 2026-12-06 \d\d:\d\d UTC$/);
+    assert.match(recordLabel({ ...build, origin: { source: 'builder', builder: 'ci-cache' } }, false), /^build on ci-cache, 2026-12-06/);
   });
 });
