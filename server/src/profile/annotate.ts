@@ -61,9 +61,9 @@ function sameImage(shown: string, instruction: string): boolean {
 }
 
 /**
- * The FROM step of the stage a FROM vertex names. BuildKit runs one FROM for every build that
- * pulls the same image at the same time, and names it after whichever build came first, so its
- * step count can be another Dockerfile's (`[build 1/5]` in a stage of 6 steps).
+ * The FROM step of the stage a FROM vertex names. BuildKit runs one vertex for every build that
+ * does the same work at the same time, and names it after whichever build came first, so its
+ * step count and stage can be another Dockerfile's (`[tools 1/5]` in a stage `build` of 6 steps).
  */
 function stageFrom(plan: BuildPlan, stage: string | undefined): PlannedStep | undefined {
   const froms = plan.stages
@@ -78,7 +78,10 @@ function placeVertex(plan: BuildPlan, vertex: Vertex, sameText: boolean): Planne
   const name = parseStepName(vertex.name);
   if (!name) return undefined;
   const isFrom = name.text.split(/\s/)[0]?.toUpperCase() === 'FROM';
-  const step = matchStep(plan, name) ?? (sameText && isFrom ? stageFrom(plan, name.stage) : undefined);
+  let step = matchStep(plan, name) ?? (sameText && isFrom ? stageFrom(plan, name.stage) : undefined);
+  // A vertex shared with another build may carry that build's stage name and counts: by its text
+  // in any stage, when only one instruction reads that way.
+  if (!step && sameText && name.stage !== undefined) step = matchStep(plan, { ...name, stage: undefined }) ?? (isFrom ? stageFrom(plan, undefined) : undefined);
   if (!step || !sameText) return step;
   // BuildKit shows FROM with the image it resolved (`docker.io/library/golang:1.26@sha256:…`).
   if (step.keyword === 'FROM') return isFrom && sameImage(name.text, step.instruction) ? step : undefined;

@@ -81,5 +81,5 @@ export function recordHeadline(build: RecordedBuild, looksLikeCi: boolean): stri
 
 export function unplacedNote(build: RecordedBuild): string | undefined {
   if (build.unplaced === 0) return undefined;
-  return `${build.unplaced} of the record's ${build.recordedSteps} steps could not be placed: their instructions changed since the build`;
+  return `${build.unplaced} of the record's ${build.recordedSteps} steps could not be placed: no instruction reads as they do (changed since the build)`;
 }
