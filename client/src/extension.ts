@@ -1,6 +1,6 @@
 // The extension: wiring only. The language server gives diagnostics, quick fixes and hovers; the
 // build features (./profile) run a profiled build and annotate the Dockerfile with it.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildFeatures } from './profile/index';
 import { createLanguageClient } from './languageClient';

@@ -2,7 +2,7 @@
 // edits a person makes in it (typing a character at a time, backspacing, deleting a selection,
 // pasting lines copied from elsewhere in the file). Pure: the same seed gives the same session.
 import type { TextEdit } from 'vscode-languageserver-protocol';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 
 /** mulberry32: small, fast and good enough to vary edits; not for anything secret. */
 export function seededRandom(seed: number): () => number {

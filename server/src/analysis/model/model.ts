@@ -1,7 +1,7 @@
 // Turns a Dockerfile into what BuildKit will do with it: stages and their base images, the ENV/ARG
 // timeline, the user and working directory at each instruction, RUN commands with their mounts,
 // and what each COPY reads from the build context.
-import type { Dockerfile, Instruction, From, Flag } from 'dockerfile-ast';
+import type { Dockerfile, Instruction, From } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
