@@ -4,6 +4,8 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildFeatures } from './profile/index';
 import { createLanguageClient } from './languageClient';
+import { registerMeasureFeatures } from './measure/index';
+import type { MeasureReport } from '../../server/src/measure/measure';
 
 let client: LanguageClient | undefined;
 
@@ -11,6 +13,12 @@ export interface ExtensionApi {
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
   /** Where the annotations come from when the build ran elsewhere (a build record); undefined otherwise. */
   getBuildRecord(uri: string): { origin: string; headline: string; ref: string; source: 'builder' | 'archive'; unplaced: number } | undefined;
+  /** Runs "Measure the Fix" on a Dockerfile; the report, or undefined when nothing was measured. */
+  measureFix(uri: string): Promise<MeasureReport | undefined>;
+  /** The last measure report of a Dockerfile, kept until it changes. */
+  getMeasureResult(uri: string): MeasureReport | undefined;
+  /** The measured costs the language server last put on a Dockerfile's findings, costliest first. */
+  getFindingCosts(uri: string): { rule: string; line: number; seconds: number; origin: string }[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -18,7 +26,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // The build features work without the server, so a server that fails to start must not stop them.
   client.start().catch((error: unknown) => client?.error('The Go Dockerfile Cache language server did not start', error, 'force'));
   const build = registerBuildFeatures(context);
-  return { getBuildAnnotations: (uri) => build.getBuildAnnotations(uri), getBuildRecord: (uri) => build.getBuildRecord(uri) };
+  const measure = registerMeasureFeatures(context, build.store, client);
+  return {
+    getBuildAnnotations: (uri) => build.getBuildAnnotations(uri),
+    getBuildRecord: (uri) => build.getBuildRecord(uri),
+    measureFix: (uri) => measure.controller.measureFix(uri),
+    getMeasureResult: (uri) => measure.controller.result(uri),
+    getFindingCosts: (uri) => measure.costs.costs(uri),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,7 +13,7 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: InitializationOptions = { clientSynchronizes: true };
+  const initializationOptions: InitializationOptions = { clientSynchronizes: true, measureCommand: 'goDockerfileCache.measureFix' };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'dockerfile' },

@@ -39,3 +39,28 @@ describe('language server: findings carry their measured cost', () => {
     assert.ok(gd001(diagnostics));
   });
 });
+
+describe('language server: "Measure the fix" beside the quick fixes', () => {
+  it('is offered for a fixable cache-miss finding when the client has the command, and not otherwise', async () => {
+    for (const measureCommand of ['goDockerfileCache.measureFix', undefined]) {
+      const client = await TestClient.start({ initializationOptions: measureCommand ? { measureCommand } : {} });
+      const project = goProject();
+      try {
+        await client.open(project.uri, NAIVE_DOCKERFILE);
+        const diagnostics = await client.diagnosticsFor(project.uri, (d) => d.some((x) => x.code === 'GD001'));
+        const gd001 = diagnostics.find((d) => d.code === 'GD001')!;
+        const actions = await client.codeActions(project.uri, gd001.range, [gd001]);
+        const measure = actions.find((a) => a.command?.command === 'goDockerfileCache.measureFix');
+        if (measureCommand) {
+          assert.ok(measure, JSON.stringify(actions.map((a) => a.title)));
+          assert.deepEqual(measure.command?.arguments, [project.uri]);
+          assert.ok(measure.diagnostics?.some((d) => d.code === 'GD001'));
+        } else {
+          assert.equal(measure, undefined, 'an editor without the command gets no action it cannot run');
+        }
+      } finally {
+        await client.stop();
+      }
+    }
+  });
+});

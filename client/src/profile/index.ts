@@ -13,6 +13,7 @@ import { RecordController } from './records';
 import { BuildAnnotations, type RecordView } from './store';
 
 export interface BuildFeatures {
+  store: BuildAnnotations;
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
   /** Where the annotations of `uri` come from when the editor did not run the build. */
   getBuildRecord(uri: string): RecordView | undefined;
@@ -59,5 +60,5 @@ export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFe
     vscode.commands.registerCommand(COMMANDS.openBuildRecord, (record?: string | vscode.Uri, target?: string | vscode.Uri) => records.openBuildRecord(record, target)),
     records.watch(),
   );
-  return { getBuildAnnotations, getBuildRecord };
+  return { store, getBuildAnnotations, getBuildRecord };
 }

@@ -80,6 +80,11 @@ export class BuildAnnotations {
     return this.builds.get(uri)?.lines ?? [];
   }
 
+  /** The last build's steps, on the lines of the current text. */
+  steps(uri: string): readonly StepAnnotation[] {
+    return this.builds.get(uri)?.steps ?? [];
+  }
+
   summary(uri: string): BuildSummary | undefined {
     return this.builds.get(uri)?.summary;
   }

@@ -14,6 +14,7 @@ import { rules as allRules } from '../analysis/rules/index';
 import { suppressionEdit } from '../analysis/suppress';
 import type { Finding, Fix, Range, TextEdit } from '../analysis/model/types';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { CACHE_MISS_RULES } from './measuredCost';
 import { analysisOf, rangesIntersect, sameRange, type FeatureOptions } from './options';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.go-dockerfile-cache`;
@@ -28,6 +29,8 @@ export interface CodeActionOptions extends FeatureOptions {
   only?: string[];
   /** The editor applies `documentChanges` with CreateFile (needed for fixes that write other files). */
   resourceOperations?: boolean;
+  /** The client's command that measures the fix (VS Code's "Measure the Fix"); unset, no such action. */
+  measureCommand?: string;
 }
 
 function asksFor(only: string[], kind: string): boolean {
@@ -137,6 +140,19 @@ function fixAllAction(content: string, analysis: AnalysisResult, options: CodeAc
   return { title: `Fix all Go Dockerfile cache problems (${count} fix${count === 1 ? '' : 'es'})`, kind: FIX_ALL_KIND, edit: workspaceEdit };
 }
 
+/** "Measure the fix" for a fixable cache-miss finding: builds both versions, where the client can. */
+function measureAction(here: readonly Finding[], options: CodeActionOptions): CodeAction | undefined {
+  if (!options.measureCommand) return undefined;
+  const measurable = here.filter((f) => CACHE_MISS_RULES.has(f.rule) && f.fixes.length > 0);
+  if (measurable.length === 0) return undefined;
+  return {
+    title: 'Measure the fix: build with and without it and compare rebuild times',
+    kind: CodeActionKind.QuickFix,
+    diagnostics: measurable.map((f) => linkedDiagnostic(f, options)),
+    command: { title: 'Measure the Fix', command: options.measureCommand, arguments: [options.uri] },
+  };
+}
+
 export function codeActions(content: string, range: Range, options: CodeActionOptions): CodeAction[] {
   const analysis = analysisOf(content, options);
   const actions: CodeAction[] = [];
@@ -150,6 +166,8 @@ export function codeActions(content: string, range: Range, options: CodeActionOp
       if (disable && !disables.has(disable.title + JSON.stringify(disable.edit))) disables.set(disable.title + JSON.stringify(disable.edit), disable);
     }
     actions.sort((a, b) => Number(b.isPreferred === true) - Number(a.isPreferred === true));
+    const measure = measureAction(here, options);
+    if (measure) actions.push(measure);
     actions.push(...disables.values());
   }
   // Source actions only when asked for (save, the Source Action menu): the automatic lightbulb

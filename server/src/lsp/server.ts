@@ -40,6 +40,7 @@ let debounceMs = DEFAULT_DEBOUNCE_MS;
 let resourceOperations = false;
 let registerWatchers = false;
 let registerConfiguration = false;
+let measureCommand: string | undefined;
 /** The last measured build of each Dockerfile (a profiled build, a measure run, a build record). */
 const measuredBuilds = new Map<string, MeasuredBuild>();
 /** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
@@ -85,6 +86,7 @@ connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
+  if (typeof options.measureCommand === 'string' && options.measureCommand !== '') measureCommand = options.measureCommand;
   if (capabilities.workspace?.configuration) {
     settings = new SettingsStore(
       (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }),
@@ -171,6 +173,7 @@ connection.onCodeAction(async (params) => {
     diagnostics: params.context.diagnostics,
     only: params.context.only,
     resourceOperations,
+    measureCommand,
   });
 });
 

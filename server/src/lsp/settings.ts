@@ -25,6 +25,8 @@ export interface InitializationOptions {
    * server must not register for them again (the editor would send each event twice).
    */
   clientSynchronizes?: boolean;
+  /** The client's command that measures a Dockerfile's fix; the server offers it as a code action. */
+  measureCommand?: string;
 }
 
 export interface ServerSettings {

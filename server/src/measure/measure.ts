@@ -13,6 +13,7 @@ import { createTwoFilesPatch } from 'diff';
 import { diskContext } from '../analysis/model/context';
 import { parseDockerfile } from '../analysis/model/model';
 import { fixAll } from '../analysis/fixing/fixer';
+import type { FileChange } from '../analysis/model/types';
 import { resolveDockerPath } from '../profile/docker';
 import type { BuildResult, StepAnnotation } from '../profile/model';
 import { startBuild, type BuildHandle } from '../profile/runner';
@@ -72,7 +73,7 @@ export interface MeasureReport {
 
 export type MeasureOutcome =
   | { kind: 'nothing'; message: string }
-  | { kind: 'measured'; report: MeasureReport }
+  | { kind: 'measured'; report: MeasureReport; original: string; fixedText: string; files: FileChange[] }
   | { kind: 'failed'; variant: VariantName; line?: number; instruction?: string; error: string }
   | { kind: 'canceled' }
   | { kind: 'unusable'; message: string };
@@ -215,7 +216,7 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     const contextDir = path.resolve(options.context ?? path.dirname(dockerfile));
     const text = fs.readFileSync(dockerfile, 'utf8');
     const context = diskContext(contextDir);
-    const fixed = fixAll(text, { context });
+    const fixed = fixAll(text, { context, buildsIn: options.buildsIn });
     if (fixed.text === text && fixed.files.length === 0) return { kind: 'nothing', message: 'nothing to measure: fix does not change this Dockerfile' };
     const dockerignore = context.readText('.dockerignore');
     const fixedIgnore = fixed.files.find((f) => f.path === '.dockerignore')?.text ?? dockerignore;
@@ -270,6 +271,9 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     const diff = createTwoFilesPatch(path.basename(dockerfile), `${path.basename(dockerfile)} (fixed)`, text, fixed.text, undefined, undefined, { context: 3 });
     return {
       kind: 'measured',
+      original: text,
+      fixedText: fixed.text,
+      files: fixed.files,
       report: {
         version: 1,
         original,
