@@ -1,7 +1,8 @@
 // The real-world corpus (test/fixtures/real-world/README.md): every finding the product reports on
 // a fixture must have been judged by hand in its expected.json, and every finding judged true must
 // still be reported. A finding judged false may stay (the benchmark's precision report counts it).
-// `fix`'s output must parse, keep every instruction and give each Go command its module files.
+// `fix`'s output must parse, keep every instruction and give each Go command its module files and
+// the access setup it ran after.
 // REAL_WORLD_DRAFT=1 adds unjudged findings to expected.json as "UNJUDGED" for someone to judge.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -34,7 +35,15 @@ for (const fixture of fixtures) {
 
     it('every reported finding has been judged', () => {
       if (DRAFT && matched.unjudged.length > 0) {
-        const drafts = matched.unjudged.map(toJudgementDraft) as unknown as JudgedFinding[];
+        // A finding whose message changed keeps its old judgement beside the draft, for whoever re-judges it.
+        const drafts = matched.unjudged.map((f) => {
+          const draft = toJudgementDraft(f);
+          const previous = matched.gone.find((g) => g.rule === draft.rule && g.line === draft.line);
+          if (!previous) return draft;
+          matched.gone.splice(matched.gone.indexOf(previous), 1);
+          fixture.expected.findings.splice(fixture.expected.findings.indexOf(previous), 1);
+          return { ...draft, previous: { truth: previous.truth, why: previous.why, message: previous.message } };
+        }) as unknown as JudgedFinding[];
         fixture.expected.findings.push(...drafts);
         fixture.expected.findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
         fs.writeFileSync(path.join(fixture.dir, 'expected.json'), `${JSON.stringify(fixture.expected, null, 2)}\n`);
@@ -47,6 +56,7 @@ for (const fixture of fixtures) {
       for (const j of fixture.expected.findings) {
         assert.ok(j.truth === 'true' || j.truth === 'false', `${describeFinding(j)} is ${j.truth}`);
         assert.ok(j.why.trim().length > 0, `${describeFinding(j)} has no why`);
+        assert.ok(!('previous' in j), `${describeFinding(j)}: delete "previous" once judged`);
       }
       for (const m of fixture.expected.missed) assert.ok(m.cost && m.why, `missed cost on line ${m.line} says what and why`);
       assert.ok(fixture.expected.standsFor.trim().length > 0, 'standsFor');
