@@ -12,16 +12,26 @@ import { goCommandHover } from './hover/goCommand';
 import { goVariableHover } from './hover/goVariable';
 import { ruleHover } from './hover/rule';
 import { analysisOf, rangeContains, type FeatureOptions } from './options';
+import { describeBuildSite } from '../analysis/ci/describe';
+import type { BuildSite } from '../analysis/ci/types';
 
 interface Part {
   markdown: string;
   range: Range;
 }
 
-function instructionPart(model: DockerfileModel, instruction: InstructionModel, position: Position): Part | undefined {
+/** Where the Dockerfile is built decides what a cache mount keeps: said on FROM and on every cache mount. */
+function withSite(markdown: string, site: BuildSite | undefined): string {
+  return `${markdown}\n\n${describeBuildSite(site)}`;
+}
+
+function instructionPart(model: DockerfileModel, instruction: InstructionModel, position: Position, site: BuildSite | undefined): Part | undefined {
   if (isRun(instruction)) {
     const mount = instruction.mounts.find((m) => rangeContains(m.range, position));
-    if (mount) return { markdown: mountHover(instruction, mount), range: mount.range };
+    if (mount) {
+      const markdown = mountHover(instruction, mount);
+      return { markdown: mount.type === 'cache' ? withSite(markdown, site) : markdown, range: mount.range };
+    }
     const go = instruction.go.find((g) => rangeContains(g.range, position));
     if (go) return { markdown: goCommandHover(model, instruction, go), range: go.nameRange };
     return undefined;
@@ -36,15 +46,15 @@ function instructionPart(model: DockerfileModel, instruction: InstructionModel, 
     const markdown = instruction.name && instruction.nameRange && rangeContains(instruction.nameRange, position) ? goVariableHover(instruction, instruction.name) : undefined;
     return markdown ? { markdown, range: instruction.nameRange! } : undefined;
   }
-  if (instruction.keyword === 'FROM' && instruction.stage) return { markdown: fromHover(instruction, instruction.stage), range: instruction.stage.image.range };
+  if (instruction.keyword === 'FROM' && instruction.stage) return { markdown: withSite(fromHover(instruction, instruction.stage), site), range: instruction.stage.image.range };
   return undefined;
 }
 
 export function hover(content: string, position: Position, options: FeatureOptions): Hover | null {
-  const { model, findings } = analysisOf(content, options);
+  const { model, findings, site } = analysisOf(content, options);
   const sections = findings.filter((f) => rangeContains(f.range, position)).map(ruleHover);
   const instruction = instructionAtLine(model, position.line);
-  const part = instruction ? instructionPart(model, instruction, position) : undefined;
+  const part = instruction ? instructionPart(model, instruction, position, site) : undefined;
   if (part) sections.push(part.markdown);
   if (sections.length === 0) return null;
   const range = part?.range ?? findings.find((f) => rangeContains(f.range, position))!.range;

@@ -181,3 +181,24 @@ describe('hover on a finding', () => {
     assert.equal(hoverAt('FROM golang:1.22\nRUN go build ./...\nEXPOSE 8080\n', 'EXPOSE'), '');
   });
 });
+
+describe('hover: where the Dockerfile is built', () => {
+  const text = 'FROM golang:1.22 AS build\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n';
+  const ci = { system: 'github-actions' as const, file: '.github/workflows/image.yml', line: 31, cacheTo: [{ type: 'gha', mode: 'max' as const, text: 'type=gha,mode=max' }], cacheToUnknown: false, cacheFrom: [], restoresCacheMounts: false, selfHosted: false };
+  it('names the workflow line on FROM and on a cache mount, with the GitHub Actions restore hint', () => {
+    for (const needle of ['golang', 'type=cache']) {
+      const shown = hoverAt(text, needle, { context: memoryContext(MODULE), buildsIn: { where: 'ci', source: 'ci-files', ci } });
+      assert.ok(shown.includes('Built in CI by .github/workflows/image.yml:31 (cache-to type=gha,mode=max): cache mounts start empty there'), shown);
+      assert.match(shown, /reproducible-containers\/buildkit-cache-dance/);
+    }
+  });
+  it('says local, unknown, restored or self-hosted as the case is', () => {
+    const at = (buildsIn: FeatureOptions['buildsIn']) => hoverAt(text, 'golang', { context: memoryContext(MODULE), buildsIn });
+    assert.match(at(undefined), /Where this Dockerfile is built is unknown/);
+    assert.match(at('local'), /Built locally \(set to local\): cache mounts persist/);
+    assert.match(at({ where: 'local', source: 'no-ci-files' }), /Built locally: no CI file of this repository builds it/);
+    assert.match(at('ci'), /Built in CI \(set to ci\): cache mounts start empty there/);
+    assert.match(at({ where: 'ci', source: 'ci-files', ci: { ...ci, restoresCacheMounts: true } }), /cache mounts are restored there from the CI cache/);
+    assert.match(at({ where: 'ci', source: 'ci-files', ci: { ...ci, selfHosted: true, cacheTo: [] } }), /\(exports no cache\): on a self-hosted runner cache mounts last as long as its builder/);
+  });
+});

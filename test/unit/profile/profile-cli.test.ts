@@ -25,8 +25,14 @@ describe('profile arguments', () => {
     assert.deepEqual(parsed.options, { buildArgs: { A: '1=2' }, extraArgs: ['--network=host', '--no-cache'], context: 'ctx', target: 'build', tag: 'img' });
   });
 
+  it('reads where the image is built, auto by default', () => {
+    assert.equal(parseProfileArgs(['Dockerfile']).buildsIn, 'auto');
+    assert.equal(parseProfileArgs(['--builds-in', 'ci', 'Dockerfile']).buildsIn, 'ci');
+    assert.equal(parseProfileArgs(['--builds-in=local', 'Dockerfile']).buildsIn, 'local');
+  });
+
   it('rejects what it does not understand with usage and status 2', async () => {
-    for (const argv of [['--frobnicate', 'Dockerfile'], ['--context'], ['a', 'b'], ['--build-arg', 'NOVALUE', 'Dockerfile'], []]) {
+    for (const argv of [['--frobnicate', 'Dockerfile'], ['--context'], ['--builds-in', 'cloud', 'Dockerfile'], ['a', 'b'], ['--build-arg', 'NOVALUE', 'Dockerfile'], []]) {
       const io = captureIo();
       assert.equal(await runProfileCommand(argv, io), 2, argv.join(' '));
       assert.match(io.err(), /Usage: go-dockerfile-cache profile/);

@@ -26,5 +26,8 @@ export function describeBuildSite(site: BuildSite | undefined): string {
       ? 'on a self-hosted runner cache mounts last as long as its builder'
       : 'cache mounts start empty there';
   const by = site.ci ? ` by ${ciLocation(site.ci)} (${cacheExportWords(site.ci)})` : site.source === 'ci-variable' ? ' (CI=true)' : ' (set to ci)';
-  return `Built in CI${by}: ${mounts}; only layers come back, through the exported cache.`;
+  const restore = site.ci?.system === 'github-actions' && cacheMountsStartEmpty(site)
+    ? ' To keep a cache mount between runs, the workflow must restore it before the build: an actions cache injected into the mount (reproducible-containers/buildkit-cache-dance).'
+    : '';
+  return `Built in CI${by}: ${mounts}; only layers come back, through the exported cache.${restore}`;
 }
