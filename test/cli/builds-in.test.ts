@@ -25,7 +25,7 @@ function repo(files: Record<string, string>): string {
 }
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  const base = { ...process.env, NO_COLOR: '1' };
+  const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete base.CI;
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...base, ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

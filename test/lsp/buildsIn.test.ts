@@ -83,7 +83,7 @@ describe('where builds run', () => {
     const diagnostics = await client.diagnosticsFor(uri, has('GD021'), 'GD021 once a workflow builds it');
     const gd021 = diagnostics.find((d) => d.code === 'GD021')!;
     assert.equal(gd021.range.start.line, 3);
-    assert.match(gd021.message, /built in CI by \.github\/workflows\/image\.yml:9 \(cache-to type=gha,mode=max\)/);
+    assert.match(String(gd021.message), /built in CI by \.github\/workflows\/image\.yml:9 \(cache-to type=gha,mode=max\)/);
     const text = client.text(uri);
     const expected = 'Built in CI by .github/workflows/image.yml:9 (cache-to type=gha,mode=max): cache mounts start empty there';
     assert.ok(hoverText(await client.hover(uri, positionOf(text, 'golang:1.22'))).includes(expected), 'hover on FROM');
