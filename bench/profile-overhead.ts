@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildxPluginInstalled } from '../server/src/profile/docker';
-import { BUILD_ENV, DOCKER, plainBuildArgs, removeDanglingBenchImages } from './support/docker';
+import { BUILD_ENV, BUILDER, DOCKER, GOPROXY, plainBuildArgs } from './support/docker';
 import { tail, timedRun } from './support/process';
 import { median } from './support/stats';
 import { editSource } from './rebuild';
@@ -35,11 +35,10 @@ async function checked(command: string, args: string[]): Promise<number> {
 async function scenario(name: string, options: OverheadOptions, change: boolean): Promise<OverheadScenario> {
   const cli = path.join(options.repoRoot, 'server/out/cli.js');
   const dockerfile = path.join(options.projectDir, options.dockerfile);
-  const tag = 'gdc-bench-profile';
   const result: OverheadScenario = { scenario: name, dockerMs: [], profileMs: [] };
-  // Same build both ways: the same Dockerfile, context, tag and --network=host.
-  const plain = plainBuildArgs(dockerfile, tag);
-  const profile = [cli, 'profile', '--no-color', '--tag', tag, dockerfile, '--', '--label', plain[plain.indexOf('--label') + 1], '--network=host'];
+  // Same build both ways: the same builder, Dockerfile, context, build arg and --network=host.
+  const plain = plainBuildArgs(dockerfile);
+  const profile = [cli, 'profile', '--no-color', '--builder', BUILDER, dockerfile, '--', '--build-arg', `GOPROXY=${GOPROXY}`, '--network=host'];
   await checked(DOCKER, plain); // warm-up: everything after this is a cached build
   for (let run = 1; run <= options.runs; run++) {
     // Alternate which goes first so that drift in machine load hits both alike.
@@ -67,7 +66,6 @@ export async function benchProfileOverhead(options: OverheadOptions): Promise<Ov
       results.push({ scenario: name, dockerMs: [], profileMs: [], unavailable: (error as Error).message });
     }
   }
-  await removeDanglingBenchImages();
   return results;
 }
 

@@ -3,17 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BUILD_ENV, DOCKER, docker, hasImage, removeDanglingBenchImages, timedBuild, type StepTime } from './support/docker';
-import { timedRun } from './support/process';
+import { engineDescription, GOPROXY, pruneCacheMounts, timedBuild, type StepTime } from './support/docker';
 import { median } from './support/stats';
-import { prepareProxy } from './goproxy/index';
-import { serveProxy, type ServedProxy } from './goproxy/serve';
-
-export const BASE_IMAGE = 'golang:1.19';
-/** The offline Go image plus the proxy settings; its name ends in /golang so the analysis treats it as the official image. */
-export const BENCH_IMAGE = 'gdc-bench/golang:1.19';
-export const PROXY_PORT = Number(process.env.GDC_BENCH_PROXY_PORT ?? 17070);
-export const CACHE_DIR = process.env.GDC_BENCH_CACHE ?? '/var/cache/gdc-bench';
 
 export type VariantName = 'naive' | 'fixed' | 'tuned';
 
@@ -38,25 +29,34 @@ export interface RebuildOptions {
 }
 
 export interface Environment {
-  proxy: ServedProxy;
+  /** The builder's engine, for the table: `BuildKit v0.34.2 (buildx v0.38.2, builder gdc-buildkit)`. */
+  engine: string;
+  /** Modules bench/service builds with, all served by the Go module proxy. */
   modules: number;
   workDir: string;
-  close(): Promise<void>;
 }
 
-/** The module proxy, served, and the bench image that points at it. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).status < 500;
+  } catch {
+    return false;
+  }
+}
+
+/** The builder and the Go module proxy of scripts/engine/setup.sh, which runs when either is missing. */
 export async function prepareEnvironment(options: Pick<RebuildOptions, 'repoRoot' | 'log'>): Promise<Environment> {
-  if (!(await hasImage(BASE_IMAGE))) {
-    options.log(`${BASE_IMAGE} is missing: running scripts/engine/setup.sh`);
+  let engine = await engineDescription();
+  if (engine === undefined || !(await answers(GOPROXY))) {
+    options.log('the gdc-buildkit builder or the Go module proxy is missing: running scripts/engine/setup.sh');
     const setup = spawnSync('bash', [path.join(options.repoRoot, 'scripts/engine/setup.sh')], { stdio: 'inherit' });
     if (setup.status !== 0) throw new Error('scripts/engine/setup.sh failed');
+    engine = await engineDescription();
+    if (engine === undefined) throw new Error('the gdc-buildkit builder does not answer after scripts/engine/setup.sh');
   }
-  const prepared = prepareProxy(CACHE_DIR, options.log);
-  const proxy = await serveProxy(prepared.dir, PROXY_PORT);
-  const dockerfile = `FROM ${BASE_IMAGE}\nENV GOPROXY=${proxy.url} GOSUMDB=off GOFLAGS=-mod=mod\n`;
-  await docker(['build', '--quiet', '--tag', BENCH_IMAGE, '-'], dockerfile);
-  const workDir = path.join(options.repoRoot, 'bench/work');
-  return { proxy, modules: prepared.modules, workDir, close: () => proxy.close() };
+  const sum = fs.readFileSync(path.join(options.repoRoot, 'bench/service/go.sum'), 'utf8');
+  const modules = new Set(sum.split('\n').filter((l) => l.trim() !== '' && !l.includes('/go.mod ')).map((l) => l.split(' ').slice(0, 2).join('@'))).size;
+  return { engine, modules, workDir: path.join(options.repoRoot, 'bench/work') };
 }
 
 /** `go-dockerfile-cache fix --stdout` of the naive Dockerfile, or why there is none. */
@@ -120,7 +120,7 @@ export function editSource(dir: string, label: string): void {
 
 async function build(variant: Variant, label: string): Promise<{ ms: number; steps: StepTime[] }> {
   editSource(variant.dir, label);
-  return timedBuild(variant.dockerfile, `gdc-bench-${variant.name}`);
+  return timedBuild(variant.dockerfile);
 }
 
 /**
@@ -131,7 +131,7 @@ async function build(variant: Variant, label: string): Promise<{ ms: number; ste
 export async function benchRebuild(options: RebuildOptions, environment: Environment): Promise<VariantResult[]> {
   if (!options.keepCacheMounts) {
     // Cache mounts left by an earlier run would make the first builds warm.
-    await timedRun(DOCKER, ['builder', 'prune', '--force', '--filter', 'type=exec.cachemount'], { env: BUILD_ENV });
+    await pruneCacheMounts();
   }
   const copies = (['naive', 'fixed', 'tuned'] as const).map((name) => variantCopy(options.repoRoot, environment.workDir, name));
   const variants = copies.filter((c): c is Variant => 'dir' in c);
@@ -159,6 +159,5 @@ export async function benchRebuild(options: RebuildOptions, environment: Environ
       }
     }
   }
-  await removeDanglingBenchImages();
   return copies.map((c) => ('dir' in c ? { ...c.result, medianMs: c.result.unavailable ? undefined : median(c.result.rebuildMs) } : c));
 }

@@ -12,10 +12,10 @@ import { ratio } from './support/stats';
 
 export interface Results {
   machine?: { cpus: number; loadAverage: number[]; node: string; docker?: string };
-  rebuild?: { measuredAt: string; rounds: number; proxyModules?: number; variants: VariantResult[] };
+  rebuild?: { measuredAt: string; rounds: number; engine?: string; proxyModules?: number; variants: VariantResult[] };
   latency?: { measuredAt: string; edits: number; results: LatencyResult[] };
   core?: { measuredAt: string; results: CoreResult[] };
-  profileOverhead?: { measuredAt: string; scenarios: OverheadScenario[]; fixedCosts?: FixedCosts };
+  profileOverhead?: { measuredAt: string; engine?: string; scenarios: OverheadScenario[]; fixedCosts?: FixedCosts };
   extension?: { measuredAt: string; bundles: BundleSize[]; startup: StartupResult[] };
   precision?: PrecisionResult & { measuredAt: string };
 }
@@ -43,7 +43,7 @@ function rebuildRows(rebuild: NonNullable<Results['rebuild']>): Row[] {
   const label = (v: VariantResult | undefined) => (v?.unavailable ? `not available: ${v.unavailable.split('\n')[0]}` : seconds(v?.medianMs));
   const naiveOverFixed = ratio(naive?.medianMs ?? NaN, fixed?.medianMs ?? NaN);
   const fixedOverTuned = ratio(fixed?.medianMs ?? NaN, tuned?.medianMs ?? NaN);
-  const note = `median of ${rebuild.rounds}`;
+  const note = `median of ${rebuild.rounds}${rebuild.engine ? `, ${rebuild.engine.replace(/ \(.*$/, '')}` : ''}`;
   return [
     { measure: `Rebuild after a one-line change, naive Dockerfile (${note})`, ours: '', baseline: label(naive), ratio: '', goal: '', met: '' },
     { measure: `Rebuild after a one-line change, Dockerfile from \`fix\` (${note})`, ours: label(fixed), baseline: `naive ${label(naive)}`, ratio: `naive/fixed ${times(naiveOverFixed)}`, goal: '≥ 20×', met: verdict(naiveOverFixed, (v) => v >= 20) },
@@ -82,9 +82,9 @@ function overheadRows(overhead: NonNullable<Results['profileOverhead']>): Row[] 
   return overhead.scenarios.map((s) => {
     const value = ratio(s.medianProfileMs ?? NaN, s.medianDockerMs ?? NaN);
     return {
-      measure: `\`profile\` vs plain \`docker build\`, cached build, ${s.scenario} (median of ${s.dockerMs.length})`,
+      measure: `\`profile\` vs plain \`docker buildx build\`, cached build, ${s.scenario} (median of ${s.dockerMs.length}${overhead.engine ? `, ${overhead.engine.replace(/ \(.*$/, '')}` : ''})`,
       ours: s.unavailable ? `not available: ${s.unavailable.split('\n')[0]}` : seconds(s.medianProfileMs),
-      baseline: s.unavailable ? '' : `docker build ${seconds(s.medianDockerMs)}`, ratio: times(value), goal: '≤ 1.02×', met: verdict(value, (v) => v <= 1.02),
+      baseline: s.unavailable ? '' : `docker buildx build ${seconds(s.medianDockerMs)}`, ratio: times(value), goal: '≤ 1.02×', met: verdict(value, (v) => v <= 1.02),
     };
   });
 }

@@ -82,20 +82,16 @@ async function main(): Promise<void> {
   if (opts.parts.has('latency')) results.latency = { measuredAt, edits: opts.edits, results: await benchLatency({ repoRoot, workDir, edits: opts.edits, log }) };
   if (opts.parts.has('rebuild') || opts.parts.has('profile')) {
     const environment = await prepareEnvironment({ repoRoot, log });
-    try {
-      if (opts.parts.has('rebuild')) {
-        const variants = await benchRebuild({ repoRoot, rounds: opts.rounds, keepCacheMounts: opts.keepCacheMounts, log }, environment);
-        results.rebuild = { measuredAt, rounds: opts.rounds, proxyModules: environment.modules, variants };
-      }
-      if (opts.parts.has('profile')) {
-        // The tuned project of the rebuild part: built before, so this is a cached build.
-        const projectDir = path.join(workDir, 'rebuild/tuned');
-        if (!fs.existsSync(projectDir)) fs.cpSync(path.join(repoRoot, 'bench/service'), projectDir, { recursive: true });
-        const scenarios = await benchProfileOverhead({ repoRoot, projectDir, dockerfile: 'Dockerfile.tuned', runs: opts.profileRuns, log });
-        results.profileOverhead = { measuredAt, scenarios, fixedCosts: await fixedCosts(repoRoot) };
-      }
-    } finally {
-      await environment.close();
+    if (opts.parts.has('rebuild')) {
+      const variants = await benchRebuild({ repoRoot, rounds: opts.rounds, keepCacheMounts: opts.keepCacheMounts, log }, environment);
+      results.rebuild = { measuredAt, rounds: opts.rounds, engine: environment.engine, proxyModules: environment.modules, variants };
+    }
+    if (opts.parts.has('profile')) {
+      // The tuned project of the rebuild part: built before, so this is a cached build.
+      const projectDir = path.join(workDir, 'rebuild/tuned');
+      if (!fs.existsSync(projectDir)) fs.cpSync(path.join(repoRoot, 'bench/service'), projectDir, { recursive: true });
+      const scenarios = await benchProfileOverhead({ repoRoot, projectDir, dockerfile: 'Dockerfile.tuned', runs: opts.profileRuns, log });
+      results.profileOverhead = { measuredAt, engine: environment.engine, scenarios, fixedCosts: await fixedCosts(repoRoot) };
     }
   }
 

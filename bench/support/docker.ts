@@ -1,13 +1,16 @@
-// docker build as the benchmark runs it: Debian's docker 20.10 client with BuildKit and plain
-// progress, host networking (the module proxy listens on 127.0.0.1), one build at a time.
+// docker build as the benchmark runs it: `docker buildx build` on current BuildKit (the
+// `gdc-buildkit` builder that scripts/engine/setup.sh creates), plain progress, host networking
+// (the Go module proxy listens on 127.0.0.1), one build at a time.
 import * as path from 'node:path';
 import { PlainProgressParser, VertexTable } from '../../server/src/profile/index';
 import { tail, timedRun } from './process';
 
-export const DOCKER = '/usr/bin/docker';
-export const BUILD_ENV = { ...process.env, DOCKER_BUILDKIT: '1' };
-/** Label on every image the benchmark builds, so its leftovers can be removed and nothing else. */
-export const BENCH_LABEL = 'go-dockerfile-cache.bench=1';
+/** The docker client on PATH, as a user runs it. */
+export const DOCKER = 'docker';
+export const BUILDER = process.env.GDC_BENCH_BUILDER ?? 'gdc-buildkit';
+/** The offline Go module proxy of scripts/engine/setup.sh; the bench Dockerfiles declare `ARG GOPROXY`. */
+export const GOPROXY = process.env.GDC_BENCH_GOPROXY ?? 'http://127.0.0.1:5001';
+export const BUILD_ENV = { ...process.env };
 
 export interface StepTime {
   name: string;
@@ -21,8 +24,21 @@ export interface BuildTiming {
   steps: StepTime[];
 }
 
-export function plainBuildArgs(dockerfile: string, tag: string): string[] {
-  return ['build', '--progress=plain', '--file', path.resolve(dockerfile), '--tag', tag, '--label', BENCH_LABEL, '--network=host', path.dirname(path.resolve(dockerfile))];
+/**
+ * The build, untagged: the builder's driver (remote) keeps results in its build cache, and
+ * loading an image into dockerd would add an export no rebuild of a developer's needs.
+ */
+export function plainBuildArgs(dockerfile: string): string[] {
+  return ['buildx', 'build', '--builder', BUILDER, '--progress=plain', '--file', path.resolve(dockerfile), '--build-arg', `GOPROXY=${GOPROXY}`, '--network=host', path.dirname(path.resolve(dockerfile))];
+}
+
+/** What the builder runs, e.g. `BuildKit v0.34.2 (buildx v0.38.2, builder gdc-buildkit)`; undefined when it does not answer. */
+export async function engineDescription(): Promise<string | undefined> {
+  const inspect = await timedRun(DOCKER, ['buildx', 'inspect', '--bootstrap', BUILDER]);
+  const buildkit = /^BuildKit version:\s*(\S+)/m.exec(inspect.output)?.[1];
+  if (inspect.code !== 0 || !buildkit) return undefined;
+  const buildx = /\s(v\d+\.\d+\.\d+\S*)/.exec((await timedRun(DOCKER, ['buildx', 'version'])).output)?.[1] ?? 'unknown';
+  return `BuildKit ${buildkit} (buildx ${buildx}, builder ${BUILDER})`;
 }
 
 export function stepTimes(output: string): StepTime[] {
@@ -35,24 +51,13 @@ export function stepTimes(output: string): StepTime[] {
 }
 
 /** Builds and times a Dockerfile whose build context is its own folder; throws when the build fails. */
-export async function timedBuild(dockerfile: string, tag: string): Promise<BuildTiming> {
-  const run = await timedRun(DOCKER, plainBuildArgs(dockerfile, tag), { env: BUILD_ENV });
-  if (run.code !== 0) throw new Error(`docker build of ${dockerfile} failed:\n${tail(run.output)}`);
+export async function timedBuild(dockerfile: string): Promise<BuildTiming> {
+  const run = await timedRun(DOCKER, plainBuildArgs(dockerfile), { env: BUILD_ENV });
+  if (run.code !== 0) throw new Error(`docker buildx build of ${dockerfile} failed:\n${tail(run.output)}`);
   return { ms: run.ms, steps: stepTimes(run.output) };
 }
 
-export async function docker(args: readonly string[], input?: string): Promise<string> {
-  const run = await timedRun(DOCKER, args, { env: BUILD_ENV, input });
-  if (run.code !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${tail(run.output)}`);
-  return run.output;
-}
-
-/** Whether the daemon answers and has an image. */
-export async function hasImage(reference: string): Promise<boolean> {
-  return (await timedRun(DOCKER, ['image', 'inspect', reference])).code === 0;
-}
-
-/** Removes the benchmark's untagged images (each rebuild leaves the previous one behind). */
-export async function removeDanglingBenchImages(): Promise<void> {
-  await timedRun(DOCKER, ['image', 'prune', '--force', '--filter', 'dangling=true', '--filter', `label=${BENCH_LABEL}`]);
+/** Removes the cache mounts earlier runs left on the builder. */
+export async function pruneCacheMounts(): Promise<void> {
+  await timedRun(DOCKER, ['buildx', 'prune', '--builder', BUILDER, '--force', '--filter', 'type=exec.cachemount'], { env: BUILD_ENV });
 }

@@ -1,5 +1,10 @@
-// Shared by the engine tests: whether a real Docker daemon and the offline golang:1.19 image are
-// here, temp copies of the examples, and real profiled builds of them.
+// Shared by the engine tests: the engines they build on, whether each is here, temp copies of
+// the examples, and real profiled builds of them.
+//
+// Every scenario runs on each engine the product meets (scripts/engine/setup.sh brings them up):
+//   current BuildKit v0.34.2 through buildx v0.38.2 (builder gdc-buildkit, remote driver), with
+//     rawjson progress and with plain progress;
+//   legacy: Debian's docker 20.10 client and daemon (BuildKit v0.8 inside), plain progress.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -7,44 +12,79 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { BuildResult, StepAnnotation } from '../../server/src/profile/model';
 import { startBuild, type BuildHandle, type BuildUpdate } from '../../server/src/profile/runner';
-import type { BuildOptions } from '../../server/src/profile/docker';
+import type { BuildOptions, ProgressMode } from '../../server/src/profile/docker';
 import { listProcesses } from '../helpers/processes';
 import { tempDir } from '../unit/profile/temp';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const EXAMPLES = path.join(ROOT, 'examples');
+/** Debian's docker 20.10 client: the legacy engine's. */
 export const DOCKER = '/usr/bin/docker';
-const IMAGE = 'golang:1.19';
+/** The docker client on PATH (28.2.2 on the project's machines), with the buildx plugin. */
+export const PATH_DOCKER = 'docker';
+export const BUILDER = 'gdc-buildkit';
+export const BUILDKIT_VERSION = 'v0.34.2';
+export const IMAGE = 'golang:1.26';
 const SETUP = 'scripts/engine/setup.sh';
 
-/** What is missing for a real build, in words; undefined when everything is there. */
-function missingEngine(): string | undefined {
+export interface Engine {
+  /** Short name for test titles. */
+  name: string;
+  /** What it is, for messages. */
+  label: string;
+  docker: string;
+  builder?: string;
+  progress: ProgressMode;
+  /** Current BuildKit: heredocs, Dockerfile checks' warnings, `--load` for the remote driver. */
+  current: boolean;
+}
+
+export const CURRENT_RAWJSON: Engine = { name: 'current rawjson', label: `BuildKit ${BUILDKIT_VERSION} via buildx (builder ${BUILDER}), rawjson progress`, docker: PATH_DOCKER, builder: BUILDER, progress: 'rawjson', current: true };
+export const CURRENT_PLAIN: Engine = { ...CURRENT_RAWJSON, name: 'current plain', label: `BuildKit ${BUILDKIT_VERSION} via buildx (builder ${BUILDER}), plain progress`, progress: 'plain' };
+export const LEGACY_PLAIN: Engine = { name: 'legacy plain', label: 'docker 20.10 (BuildKit v0.8), plain progress', docker: DOCKER, progress: 'plain', current: false };
+export const ENGINES: readonly Engine[] = [CURRENT_RAWJSON, CURRENT_PLAIN, LEGACY_PLAIN];
+
+function said(run: ReturnType<typeof spawnSync>): string {
+  // docker 20.10 prints the reason under "Server:" on stdout, not on stderr.
+  return `${run.stdout ?? ''}\n${run.stderr ?? ''}\n${run.error?.message ?? ''}`.split('\n').find((l) => /ERROR|Cannot connect|denied|not found|no builder/i.test(l))?.trim() ?? '';
+}
+
+/** What is missing for a real build on `engine`, in words; undefined when everything is there. */
+function missingEngine(engine: Engine): string | undefined {
   if (!fs.existsSync(DOCKER)) return `${DOCKER} is not installed (run ${SETUP} as root)`;
   const info = spawnSync(DOCKER, ['info'], { encoding: 'utf8', timeout: 30_000 });
-  if (info.status !== 0) {
-    // docker 20.10 prints the reason under "Server:" on stdout, not on stderr.
-    const said = `${info.stdout ?? ''}\n${info.stderr ?? ''}\n${info.error?.message ?? ''}`.split('\n').find((l) => /ERROR|Cannot connect|denied/i.test(l)) ?? '';
-    return `the Docker daemon does not answer "${DOCKER} info" (run ${SETUP} as root): ${said.trim()}`;
+  if (info.status !== 0) return `the Docker daemon does not answer "${DOCKER} info" (run ${SETUP} as root): ${said(info)}`;
+  if (!engine.current) {
+    const image = spawnSync(DOCKER, ['image', 'inspect', IMAGE], { encoding: 'utf8', timeout: 30_000 });
+    return image.status === 0 ? undefined : `the offline image ${IMAGE} is missing (run ${SETUP} as root)`;
   }
-  const image = spawnSync(DOCKER, ['image', 'inspect', IMAGE], { encoding: 'utf8', timeout: 30_000 });
-  if (image.status !== 0) return `the offline image ${IMAGE} is missing (run ${SETUP} as root)`;
-  return undefined;
+  const inspect = spawnSync(engine.docker, ['buildx', 'inspect', engine.builder ?? ''], { encoding: 'utf8', timeout: 30_000 });
+  if (inspect.status !== 0) return `the buildx builder ${engine.builder} does not answer (run ${SETUP} as root): ${said(inspect)}`;
+  const version = /^BuildKit version:\s*(\S+)/m.exec(inspect.stdout)?.[1];
+  return version === BUILDKIT_VERSION ? undefined : `the buildx builder ${engine.builder} runs BuildKit ${version ?? 'unknown'}, not ${BUILDKIT_VERSION} (run ${SETUP} as root)`;
 }
 
-const missing = missingEngine();
+const missing = new Map(ENGINES.map((engine) => [engine, missingEngine(engine)]));
 
 /**
- * `skip` option for engine suites. In CI (CI=true) a missing engine is a failure, reported by a
- * test of its own, never a skip.
+ * `skip` option for an engine's suites. In CI (CI=true) a missing engine is a failure, reported by
+ * a test of its own, never a skip.
  */
-export const engineSkip: string | false = missing === undefined || process.env.CI === 'true' ? false : `engine tests skipped: ${missing}`;
-
-if (missing !== undefined && process.env.CI === 'true') {
-  test('a real Docker engine is available in CI', () => {
-    throw new Error(`CI=true but ${missing}`);
-  });
+export function engineSkip(engine: Engine): string | false {
+  const reason = missing.get(engine);
+  return reason === undefined || process.env.CI === 'true' ? false : `engine tests on ${engine.label} skipped: ${reason}`;
 }
-if (engineSkip) process.stderr.write(`${engineSkip}\n`);
+
+for (const engine of ENGINES) {
+  const reason = missing.get(engine);
+  if (reason !== undefined && process.env.CI === 'true') {
+    test(`the engine is available in CI: ${engine.label}`, () => {
+      throw new Error(`CI=true but ${reason}`);
+    });
+  }
+  const skip = engineSkip(engine);
+  if (skip) process.stderr.write(`${skip}\n`);
+}
 
 /** A throwaway copy of examples/<name>, so tests may edit and build it freely. */
 export function copyExample(name: string): string {
@@ -73,10 +113,12 @@ export function manifestDirFor(dir: string): string {
   return manifestDirs.get(dir)!;
 }
 
-/** Builds the project in `dir` for real; docker needs host networking on this kind of machine. */
-export function build(dir: string, options: Partial<BuildOptions> = {}, onUpdate?: (update: BuildUpdate) => void): BuildHandle {
+/** Builds the project in `dir` for real on `engine`; docker needs host networking on this kind of machine. */
+export function build(engine: Engine, dir: string, options: Partial<BuildOptions> = {}, onUpdate?: (update: BuildUpdate) => void): BuildHandle {
   return startBuild({
-    dockerPath: DOCKER,
+    dockerPath: engine.docker,
+    builder: engine.builder,
+    progress: engine.progress,
     dockerfile: path.join(dir, 'Dockerfile'),
     manifestDir: manifestDirFor(dir),
     ...options,
@@ -84,8 +126,20 @@ export function build(dir: string, options: Partial<BuildOptions> = {}, onUpdate
   }, onUpdate);
 }
 
-export async function profile(dir: string, options: Partial<BuildOptions> = {}): Promise<BuildResult> {
-  return build(dir, options).done;
+export async function profile(engine: Engine, dir: string, options: Partial<BuildOptions> = {}): Promise<BuildResult> {
+  return build(engine, dir, options).done;
+}
+
+/** A temp folder holding `files` (name → content), for Dockerfiles of a test's own. */
+export function project(files: Record<string, string>): string {
+  const dir = tempDir('gdc-engine-case-');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** A word no earlier build has seen, so no layer of an earlier run is reused. */
+export function unique(): string {
+  return randomBytes(6).toString('hex');
 }
 
 /** The step whose instruction contains `text`; fails the test with what there was instead. */

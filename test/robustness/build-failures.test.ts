@@ -12,7 +12,7 @@ import type { BuildOptions } from '../../server/src/profile/docker';
 import { MAX_LINE_CHARS } from '../../server/src/profile/events';
 import type { BuildResult } from '../../server/src/profile/model';
 import { startBuild } from '../../server/src/profile/runner';
-import { DOCKER, engineSkip, EXAMPLES, processesInGroup, processesRunning } from '../engine/engine';
+import { DOCKER, engineSkip, EXAMPLES, LEGACY_PLAIN, processesInGroup, processesRunning } from '../engine/engine';
 import { eventually } from '../helpers/eventually';
 import { tempDir } from '../unit/profile/temp';
 import { CLI, freshBundle } from './bundle';
@@ -55,7 +55,7 @@ function assertCachedOnlyWhenBuildKitSaidSo(result: BuildResult, lines: readonly
     const said = /^#(\d+) CACHED$/.exec(line);
     if (said && names.has(said[1])) cached.push(names.get(said[1])!);
   }
-  // BuildKit names a FROM by the image's full reference (docker.io/library/golang:1.19).
+  // BuildKit names a FROM by the image's full reference (docker.io/library/golang:1.26).
   const reportedAs = (name: string, instruction: string) => {
     const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(instruction);
     return from ? new RegExp(`\\] FROM (\\S+/)?${from[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(name) : name.endsWith(`] ${instruction}`);
@@ -113,7 +113,7 @@ describe('docker cannot be used', () => {
   });
 });
 
-describe('real builds that go wrong', { skip: engineSkip, concurrency: 1 }, () => {
+describe('real builds that go wrong', { skip: engineSkip(LEGACY_PLAIN), concurrency: 1 }, () => {
   it('a failing RUN: its line marked with the error, later steps not run, nothing falsely cached', async () => {
     const dir = tempDir('gdc-fail-run-');
     fs.cpSync(path.join(EXAMPLES, 'failing'), dir, { recursive: true });
@@ -129,7 +129,7 @@ describe('real builds that go wrong', { skip: engineSkip, concurrency: 1 }, () =
   });
 
   it('a syntax error: its line marked with the parse error, every step not run, through startBuild and the CLI', async () => {
-    const dir = project('FROM golang:1.19\nWORKDIR /src\nRUNN go build ./...\nRUN echo after\n');
+    const dir = project('FROM golang:1.26\nWORKDIR /src\nRUNN go build ./...\nRUN echo after\n');
     const before = childrenOf();
     const { result, lines } = await profiled(dir);
     const failed = result.steps.filter((s) => s.state === 'error');
@@ -151,7 +151,7 @@ describe('real builds that go wrong', { skip: engineSkip, concurrency: 1 }, () =
     const marker = `interrupted-${randomBytes(6).toString('hex')}`;
     // The second sleep, unique to this run, starts only once the step has run for 2 s.
     const sleeper = `sleep ${300 + randomBytes(2).readUInt16BE() % 600}`;
-    const dir = project(`FROM golang:1.19\nWORKDIR /src\nRUN sleep 2 && ${sleeper} && echo ${marker}\nRUN echo never\n`);
+    const dir = project(`FROM golang:1.26\nWORKDIR /src\nRUN sleep 2 && ${sleeper} && echo ${marker}\nRUN echo never\n`);
     freshBundle();
     const cli = spawn(process.execPath, [CLI, 'profile', '--no-color', path.join(dir, 'Dockerfile'), '--', '--network=host'], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: tempDir('gdc-xdg-') },
@@ -203,7 +203,7 @@ describe('real builds that go wrong', { skip: engineSkip, concurrency: 1 }, () =
 
   it(`a RUN printing 1 MB on one line: the build goes on, its annotation keeps at most ${MAX_LINE_CHARS} characters a line`, async () => {
     const tag = randomBytes(6).toString('hex');
-    const dir = project(`FROM golang:1.19\nRUN head -c 1048576 /dev/zero | tr '\\0' x; echo; echo after-${tag}\nRUN echo next-${tag}\n`);
+    const dir = project(`FROM golang:1.26\nRUN head -c 1048576 /dev/zero | tr '\\0' x; echo; echo after-${tag}\nRUN echo next-${tag}\n`);
     const { result, lines } = await profiled(dir);
     assert.equal(result.summary.exitCode, 0, result.summary.error);
     const huge = result.steps.find((s) => s.instruction.includes('head -c'));
@@ -220,7 +220,7 @@ describe('real builds that go wrong', { skip: engineSkip, concurrency: 1 }, () =
 
   it('a secret-looking build arg never shows: not in the CLI output, the output channel, annotations, messages or the process list', async () => {
     const secret = `s3cr3t-${randomBytes(8).toString('hex')}`;
-    const dir = project('FROM golang:1.19\nARG GITHUB_TOKEN\nARG NPM_TOKEN\nRUN echo "token=$GITHUB_TOKEN npm=$NPM_TOKEN" && echo "again $GITHUB_TOKEN" >&2 && exit 3\n');
+    const dir = project('FROM golang:1.26\nARG GITHUB_TOKEN\nARG NPM_TOKEN\nRUN echo "token=$GITHUB_TOKEN npm=$NPM_TOKEN" && echo "again $GITHUB_TOKEN" >&2 && exit 3\n');
     let seenInProcessList: string[] = [];
     const ui = controller((options, onUpdate) => startBuild(options, (update) => {
       seenInProcessList = [...seenInProcessList, ...commandLinesWith(secret)];

@@ -30,6 +30,7 @@ export function readBuildSettings(get: SettingReader, dockerfile: string): Build
   const context = nonEmptyString(get('buildContext'));
   return {
     dockerPath: nonEmptyString(get('docker.path')),
+    builder: nonEmptyString(get('build.builder')),
     dockerfile,
     context: context === undefined ? folder : path.resolve(folder, context),
     target: nonEmptyString(get('build.target')),
@@ -43,6 +44,7 @@ export function readBuildSettings(get: SettingReader, dockerfile: string): Build
 export function describeBuild(options: BuildOptions): string[] {
   const lines = [`Dockerfile: ${options.dockerfile}`, `context: ${options.context}`];
   if (options.target) lines.push(`target: ${options.target}`);
+  if (options.builder) lines.push(`builder: ${options.builder}`);
   if (options.tag) lines.push(`tag: ${options.tag}`);
   for (const [name, value] of Object.entries(options.buildArgs ?? {})) lines.push(`build arg: ${name}=${value}`);
   if (options.extraArgs?.length) lines.push(`extra args: ${options.extraArgs.join(' ')}`);

@@ -8,8 +8,10 @@ import * as path from 'node:path';
 export type ProgressMode = 'plain' | 'rawjson';
 
 export interface BuildOptions {
-  /** Default: /usr/bin/docker when it exists (Debian's docker.io), else `docker` from PATH. */
+  /** Default: `docker` from PATH. */
   dockerPath?: string;
+  /** buildx builder to build with (`--builder`); the build then goes through `docker buildx build`. Default: buildx's current builder. */
+  builder?: string;
   dockerfile: string;
   /** Default: the Dockerfile's folder. */
   context?: string;
@@ -34,8 +36,21 @@ export function isSecretName(name: string): boolean {
 }
 
 export function resolveDockerPath(dockerPath?: string): string {
-  if (dockerPath && dockerPath.trim() !== '') return dockerPath;
-  return existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+  return dockerPath && dockerPath.trim() !== '' ? dockerPath : 'docker';
+}
+
+function builderName(options: Pick<BuildOptions, 'builder'>): string | undefined {
+  return options.builder && options.builder.trim() !== '' ? options.builder.trim() : undefined;
+}
+
+/** Whether the build goes through `docker buildx build` (rawjson progress, or a builder named). */
+export function usesBuildx(options: Pick<BuildOptions, 'builder'>, mode: ProgressMode): boolean {
+  return mode === 'rawjson' || builderName(options) !== undefined;
+}
+
+/** Whether the extra args already say where the result goes (`--load`, `--push`, `--output`). */
+export function hasOutputArg(extraArgs: readonly string[] = []): boolean {
+  return extraArgs.some((arg) => /^(--load|--push|--output|-o)(=|$)/.test(arg) || /^-o./.test(arg));
 }
 
 export function resolveContext(options: BuildOptions): string {
@@ -100,10 +115,11 @@ function extraArgsWithoutSecrets(extra: readonly string[], env: NodeJS.ProcessEn
  * The docker command line. Secret-looking build args, from the options or the extra args, go as
  * `--build-arg NAME` with the value in the environment, so it never shows in a process list.
  */
-export function dockerInvocation(options: BuildOptions, mode: ProgressMode): DockerInvocation {
+export function dockerInvocation(options: BuildOptions, mode: ProgressMode, output: { load?: boolean } = {}): DockerInvocation {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
-  const args = mode === 'rawjson' ? ['buildx', 'build', '--progress=rawjson'] : ['build', '--progress=plain'];
-  if (mode === 'plain') env.DOCKER_BUILDKIT = '1';
+  const builder = builderName(options);
+  const args = usesBuildx(options, mode) ? ['buildx', 'build', ...(builder ? ['--builder', builder] : []), `--progress=${mode}`] : ['build', '--progress=plain'];
+  if (!usesBuildx(options, mode)) env.DOCKER_BUILDKIT = '1';
   args.push('--file', path.resolve(options.dockerfile));
   if (options.target) args.push('--target', options.target);
   for (const [name, value] of Object.entries(options.buildArgs ?? {})) {
@@ -111,17 +127,18 @@ export function dockerInvocation(options: BuildOptions, mode: ProgressMode): Doc
     args.push('--build-arg', hidesValue(name) ? name : `${name}=${value}`);
   }
   if (options.tag) args.push('--tag', options.tag);
+  if (output.load) args.push('--load');
   args.push(...extraArgsWithoutSecrets(options.extraArgs ?? [], env));
   args.push(resolveContext(options));
   return { command: resolveDockerPath(options.dockerPath), args, env };
 }
 
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
     let child;
     try {
-      child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     } catch {
       resolve({ code: null, output: '' });
       return;
@@ -155,6 +172,46 @@ export function supportsRawJson(dockerPath: string): Promise<boolean> {
   return known;
 }
 
+/** The builder a build uses: its name and its buildx driver (`docker`, `docker-container`, `remote`…). */
+export interface BuilderInfo {
+  name: string;
+  driver: string;
+}
+
+const builders = new Map<string, Promise<BuilderInfo | undefined>>();
+
+/**
+ * `docker buildx inspect [builder]`, read for the builder's name and driver; undefined when buildx
+ * cannot say. Asked once per docker, builder and DOCKER_HOST/DOCKER_CONTEXT/BUILDX_BUILDER.
+ */
+export function inspectBuilder(dockerPath: string, builder: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BuilderInfo | undefined> {
+  const key = JSON.stringify([dockerPath, builder, env.DOCKER_HOST, env.DOCKER_CONTEXT, env.BUILDX_BUILDER, env.DOCKER_CONFIG]);
+  let known = builders.get(key);
+  if (!known) {
+    known = run(dockerPath, ['buildx', 'inspect', ...(builder ? [builder] : [])], env).then(({ code, output }) => {
+      const name = /^Name:\s*(\S+)/m.exec(output)?.[1];
+      const driver = /^Driver:\s*(\S+)/m.exec(output)?.[1];
+      return code === 0 && name && driver ? { name, driver } : undefined;
+    });
+    builders.set(key, known);
+  }
+  return known;
+}
+
+/** Drivers that keep the result in the builder unless told `--load` (docker-container, remote, kubernetes). */
+export function driverLoadsImages(driver: string): boolean {
+  return driver === 'docker';
+}
+
+/** Where the built image went, in words for the summary. */
+export function imageDestination(tag: string | undefined, builder: BuilderInfo | undefined, loaded: boolean): string | undefined {
+  if (loaded && builder) return `Image ${tag} loaded into docker from builder ${builder.name} (${builder.driver} driver)`;
+  // Plain `docker build` may be buildx with any builder behind it (Docker 23+): say nothing.
+  if (!builder) return undefined;
+  if (driverLoadsImages(builder.driver)) return tag ? `Image ${tag} in docker's image store (builder ${builder.name})` : undefined;
+  return `No image: the result stays in the build cache of builder ${builder.name} (${builder.driver} driver); set a tag to load it into docker`;
+}
+
 export function dockerNotFoundMessage(command: string): string {
   return `Docker is not installed: "${command}" was not found. Install Docker (on Debian: apt-get install docker.io) or set the docker path.`;
 }
@@ -173,8 +230,18 @@ export function explainStartFailure(output: readonly string[]): StartFailure | u
   if (/permission denied.*docker\.sock/i.test(text)) {
     return { unavailable: 'daemon', message: 'Permission denied on the Docker socket. Add your user to the docker group or run as a user who may use Docker.' };
   }
-  if (/buildx component is missing|BuildKit is (not supported|disabled)|unknown flag: --progress|buildkit not supported|is not a docker command/i.test(text)) {
+  if (/buildx component is missing|'buildx' is not a docker command|unknown command:? "?(docker )?buildx/i.test(text)) {
+    return {
+      unavailable: 'buildkit',
+      message: 'The docker buildx plugin is missing, so this docker cannot build with BuildKit. Plain `docker build` would fall back to the deprecated legacy builder, which reports no steps to profile. Install buildx (Debian: docker-buildx; Docker\'s packages: docker-buildx-plugin) and build again.',
+    };
+  }
+  if (/BuildKit is (not supported|disabled)|unknown flag: --progress|buildkit not supported|is not a docker command/i.test(text)) {
     return { unavailable: 'buildkit', message: 'BuildKit is missing: this docker cannot build with BuildKit. Install docker-buildx, or use Docker 18.09 or later with DOCKER_BUILDKIT=1.' };
+  }
+  if (/no builder .* found|failed to find builder/i.test(text)) {
+    const said = output.map((line) => line.trim()).filter((line) => /builder/i.test(line)).pop() ?? '';
+    return { unavailable: 'buildkit', message: `${said.replace(/^ERROR:\s*/, '')}. Check the builder setting (\`docker buildx ls\` lists the builders).` };
   }
   // docker's own argument check says what is wrong, then `See 'docker build --help'.` and its usage
   // text, whose last line ("Build an image from a Dockerfile") explains nothing.

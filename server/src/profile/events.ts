@@ -1,6 +1,7 @@
 // BuildKit progress, whatever its wire format, as a stream of events about vertices (BuildKit's
 // word for a unit of work: a Dockerfile step, loading the context, exporting the image), and the
 // table those events build up. Pure: time comes in as an argument.
+import type { BuildWarning } from './model';
 
 export type ProgressEvent =
   | { type: 'vertex'; id: string; name: string }
@@ -10,7 +11,9 @@ export type ProgressEvent =
   | { type: 'error'; id: string; message: string; durationMs?: number }
   | { type: 'canceled'; id: string; durationMs?: number }
   /** A line that belongs to no vertex: docker's own messages, the failure summary. */
-  | { type: 'output'; text: string };
+  | { type: 'output'; text: string }
+  /** A warning BuildKit's Dockerfile checks gave (current BuildKit), with its 0-based line when known. */
+  | { type: 'warning'; message: string; line?: number };
 
 export type VertexState = 'running' | 'cached' | 'done' | 'error' | 'canceled';
 
@@ -39,6 +42,7 @@ export interface ProgressParser {
 
 const MAX_LOG_LINES = 20;
 const MAX_OUTPUT_LINES = 200;
+const MAX_WARNINGS = 50;
 /** A step that prints a megabyte on one line must not put that megabyte into every hover. */
 export const MAX_LINE_CHARS = 2000;
 
@@ -54,8 +58,15 @@ export class VertexTable {
   private readonly byId = new Map<string, Vertex>();
   /** Lines outside any vertex, most recent last. */
   readonly output: string[] = [];
+  /** BuildKit's warnings, each once, in the order given. */
+  readonly warnings: BuildWarning[] = [];
 
   apply(event: ProgressEvent, nowMs?: number): void {
+    if (event.type === 'warning') {
+      const known = this.warnings.some((w) => w.message === event.message && w.line === event.line);
+      if (!known && this.warnings.length < MAX_WARNINGS) this.warnings.push(event.line === undefined ? { message: clip(event.message) } : { message: clip(event.message), line: event.line });
+      return;
+    }
     if (event.type === 'output') {
       this.output.push(clip(event.text));
       if (this.output.length > MAX_OUTPUT_LINES) this.output.shift();

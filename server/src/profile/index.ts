@@ -1,6 +1,6 @@
 // The build profiler's public surface, for the CLI, the language server and the VS Code client.
 // Nothing here imports vscode; only runner.ts and docker.ts start processes.
-export type { BuildResult, BuildSummary, StepAnnotation, StepState } from './model';
+export type { BuildResult, BuildSummary, BuildWarning, StepAnnotation, StepState } from './model';
 export type { BuildOptions, ProgressMode } from './docker';
 export type { BuildHandle, BuildUpdate } from './runner';
 export type { BuildOutcome } from './annotate';

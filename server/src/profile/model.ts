@@ -26,6 +26,13 @@ export interface StepAnnotation {
   missReason?: string;
 }
 
+/** A warning from BuildKit's Dockerfile checks (current BuildKit only). */
+export interface BuildWarning {
+  message: string;
+  /** 0-based Dockerfile line, when BuildKit gave one. */
+  line?: number;
+}
+
 export interface BuildSummary {
   /** Wall-clock time of the whole build. */
   totalMs: number;
@@ -43,6 +50,10 @@ export interface BuildSummary {
   canceled: boolean;
   /** Why the build failed or could not start, in words for the user. */
   error?: string;
+  /** BuildKit's warnings about the Dockerfile (rule and message), each once. */
+  warnings?: BuildWarning[];
+  /** Where the built image went (docker's image store, loaded from a builder, or nowhere), after a successful build. */
+  image?: string;
   /** Set when the build could not start because docker, its daemon or BuildKit is missing. */
   unavailable?: 'docker' | 'daemon' | 'buildkit';
 }

@@ -28,7 +28,8 @@ Options:
   --target STAGE          build only up to this stage
   --build-arg NAME=VALUE  set a build arg (repeatable)
   -t, --tag NAME          tag the image
-  --docker PATH           docker binary (default: /usr/bin/docker if present, else docker)
+  --builder NAME          buildx builder to build with (docker buildx build --builder NAME)
+  --docker PATH           docker binary (default: docker from PATH)
   --format text|json      the annotated Dockerfile (default), or the steps and summary as JSON
   --summary-file FILE     also append a Markdown table of the steps to FILE
                           (in GitHub Actions: --summary-file "$GITHUB_STEP_SUMMARY")
@@ -49,7 +50,7 @@ interface ProfileArgs {
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--format', '--summary-file', '--builds-in']);
+const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--builder', '--format', '--summary-file', '--builds-in']);
 
 export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
   const args = argv[0] === 'profile' && argv.length > 1 ? argv.slice(1) : [...argv];
@@ -68,6 +69,7 @@ export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
       if (flag === '--context') parsed.options.context = value;
       else if (flag === '--target') parsed.options.target = value;
       else if (flag === '--docker') parsed.options.dockerPath = value;
+      else if (flag === '--builder') parsed.options.builder = value;
       else if (flag === '-t' || flag === '--tag') parsed.options.tag = value;
       else if (flag === '--summary-file') parsed.summaryFile = value;
       else if (flag === '--format') {

@@ -13,12 +13,19 @@ const VERTEX_LINE = /^#(\d+) (.*)$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
 const LOG_WITH_TIME = /^(\d+\.\d+)(?: (.*))?$/;
+// buildx colours its warning summary even when stderr is not a terminal.
+const ANSI = /\x1b\[[0-9;]*m/g;
+// Current BuildKit ends with `N warnings found (use docker --debug to expand):`, then one
+// ` - Rule: message (line N)` per warning.
+const WARNINGS_HEADER = /^\d+ warnings? found\b/;
+const WARNING_ITEM = /^ - (.*?)(?: \(line (\d+)\))?$/;
 
 export class PlainProgressParser implements ProgressParser {
   private pending = '';
   private atBlockStart = true;
   private currentId: string | undefined;
   private afterHeader = false;
+  private inWarnings = false;
 
   push(chunk: string): ProgressEvent[] {
     const text = this.pending + chunk;
@@ -44,8 +51,13 @@ export class PlainProgressParser implements ProgressParser {
     if (!match) {
       this.atBlockStart = false;
       this.currentId = undefined;
-      return [{ type: 'output', text: line }];
+      const text = line.replace(ANSI, '');
+      if (WARNINGS_HEADER.test(text.trim())) this.inWarnings = true;
+      const warning = this.inWarnings ? WARNING_ITEM.exec(text) : null;
+      if (warning) return [{ type: 'output', text }, { type: 'warning', message: warning[1], ...(warning[2] ? { line: Number(warning[2]) - 1 } : {}) }];
+      return [{ type: 'output', text }];
     }
+    this.inWarnings = false;
     const [, id, rest] = match;
     if (this.atBlockStart || id !== this.currentId) {
       this.atBlockStart = false;

@@ -24,10 +24,19 @@ interface RawLog {
 export interface SolveStatusLike {
   vertexes?: unknown;
   logs?: unknown;
+  warnings?: unknown;
+}
+
+/** A Dockerfile check's warning (current BuildKit): `short` is base64 (bytes in a build record), `range` 1-based lines. */
+interface RawWarning {
+  short?: unknown;
+  range?: unknown;
 }
 
 interface Seen {
   name?: string;
+  /** The name last reported in a vertex event. */
+  announced?: string;
   startedMs?: number;
   finished: boolean;
   partialLine: string;
@@ -83,6 +92,7 @@ export class RawJsonProgressParser implements ProgressParser {
     const events: ProgressEvent[] = [];
     for (const vertex of list(status.vertexes)) events.push(...this.vertex(vertex as RawVertex));
     for (const log of list(status.logs)) events.push(...this.log(log as RawLog));
+    for (const warning of list(status.warnings)) events.push(...this.warning(warning as RawWarning));
     return events;
   }
 
@@ -99,28 +109,47 @@ export class RawJsonProgressParser implements ProgressParser {
     if (typeof vertex !== 'object' || vertex === null || typeof vertex.digest !== 'string') return [];
     const id = vertex.digest;
     const seen = this.entry(id);
-    const events: ProgressEvent[] = [];
-    if (typeof vertex.name === 'string' && vertex.name !== seen.name) {
-      seen.name = vertex.name;
-      events.push({ type: 'vertex', id, name: vertex.name });
-    }
+    if (typeof vertex.name === 'string') seen.name = vertex.name;
     seen.startedMs ??= time(vertex.started);
     const completedMs = time(vertex.completed);
-    if (seen.finished) return events;
+    if (seen.finished) return this.announce(id, seen);
     const error = typeof vertex.error === 'string' && vertex.error !== '' ? vertex.error : undefined;
-    const durationMs = seen.startedMs === undefined || completedMs === undefined ? undefined : Math.max(0, completedMs - seen.startedMs);
-    if (error !== undefined) {
+    // BuildKit's own printer shows CANCELED for exactly this suffix. Current BuildKit lists every
+    // step of the build before it starts any; one stopped before it started did not run at all.
+    const canceled = error?.endsWith('context canceled') === true;
+    if (canceled && seen.startedMs === undefined) {
       seen.finished = true;
-      // BuildKit's own printer shows CANCELED for exactly this suffix.
-      events.push(error.endsWith('context canceled') ? { type: 'canceled', id, durationMs } : { type: 'error', id, message: error, durationMs });
-    } else if (vertex.cached === true) {
-      seen.finished = true;
-      events.push({ type: 'cached', id });
-    } else if (completedMs !== undefined) {
-      seen.finished = true;
-      events.push({ type: 'done', id, durationMs });
+      return [];
     }
-    return events;
+    const durationMs = seen.startedMs === undefined || completedMs === undefined ? undefined : Math.max(0, completedMs - seen.startedMs);
+    let outcome: ProgressEvent | undefined;
+    if (error !== undefined) outcome = canceled ? { type: 'canceled', id, durationMs } : { type: 'error', id, message: error, durationMs };
+    else if (vertex.cached === true) outcome = { type: 'cached', id };
+    else if (completedMs !== undefined) outcome = { type: 'done', id, durationMs };
+    if (outcome) seen.finished = true;
+    // A vertex is shown once it starts (or ends): listed but never started means not run.
+    if (!outcome && seen.startedMs === undefined) return [];
+    return [...this.announce(id, seen), ...(outcome ? [outcome] : [])];
+  }
+
+  /** The vertex event for a name not reported yet. */
+  private announce(id: string, seen: Seen): ProgressEvent[] {
+    if (seen.name === undefined || seen.name === seen.announced) return [];
+    seen.announced = seen.name;
+    return [{ type: 'vertex', id, name: seen.name }];
+  }
+
+  private warning(warning: RawWarning): ProgressEvent[] {
+    if (typeof warning !== 'object' || warning === null) return [];
+    const short = typeof warning.short === 'string' ? Buffer.from(warning.short, 'base64') : warning.short instanceof Uint8Array ? Buffer.from(warning.short) : undefined;
+    if (short === undefined) return [];
+    const message = short.toString('utf8').trim();
+    if (message === '') return [];
+    const start = (list(warning.range)[0] as { start?: { line?: unknown } } | undefined)?.start?.line;
+    const line = typeof start === 'number' && Number.isInteger(start) && start > 0 ? start - 1 : undefined;
+    // The message ends in "(line N)" already when the line is known; the line goes separately.
+    const text = line === undefined ? message : message.replace(new RegExp(` \\(line ${line + 1}\\)$`), '');
+    return [line === undefined ? { type: 'warning', message: text } : { type: 'warning', message: text, line }];
   }
 
   private log(log: RawLog): ProgressEvent[] {

@@ -74,6 +74,7 @@ export function renderSummary(summary: BuildSummary, steps: readonly StepAnnotat
   if (summary.canceled) out.push(paint(`Build canceled after ${took}`, ['yellow', 'bold'], options));
   else if (summary.error !== undefined || summary.exitCode !== 0) out.push(paint(`Build failed after ${took}`, ['red', 'bold'], options));
   else out.push(paint(`Built in ${took}`, ['green', 'bold'], options));
+  if (summary.image !== undefined) out.push(summary.image);
   out.push(`Steps cached: ${summary.cached} / ${summary.total}`);
   if (summary.slowest.length > 0) {
     out.push('Slowest steps:');
@@ -86,6 +87,9 @@ export function renderSummary(summary: BuildSummary, steps: readonly StepAnnotat
   if (failed) {
     out.push(paint(`Failed on line ${failed.line + 1}: ${firstLine(failed.instruction, 70)}`, ['red'], options));
     for (const log of failed.logs) out.push(`  │ ${log}`);
+  }
+  for (const warning of summary.warnings ?? []) {
+    out.push(paint(`Warning${warning.line === undefined ? '' : ` on line ${warning.line + 1}`}: ${firstLine(warning.message, 200)}`, ['yellow'], options));
   }
   if (summary.error !== undefined) out.push(paint(`Error: ${summary.error}`, ['red'], options));
   return out;

@@ -9,8 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import type { BuildOutcome } from './annotate';
 import {
-  allBuildArgs, dockerInvocation, dockerNotFoundMessage, explainStartFailure, lastErrorLine,
-  resolveContext, resolveDockerPath, secretRedactor, supportsRawJson, type BuildOptions, type ProgressMode,
+  allBuildArgs, dockerInvocation, dockerNotFoundMessage, driverLoadsImages, explainStartFailure, hasOutputArg, imageDestination,
+  inspectBuilder, lastErrorLine, resolveContext, resolveDockerPath, secretRedactor, supportsRawJson, usesBuildx, type BuildOptions,
+  type BuilderInfo, type ProgressMode,
 } from './docker';
 import { VertexTable, type ProgressEvent, type ProgressParser } from './events';
 import type { BuildManifest, ContextSnapshot } from './manifest';
@@ -74,8 +75,21 @@ function describeEvent(event: ProgressEvent): string | undefined {
     case 'log': return event.text;
     case 'error': return `ERROR: ${event.message}`;
     case 'output': return event.text;
+    case 'warning': return `WARNING: ${event.message}${event.line === undefined ? '' : ` (line ${event.line + 1})`}`;
     default: return undefined;
   }
+}
+
+/** The events with every text a user may see passed through `redact`. */
+function redactEvents(events: ProgressEvent[], redact: (text: string) => string): ProgressEvent[] {
+  return events.map((event) => {
+    switch (event.type) {
+      case 'vertex': return { ...event, name: redact(event.name) };
+      case 'log': case 'output': return { ...event, text: redact(event.text) };
+      case 'error': case 'warning': return { ...event, message: redact(event.message) };
+      default: return event;
+    }
+  });
 }
 
 export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate) => void = () => undefined): BuildHandle {
@@ -120,7 +134,13 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
     }
 
     const context = resolveContext(options);
-    const invocation = dockerInvocation(options, mode);
+    // Through buildx, the builder's driver decides whether a tagged image reaches docker: the
+    // docker driver loads it, docker-container and remote keep it unless told --load. Without a
+    // tag the answer only matters for the summary, so docker does not wait for it.
+    const buildx = usesBuildx(options, mode) && !hasOutputArg(options.extraArgs);
+    const builderInfo: Promise<BuilderInfo | undefined> = buildx ? inspectBuilder(command, options.builder?.trim() || undefined, options.env ?? process.env) : Promise.resolve(undefined);
+    const load = buildx && options.tag !== undefined && options.tag !== '' && (await builderInfo.then((b) => b !== undefined && !driverLoadsImages(b.driver)));
+    const invocation = dockerInvocation(options, mode, { load });
     const parser: ProgressParser = mode === 'rawjson' ? new RawJsonProgressParser() : new PlainProgressParser();
     let pendingText = '';
     let spawnError: NodeJS.ErrnoException | undefined;
@@ -169,15 +189,17 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
       const parts = (pendingText + chunk.toString('utf8')).split('\n');
       pendingText = parts.pop() ?? '';
       // Redact whole lines, so a secret split across two chunks is still caught.
-      const lines = parts.map((line) => redact(line.replace(/\r$/, '')));
-      if (lines.length > 0) publish(parser.push(lines.map((l) => `${l}\n`).join('')), lines);
+      const raw = parts.map((line) => line.replace(/\r$/, ''));
+      // rawjson carries logs base64-encoded: redact what the parser decoded, not just the line.
+      const lines = raw.map(redact);
+      if (lines.length > 0) publish(redactEvents(parser.push((mode === 'plain' ? lines : raw).map((l) => `${l}\n`).join('')), redact), lines);
     };
     for (const chunk of early.splice(0)) feed(chunk);
 
     const exit = await exited;
     if (killTimer) clearTimeout(killTimer);
-    const last = pendingText === '' ? [] : [redact(pendingText)];
-    publish([...parser.push(last.map((l) => `${l}\n`).join('')), ...parser.end()], last);
+    const last = pendingText === '' ? [] : [mode === 'plain' ? redact(pendingText) : pendingText];
+    publish(redactEvents([...parser.push(last.map((l) => `${l}\n`).join('')), ...parser.end()], redact), last.map(redact));
     await missesReady;
 
     const canceled = cancelRequested;
@@ -195,6 +217,11 @@ export function startBuild(options: BuildOptions, onUpdate: (update: BuildUpdate
     const result = finish(m, plan, table, { exitCode: exit.code, canceled, error }, misses);
     result.steps = m.markParseError(result.steps, text, error);
     if (unavailable) result.summary.unavailable = unavailable;
+    if (table.warnings.length > 0) result.summary.warnings = [...table.warnings];
+    if (exit.code === 0 && !canceled && !hasOutputArg(options.extraArgs)) {
+      const image = imageDestination(options.tag || undefined, buildx ? await builderInfo : undefined, load);
+      if (image) result.summary.image = image;
+    }
     if (misses && options.manifestDir && stepsSeen && !canceled) {
       const manifest = m.createManifest(plan, { dockerfile: options.dockerfile, context }, misses.snapshot, allBuildArgs(options), misses.salt, result.steps);
       await m.saveManifest(options.manifestDir, manifest);

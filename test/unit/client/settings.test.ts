@@ -10,6 +10,7 @@ describe('build settings', () => {
   it('builds in the Dockerfile\'s folder by default, with nothing extra', () => {
     assert.deepEqual(readBuildSettings(from({ 'docker.path': '', buildContext: '' }), dockerfile), {
       dockerPath: undefined,
+      builder: undefined,
       dockerfile,
       context: path.dirname(dockerfile),
       target: undefined,
@@ -31,6 +32,8 @@ describe('build settings', () => {
     );
     assert.equal(settings.target, 'final');
     assert.equal(settings.tag, 'app:dev');
+    assert.equal(readBuildSettings(from({ 'build.builder': ' gdc-buildkit ' }), dockerfile).builder, 'gdc-buildkit');
+    assert.equal(readBuildSettings(from({ 'build.builder': 5 }), dockerfile).builder, undefined);
     assert.deepEqual(settings.buildArgs, { GO_VERSION: '1.22', CGO: '0' });
     assert.deepEqual(settings.extraArgs, ['--pull', '--no-cache']);
   });

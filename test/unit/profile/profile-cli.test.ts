@@ -23,6 +23,8 @@ describe('profile arguments', () => {
     const parsed = parseProfileArgs(['profile', '--context', 'ctx', '--build-arg', 'A=1=2', '--target=build', '-t', 'img', 'Dockerfile', '--', '--network=host', '--no-cache']);
     assert.equal(parsed.file, 'Dockerfile');
     assert.deepEqual(parsed.options, { buildArgs: { A: '1=2' }, extraArgs: ['--network=host', '--no-cache'], context: 'ctx', target: 'build', tag: 'img' });
+    assert.equal(parseProfileArgs(['--builder', 'gdc-buildkit', 'Dockerfile']).options.builder, 'gdc-buildkit');
+    assert.equal(parseProfileArgs(['--builder=other', 'Dockerfile']).options.builder, 'other');
   });
 
   it('reads where the image is built, auto by default', () => {
@@ -57,6 +59,13 @@ describe('profile output', () => {
     assert.deepEqual(report.slice(0, 4), ['Build failed after 6.7 s', 'Steps cached: 1 / 7', 'Slowest steps:', '     5.8 s (98%)  line 6  RUN go test ./...']);
     assert.ok(report.includes('Failed on line 6: RUN go test ./...'));
     assert.ok(report.includes('  │     main_test.go:7: add(2, 2) = 0, want 4'));
+  });
+
+  it('says where the image went and lists BuildKit\'s warnings with their line', () => {
+    const { steps, summary } = replay('current/warning.txt', 'current/warning.Dockerfile', { totalMs: 2000 });
+    const report = renderSummary({ ...summary, image: 'Image app:dev loaded into docker from builder gdc-buildkit (remote driver)', warnings: [{ message: "FromAsCasing: 'as' and 'FROM' keywords' casing do not match", line: 0 }, { message: 'NoLine: somewhere' }] }, steps, { color: false });
+    assert.deepEqual(report.slice(0, 2), ['Built in 2.0 s', 'Image app:dev loaded into docker from builder gdc-buildkit (remote driver)']);
+    assert.deepEqual(report.slice(-2), ["Warning on line 1: FromAsCasing: 'as' and 'FROM' keywords' casing do not match", 'Warning: NoLine: somewhere']);
   });
 
   it('puts the annotation of a continued instruction on its last line, with the miss reason', () => {

@@ -1,5 +1,5 @@
-// The rawjson parser. No buildx exists for this machine's Debian, so these lines are written by
-// hand in BuildKit's documented SolveStatus JSON (see test/fixtures/progress/README.md).
+// The rawjson parser on lines written by hand in BuildKit's SolveStatus JSON, for the cases a
+// recording cannot give at will; progress-current.test.ts reads real buildx transcripts.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { annotateSteps } from '../../../server/src/profile/annotate';
@@ -43,6 +43,29 @@ describe('rawjson progress parser', () => {
   it('reads the same events whatever the chunk size', () => {
     const whole = parseInChunks(TEXT, undefined, new RawJsonProgressParser());
     for (const size of [1, 5, 100]) assert.deepEqual(parseInChunks(TEXT, size, new RawJsonProgressParser()), whole);
+  });
+
+  it('shows a listed step only once it starts; one stopped before it started did not run', () => {
+    const listed = [
+      { vertexes: [{ digest: DIGEST(5), name: '[build 4/5] RUN go mod download' }, { digest: DIGEST(6), name: '[build 5/5] RUN go build -o /out/app .' }] },
+      { vertexes: [{ digest: DIGEST(5), name: '[build 4/5] RUN go mod download', started: at(0), completed: at(1), error: 'process "/bin/sh -c go mod download" did not complete successfully: exit code: 1' }] },
+      { vertexes: [{ digest: DIGEST(6), name: '[build 5/5] RUN go build -o /out/app .', completed: at(1), error: 'context canceled' }] },
+    ];
+    const events = parseInChunks(`${listed.map((l) => JSON.stringify(l)).join('\n')}\n`, undefined, new RawJsonProgressParser());
+    assert.deepEqual(events.map((e) => [e.type, 'id' in e ? e.id : '']), [['vertex', DIGEST(5)], ['error', DIGEST(5)]]);
+    const table = new VertexTable();
+    table.applyAll(events);
+    const steps = annotateSteps(planSteps(fixture('naive.Dockerfile')), table.vertices(), { finished: true, exitCode: 1, canceled: false, totalMs: 1000 });
+    assert.deepEqual(steps.filter((s) => s.line >= 3).map((s) => [s.line, s.state]), [[3, 'error'], [4, 'not-run'], [7, 'not-run']]);
+  });
+
+  it('reads the warnings of the Dockerfile checks, with their line', () => {
+    const warning = { warnings: [{ vertex: DIGEST(1), level: 1, short: b64("FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)"), range: [{ start: { line: 1 }, end: { line: 1 } }] }, { short: b64('NoLine: somewhere') }, { short: 5 }] };
+    const events = parseInChunks(`${JSON.stringify(warning)}\n`, undefined, new RawJsonProgressParser());
+    assert.deepEqual(events, [
+      { type: 'warning', message: "FromAsCasing: 'as' and 'FROM' keywords' casing do not match", line: 0 },
+      { type: 'warning', message: 'NoLine: somewhere' },
+    ]);
   });
 
   it('ignores malformed JSON fields instead of failing', () => {

@@ -6,6 +6,7 @@ import { annotateSteps, summarize, type BuildOutcome } from '../../../server/src
 import { VertexTable, type ProgressEvent, type ProgressParser } from '../../../server/src/profile/events';
 import type { BuildSummary, StepAnnotation } from '../../../server/src/profile/model';
 import { PlainProgressParser } from '../../../server/src/profile/progress-plain';
+import { RawJsonProgressParser } from '../../../server/src/profile/progress-rawjson';
 import { planSteps } from '../../../server/src/profile/steps';
 
 export const PROGRESS_FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'progress');
@@ -31,9 +32,14 @@ export interface Replay {
   on(start: string, nth?: number): StepAnnotation;
 }
 
+/** The parser for a transcript: rawjson for `.jsonl` files, plain for the rest. */
+export function parserFor(transcript: string): ProgressParser {
+  return transcript.endsWith('.jsonl') ? new RawJsonProgressParser() : new PlainProgressParser();
+}
+
 export function replay(transcript: string, dockerfile: string, outcome: Partial<BuildOutcome> = {}): Replay {
   const table = new VertexTable();
-  table.applyAll(parseInChunks(fixture(transcript)));
+  table.applyAll(parseInChunks(fixture(transcript), undefined, parserFor(transcript)));
   const text = fixture(dockerfile);
   const full: BuildOutcome = { finished: true, exitCode: 0, canceled: false, totalMs: 10_000, ...outcome };
   const steps = annotateSteps(planSteps(text), table.vertices(), full);

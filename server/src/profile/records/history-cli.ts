@@ -25,7 +25,7 @@ Options:
   --builder NAME          the buildx builder (default: the one docker buildx uses)
   --context DIR           the build context the record must have built (default: FILE's folder)
   --format text|json      annotated Dockerfile (default), or the steps, summary and record as JSON
-  --docker PATH           docker binary (default: /usr/bin/docker if present, else docker)
+  --docker PATH           docker binary (default: docker from PATH)
   --no-color              plain text even on a terminal
   -h, --help              show this help`;
 
