@@ -13,6 +13,8 @@ import { formatCheckstyle } from '../report/checkstyle';
 import { formatGithub } from '../report/github';
 import { formatGitlab, instructionText, type GitlabFinding } from '../report/gitlab';
 import { formatSarif } from '../report/sarif';
+import { readProfileFile } from '../report/profileFile';
+import { withMeasuredCosts } from '../features/measuredCost';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
 import { buildSiteOnDisk } from '../analysis/ci/workspace';
@@ -22,7 +24,7 @@ import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
 export class UsageError extends Error {}
 
 export const USAGE = `Usage:
-  go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] FILE...
+  go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] [--profile-file F] FILE...
   go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] [--builds-in auto|local|ci] FILE
   go-dockerfile-cache profile [--context DIR] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache measure [--context DIR] [--change FILE] [--rounds N] [--format text|json] [--builds-in auto|local|ci] FILE [-- extra docker build args]
@@ -111,9 +113,12 @@ export function check(argv: string[]): number {
       'fail-on': { type: 'string', default: 'warning' },
       rules: { type: 'string' },
       'builds-in': { type: 'string' },
+      'profile-file': { type: 'string' },
     },
   });
   const buildsIn = buildsInSetting(values['builds-in']);
+  const measured = values['profile-file'] === undefined ? undefined : readProfileFile(values['profile-file']);
+  if (measured && 'error' in measured) throw new UsageError(measured.error);
   const format = values.format! as Format;
   const failOn = values['fail-on']! as Severity | 'none';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}, not "${format}"`);
@@ -125,7 +130,9 @@ export function check(argv: string[]): number {
     const { text } = readDockerfile(file);
     const result = analyze(text, { context: contextFor(file, values.context), rules: settings, buildsIn: cliBuildSite(file, buildsIn) });
     warn(result.warnings);
-    for (const finding of result.findings.map((f) => toFileFinding(file, f))) {
+    // One saved profile is one Dockerfile's build: with several files, only the lines it matches get numbers.
+    const { findings, costs } = withMeasuredCosts(result.findings, result.model, measured);
+    for (const finding of findings.map((f) => ({ ...toFileFinding(file, f), ...(costs.has(f) ? { measuredSeconds: costs.get(f)!.seconds } : {}) }))) {
       checked.findings.push(finding);
       if (format === 'gitlab') checked.located.push({ finding, instruction: instructionText(result.model, finding.line) });
     }

@@ -51,6 +51,7 @@ export function formatSarif(findings: FileFinding[], version: string, baseDir: s
         region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
       },
     }],
+    ...(f.measuredSeconds !== undefined ? { properties: { measuredSeconds: f.measuredSeconds } } : {}),
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
