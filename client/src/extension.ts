@@ -12,7 +12,7 @@ let client: LanguageClient | undefined;
 export interface ExtensionApi {
   getBuildAnnotations(uri: string): { line: number; state: string; text: string }[];
   /** Where the annotations come from when the build ran elsewhere (a build record); undefined otherwise. */
-  getBuildRecord(uri: string): { origin: string; headline: string; ref: string; source: 'builder' | 'archive'; unplaced: number } | undefined;
+  getBuildRecord(uri: string): { origin: string; headline: string; costOrigin: string; ref: string; source: 'builder' | 'archive'; unplaced: number } | undefined;
   /** Runs "Measure the Fix" on a Dockerfile; the report, or undefined when nothing was measured. */
   measureFix(uri: string): Promise<MeasureReport | undefined>;
   /** The last measure report of a Dockerfile, kept until it changes. */

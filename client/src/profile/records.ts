@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildxPluginInstalled, resolveDockerPath } from '../../../server/src/profile/docker';
 import type { listRecords } from '../../../server/src/profile/records/builder';
-import { recordHeadline, recordLabel, unplacedNote, type RecordedBuild } from '../../../server/src/profile/records/history';
+import { recordCostOrigin, recordHeadline, recordLabel, unplacedNote, type RecordedBuild } from '../../../server/src/profile/records/history';
 import type { loadArchiveBuild, loadBuilderBuild } from '../../../server/src/profile/records/load';
 import { looksLikeCi } from '../../../server/src/profile/records/record';
 import { renderSummary } from '../../../server/src/profile/render';
@@ -33,7 +33,14 @@ function isDockerfile(document: vscode.TextDocument): boolean {
 
 export function recordView(build: RecordedBuild): RecordView {
   const ci = looksLikeCi(build.info);
-  return { origin: recordLabel(build, ci), headline: recordHeadline(build, ci), ref: build.info.ref, source: build.origin.source, unplaced: build.unplaced };
+  return {
+    origin: recordLabel(build, ci),
+    headline: recordHeadline(build, ci),
+    costOrigin: recordCostOrigin(build, ci),
+    ref: build.info.ref,
+    source: build.origin.source,
+    unplaced: build.unplaced,
+  };
 }
 
 export class RecordController {

@@ -20,6 +20,8 @@ export interface RecordView {
   origin: string;
   /** The whole story, for the status bar and the output: `…: 3 of 9 steps cached`. */
   headline: string;
+  /** How a finding's measured cost names this build: `the CI build of 2026-12-05`. */
+  costOrigin: string;
   ref: string;
   source: 'builder' | 'archive';
   /** Recorded steps whose instruction changed since the build. */

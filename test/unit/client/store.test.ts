@@ -56,7 +56,7 @@ describe('annotations of a document across a build', () => {
 });
 
 describe('annotations of a build the editor did not run', () => {
-  const record = { origin: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC', headline: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC, 41.8 s: 1 of 2 steps cached', ref: 'r1', source: 'archive' as const, unplaced: 0 };
+  const record = { origin: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC', headline: 'CI record build.dockerbuild, 2026-12-05 14:03 UTC, 41.8 s: 1 of 2 steps cached', costOrigin: 'the CI build of 2026-12-05', ref: 'r1', source: 'archive' as const, unplaced: 0 };
 
   it('say where the build ran after every line, and follow edits', () => {
     const store = new BuildAnnotations();

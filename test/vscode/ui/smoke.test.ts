@@ -83,16 +83,16 @@ test('the workbench shows the finding, its quick fix and a profiled build', { ti
     await page.keyboard.press('Escape');
 
     // A build that ran elsewhere: its record file, opened through the command's file dialog.
-    await openFileByName(page, 'recorded/Dockerfile');
+    await openFileByName(page, 'recorded/Dockerfile', 'COPY go.mod ./');
     await runCommand(page, 'Go Dockerfile: Open Build Record…');
-    await pickFileInDialog(page, record);
+    await pickFileInDialog(page, record, 'Annotate');
     await waitForAnnotations(page, [
       { startsWith: 'COPY go.mod ./', matches: 'cached\\s+· record app-edited\\.dockerbuild, 2026-12-06' },
       { startsWith: 'RUN go build', matches: '\\d+(\\.\\d+)? s\\s+· record app-edited\\.dockerbuild' },
     ], 'running', uiWaitMs);
     const recorded = await shot('build-record');
 
-    await openFileByName(page, 'naive/Dockerfile');
+    await openFileByName(page, 'naive/Dockerfile', 'COPY . .');
     await runCommand(page, 'Go Dockerfile: Build and Profile');
     await waitForAnnotations(page, [
       { startsWith: 'WORKDIR /src', matches: 'cached' },

@@ -22,23 +22,27 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Opens a workspace file through Quick Open, by its path relative to the workspace. */
-export async function openFileByName(page: Page, relativePath: string): Promise<void> {
+/**
+ * Opens a workspace file through Quick Open, by its path relative to the workspace, and waits
+ * until the editor shows a line starting with `showing` (files of the same name are many).
+ */
+export async function openFileByName(page: Page, relativePath: string, showing: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: uiWaitMs });
   await input.fill(relativePath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.posix.basename(relativePath) }).first().waitFor({ timeout: uiWaitMs });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: path.posix.basename(relativePath) }).first().waitFor({ timeout: uiWaitMs });
+  // The row of this file: its name, and its folder as the description.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.posix.dirname(relativePath) }).first().click();
+  await page.locator('.monaco-editor .view-line', { hasText: showing }).first().waitFor({ timeout: uiWaitMs });
 }
 
 /** Answers an open-file dialog (VS Code's own, a quick input in the browser) with an absolute path. */
-export async function pickFileInDialog(page: Page, file: string): Promise<void> {
+export async function pickFileInDialog(page: Page, file: string, okLabel: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: uiWaitMs });
   await input.fill(file);
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: uiWaitMs });
+  await page.locator('.quick-input-widget .monaco-button', { hasText: okLabel }).first().click();
   await input.waitFor({ state: 'hidden', timeout: uiWaitMs });
 }
 

@@ -72,6 +72,16 @@ export function recordLabel(build: RecordedBuild, looksLikeCi: boolean): string 
   return `${recordOrigin(build, looksLikeCi)}, ${recordDate(build.info.createdAt)}`;
 }
 
+/**
+ * How a finding's measured cost names the recorded build: "In the CI build of 2026-12-05 this
+ * step rebuilt: 41.8 s."
+ */
+export function recordCostOrigin(build: Pick<RecordedBuild, 'origin' | 'info'>, looksLikeCi: boolean): string {
+  const day = build.info.createdAt ? build.info.createdAt.slice(0, 10) : 'an unknown date';
+  if (build.origin.source === 'builder') return `the build of ${day} on ${build.origin.builder}`;
+  return looksLikeCi ? `the CI build of ${day}` : `the recorded build of ${day} (${path.basename(build.origin.file)})`;
+}
+
 /** The line that says which build the annotations come from and how well they fit the file. */
 export function recordHeadline(build: RecordedBuild, looksLikeCi: boolean): string {
   const { summary } = build;

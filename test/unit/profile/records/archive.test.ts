@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { readRecordArchive, MEDIA } from '../../../../server/src/profile/records/archive';
 import { loadArchiveBuild, RecordError } from '../../../../server/src/profile/records/load';
 import { looksLikeCi, recordInfo } from '../../../../server/src/profile/records/record';
-import { recordLabel } from '../../../../server/src/profile/records/history';
+import { recordCostOrigin, recordLabel } from '../../../../server/src/profile/records/history';
 import { decodeStatusStream } from '../../../../server/src/profile/records/status';
 import { ArchiveError, readGzipTar } from '../../../../server/src/profile/records/tar';
 
@@ -153,5 +153,8 @@ describe('where a record was built', () => {
     assert.match(recordLabel(build, false), /^record app-edited\.dockerbuild, 2026-12-06 \d\d:\d\d UTC$/);
     assert.match(recordLabel(build, true), /^CI record app-edited\.dockerbuild, 2026-12-06 \d\d:\d\d UTC$/);
     assert.match(recordLabel({ ...build, origin: { source: 'builder', builder: 'ci-cache' } }, false), /^build on ci-cache, 2026-12-06/);
+    assert.equal(recordCostOrigin(build, true), 'the CI build of 2026-12-06');
+    assert.equal(recordCostOrigin(build, false), 'the recorded build of 2026-12-06 (app-edited.dockerbuild)');
+    assert.equal(recordCostOrigin({ ...build, origin: { source: 'builder', builder: 'ci-cache' } }, false), 'the build of 2026-12-06 on ci-cache');
   });
 });
