@@ -38,7 +38,8 @@ export function registerMeasuredCosts(store: BuildAnnotations, client: LanguageC
     if (store.isRunning(uri)) return;
     const summary = store.summary(uri);
     // A cleared build (no summary) takes its numbers off the findings too.
-    send(uri, summary && !summary.canceled ? measuredBuildFromSteps(store.steps(uri)) : null);
+    // A build record names its build ("the CI build of 2026-12-05"); a profiled build is "the last build".
+    send(uri, summary && !summary.canceled ? measuredBuildFromSteps(store.steps(uri), store.record(uri)?.costOrigin) : null);
   });
   return {
     send,
