@@ -39,6 +39,19 @@ function latencyNotes(results: Results): string[] {
   return notes;
 }
 
+function typingNotes(results: Results): string[] {
+  const typing = results.typing;
+  if (!typing) return [];
+  const notes: string[] = [];
+  for (const ours of typing.results.filter((r) => r.server === 'go-dockerfile-cache' && !r.unavailable)) {
+    const theirs = typing.results.find((r) => r.file === ours.file && r.server === 'dockerfile-language-server-nodejs');
+    const value = ratio(ours.medianMs ?? NaN, theirs?.medianMs ?? NaN);
+    if (value > 1) notes.push(`Goal missed: at typing pace, ${ours.file} takes ${value.toFixed(2)}× the rcjsuen server's time (${ours.medianMs?.toFixed(1)} ms against ${theirs?.medianMs?.toFixed(1)} ms). Each of our answers is an analysis with ${ours.diagnostics} findings, where the other server reports ${theirs?.diagnostics} problems.`);
+    if (ours.lost > 0) notes.push(`Goal missed: ${ours.lost} edits of ${ours.file} never got diagnostics.`);
+  }
+  return notes;
+}
+
 function overheadNotes(results: Results): string[] {
   const overhead = results.profileOverhead;
   const notes: string[] = [];
@@ -64,5 +77,5 @@ function extensionNotes(results: Results): string[] {
 }
 
 export function closingNotes(results: Results): string[] {
-  return [...(results.rebuild ? rebuildNotes(results.rebuild) : []), ...latencyNotes(results), ...overheadNotes(results), ...extensionNotes(results)];
+  return [...(results.rebuild ? rebuildNotes(results.rebuild) : []), ...latencyNotes(results), ...typingNotes(results), ...overheadNotes(results), ...extensionNotes(results)];
 }

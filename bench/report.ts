@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CoreResult } from './core';
 import type { BundleSize, StartupResult } from './extension-cost';
 import type { LatencyResult } from './lsp/latency';
+import type { TypingResult } from './lsp/typing';
 import type { PrecisionResult } from './precision';
 import type { FixedCosts, OverheadScenario } from './profile-overhead';
 import type { VariantResult } from './rebuild';
@@ -14,6 +15,7 @@ export interface Results {
   machine?: { cpus: number; loadAverage: number[]; node: string; docker?: string };
   rebuild?: { measuredAt: string; rounds: number; engine?: string; proxyModules?: number; variants: VariantResult[] };
   latency?: { measuredAt: string; edits: number; results: LatencyResult[] };
+  typing?: { measuredAt: string; edits: number; intervalMs: number; results: TypingResult[] };
   core?: { measuredAt: string; results: CoreResult[] };
   profileOverhead?: { measuredAt: string; engine?: string; scenarios: OverheadScenario[]; fixedCosts?: FixedCosts };
   extension?: { measuredAt: string; bundles: BundleSize[]; startup: StartupResult[] };
@@ -78,6 +80,24 @@ function latencyRows(latency: NonNullable<Results['latency']>, core: Results['co
   return rows;
 }
 
+function typingRows(typing: NonNullable<Results['typing']>): Row[] {
+  const rows: Row[] = [];
+  for (const file of [...new Set(typing.results.map((r) => r.file))]) {
+    const theirs = typing.results.find((r) => r.file === file && r.server === 'dockerfile-language-server-nodejs');
+    const ours = typing.results.find((r) => r.file === file && r.server === 'go-dockerfile-cache');
+    if (!ours) continue;
+    const value = ratio(ours.medianMs ?? NaN, theirs?.medianMs ?? NaN);
+    const kept = ours.lost === 0 ? `${ours.superseded} of ${ours.editsMs.length} answered by a newer version, none lost` : `**${ours.lost} lost**`;
+    rows.push({
+      measure: `didChange → publishDiagnostics at typing pace (a full-text change every ${typing.intervalMs} ms), ${file} (median of ${typing.edits} edits)`,
+      ours: ours.unavailable ? 'not available' : `${millis(ours.medianMs)}, p90 ${millis(ours.p90Ms)} (${ours.diagnostics} diagnostics; ${kept})`,
+      baseline: theirs?.unavailable || !theirs ? 'not available' : `rcjsuen ${millis(theirs.medianMs)}, p90 ${millis(theirs.p90Ms)} (${theirs.diagnostics} diagnostics)`,
+      ratio: `ours/theirs ${times(value)}`, goal: '≤ 1.0×, none lost', met: verdict(value, (v) => v <= 1 && ours.lost === 0),
+    });
+  }
+  return rows;
+}
+
 function overheadRows(overhead: NonNullable<Results['profileOverhead']>): Row[] {
   return overhead.scenarios.map((s) => {
     const value = ratio(s.medianProfileMs ?? NaN, s.medianDockerMs ?? NaN);
@@ -109,6 +129,7 @@ export function tableRows(results: Results): Row[] {
   return [
     ...(results.rebuild ? rebuildRows(results.rebuild) : []),
     ...(results.latency ? latencyRows(results.latency, results.core) : []),
+    ...(results.typing ? typingRows(results.typing) : []),
     ...(results.profileOverhead ? overheadRows(results.profileOverhead) : []),
     ...(results.extension ? extensionRows(results.extension) : []),
   ];

@@ -15,7 +15,8 @@ import { benchCore } from './core';
 import { benchStartup, bundleSizes } from './extension-cost';
 import { DOCKER } from './support/docker';
 import { timedRun } from './support/process';
-import { benchLatency } from './lsp/latency';
+import { benchLatency, benchTypingPace } from './lsp/latency';
+import { TYPING_INTERVAL_MS } from './lsp/typing';
 import { closingNotes } from './notes';
 import { benchPrecision, precisionTable, updatePrecisionSection } from './precision';
 import { benchProfileOverhead, fixedCosts } from './profile-overhead';
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
     results.extension = { measuredAt, bundles: bundleSizes(repoRoot), startup: await benchStartup({ repoRoot, workDir, starts: opts.starts, log }) };
   }
   if (opts.parts.has('core')) results.core = { measuredAt, results: await benchCore({ repoRoot, workDir, log }) };
-  if (opts.parts.has('latency')) results.latency = { measuredAt, edits: opts.edits, results: await benchLatency({ repoRoot, workDir, edits: opts.edits, log }) };
+  if (opts.parts.has('latency')) {
+    results.latency = { measuredAt, edits: opts.edits, results: await benchLatency({ repoRoot, workDir, edits: opts.edits, log }) };
+    results.typing = { measuredAt, edits: opts.edits, intervalMs: TYPING_INTERVAL_MS, results: await benchTypingPace({ repoRoot, workDir, edits: opts.edits, log }) };
+  }
   if (opts.parts.has('rebuild') || opts.parts.has('profile')) {
     const environment = await prepareEnvironment({ repoRoot, log });
     if (opts.parts.has('rebuild')) {

@@ -20,10 +20,13 @@ type Waiter = { uri: string; version: number; resolve: (p: PublishDiagnosticsPar
 
 export class LspSession {
   private readonly waiters: Waiter[] = [];
+  private readonly listeners: ((params: PublishDiagnosticsParams, atMs: number) => void)[] = [];
   private incremental = false;
 
   private constructor(readonly server: ServerCommand, private readonly child: ChildProcess, private readonly connection: ProtocolConnection) {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      const at = nowMs();
+      for (const listener of this.listeners) listener(params, at);
       // A server that says which version it analysed must answer for the version we sent; one
       // that does not (the rcjsuen server) answers in order.
       const index = this.waiters.findIndex((w) => w.uri === params.uri && (params.version === undefined || params.version === w.version));
@@ -85,6 +88,18 @@ export class LspSession {
     const ms = nowMs() - started;
     // The size of the notification's JSON: what both ends serialise and parse for every edit.
     return { ms, diagnostics: params.diagnostics.length, bytes: Buffer.byteLength(JSON.stringify(params)) };
+  }
+
+  /** Calls `listener` with every publishDiagnostics and the time it arrived. */
+  onPublish(listener: (params: PublishDiagnosticsParams, atMs: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Sends the whole new text as one change (full-document sync), without waiting for anything; returns when it was sent. */
+  async replaceText(uri: string, version: number, text: string): Promise<number> {
+    const sent = nowMs();
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return sent;
   }
 
   async stop(): Promise<void> {

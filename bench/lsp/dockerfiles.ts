@@ -1,5 +1,7 @@
 // The Dockerfiles the latency benchmark edits. Each has one `ENV BUILD_SERIAL=0000` line; an
 // edit rewrites its four digits, as typing a version number would.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const EDIT_MARKER = 'BUILD_SERIAL=';
 
@@ -75,4 +77,71 @@ export function generatedMultiStage(instructions = 1000): string {
 
 export function countInstructions(text: string): number {
   return text.split('\n').filter((l) => /^[A-Z]+\s/.test(l)).length;
+}
+
+/** A build stage whose every line costs something: GD001, GD003, GD009 and GD018 (GD004, GD010, GD012, GD013, GD016 besides). */
+function slowStageWithBuildCacheMissing(n: number): string[] {
+  return [
+    `FROM golang:1.22 AS svc${n}`,
+    `WORKDIR /src/svc${n}`,
+    'COPY . .',
+    'RUN go mod download',
+    `RUN go build -ldflags "-X main.built=$(date +%s)" -o /out/svc${n} ./cmd/server`,
+    'RUN useradd -m builder',
+    'USER builder',
+    'RUN --mount=type=cache,target=/home/builder/.cache/go-build go vet ./...',
+  ];
+}
+
+/**
+ * A build stage with GD001, GD005, GD009 and GD018. GD003 is not among them: it stays silent in a
+ * stage whose Go cache mount is misdirected (GD005 says what to fix there), so the two rules take
+ * turns between stages.
+ */
+function slowStageWithMisdirectedMount(n: number): string[] {
+  return [
+    `FROM golang:1.22 AS svc${n}`,
+    'RUN useradd -m builder',
+    'USER builder',
+    `WORKDIR /home/builder/svc${n}`,
+    'COPY . .',
+    'RUN --mount=type=cache,target=/tmp/gomod go mod download',
+    `RUN go build -ldflags "-X main.built=$(date +%s)" -o /out/svc${n} ./cmd/server`,
+  ];
+}
+
+/**
+ * A multi-stage Go Dockerfile of exactly `lines` lines (at least 13) where every build stage has
+ * findings: GD001, GD009 and GD018 in each, GD003 and GD005 in every other one.
+ */
+export function findingsHeavy(lines: number): string {
+  const final = (stages: number) => ['FROM gcr.io/distroless/static-debian12', ...Array.from({ length: stages }, (_, n) => `COPY --from=svc${n} /out/svc${n} /usr/local/bin/`), 'USER 65532:65532', 'ENTRYPOINT ["/usr/local/bin/svc0"]'];
+  const stage = (n: number) => (n % 2 === 0 ? slowStageWithBuildCacheMissing(n) : slowStageWithMisdirectedMount(n));
+  const body: string[] = [];
+  let stages = 0;
+  for (;;) {
+    const next = [...stage(stages), ''];
+    // +1 for the edited line, +1 for the final stage's COPY of this stage.
+    if (stages > 0 && body.length + next.length + 1 + final(stages + 1).length > lines) break;
+    body.push(...next);
+    stages++;
+  }
+  if (stages === 1) body.pop();
+  const middle = body.findIndex((l, i) => i >= (stages > 1 ? body.length / 2 : 0) && l === 'COPY . .');
+  body.splice(middle + 1, 0, `ENV ${EDIT_MARKER}0000`);
+  const tail = final(stages);
+  const padding = Array.from({ length: Math.max(0, lines - body.length - tail.length) }, (_, i) => `LABEL org.example.layer${i}=value${i}`);
+  tail.splice(1, 0, ...padding);
+  return `${[...body, ...tail].join('\n')}\n`;
+}
+
+/** A project folder for the Dockerfile, so that context-aware analysis has a go.mod and sources to look at. */
+export function writeProject(dir: string, dockerfile: string): string {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'cmd/server'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
+  fs.writeFileSync(path.join(dir, 'go.sum'), '');
+  fs.writeFileSync(path.join(dir, 'cmd/server/main.go'), 'package main\n\nfunc main() {}\n');
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+  return path.join(dir, 'Dockerfile');
 }

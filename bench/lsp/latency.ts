@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median, sleep } from '../support/stats';
 import { LspSession, type ServerCommand } from './client';
-import { EDIT_MARKER, generatedMultiStage, TYPICAL } from './dockerfiles';
+import { EDIT_MARKER, generatedMultiStage, TYPICAL, writeProject } from './dockerfiles';
+import { benchTyping, type TypingResult } from './typing';
 
 export interface LatencyResult {
   file: string;
@@ -38,17 +39,6 @@ export function servers(repoRoot: string): ServerCommand[] {
     { name: 'go-dockerfile-cache (debounce 0)', command: process.execPath, args: [ours, '--stdio'], initializationOptions: { debounceMs: 0 } },
     { name: 'dockerfile-language-server-nodejs', command: process.execPath, args: [theirs, '--stdio'] },
   ];
-}
-
-/** A project folder for the Dockerfile, so that context-aware analysis has a go.mod and sources to look at. */
-function writeProject(dir: string, dockerfile: string): string {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, 'cmd/server'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
-  fs.writeFileSync(path.join(dir, 'go.sum'), '');
-  fs.writeFileSync(path.join(dir, 'cmd/server/main.go'), 'package main\n\nfunc main() {}\n');
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
-  return path.join(dir, 'Dockerfile');
 }
 
 interface Editor {
@@ -89,6 +79,14 @@ async function measureInTurn(commands: ServerCommand[], file: string, text: stri
   } finally {
     await Promise.all(editors.map((e) => e.session.stop()));
   }
+}
+
+/** Typing pace on findings-heavy files: our server as shipped against the rcjsuen server, side by side. */
+export async function benchTypingPace(options: LatencyOptions): Promise<TypingResult[]> {
+  const compared = servers(options.repoRoot).filter((server) => !server.name.includes('debounce 0'));
+  const missing = compared.find((server) => !fs.existsSync(server.args[0]));
+  if (missing) return compared.map((server) => ({ file: 'findings-heavy', server: server.name, editsMs: [], superseded: 0, lost: 0, unavailable: `${path.relative(options.repoRoot, missing.args[0])} is not built` }));
+  return benchTyping({ workDir: options.workDir, edits: options.edits, servers: compared, log: options.log });
 }
 
 export async function benchLatency(options: LatencyOptions): Promise<LatencyResult[]> {

@@ -208,6 +208,27 @@ describe('keeping diagnostics current', () => {
     assert.equal(versions[versions.length - 1], version);
   });
 
+  it('answers edits that arrive faster than the analysis with the newest text, each version at most once', async () => {
+    const { client, project } = session;
+    await client.replaceText(project.uri, NAIVE_DOCKERFILE);
+    await client.diagnosticsFor(project.uri, has('GD003'));
+    const start = client.diagnostics.seen.length;
+    const sent: Promise<number>[] = [];
+    // Twenty edits written at once, as a paste or a fast typist on a busy machine sends them.
+    for (let i = 0; i < 20; i++) sent.push(client.edit(project.uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: `# ${i}\n` }]));
+    const versions = await Promise.all(sent);
+    const last = await client.edit(project.uri, [{ range: { start: { line: 24, character: 3 }, end: { line: 24, character: 3 } }, newText: ' --mount=type=cache,target=/root/.cache/go-build' }]);
+    assert.ok(client.text(project.uri).includes('RUN --mount=type=cache,target=/root/.cache/go-build go build'), client.text(project.uri));
+    const final = await client.diagnosticsFor(project.uri, lacks('GD003'), 'diagnostics of the newest text');
+    assert.ok(has('GD001')(final));
+    // Longer than the debounce: a second publish of a version already answered would be here by now.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const published = client.diagnostics.seen.slice(start).filter((p) => p.uri === project.uri).map((p) => p.version ?? -1);
+    assert.deepEqual(published, [...new Set(published)].sort((a, b) => a - b), 'increasing, none twice');
+    assert.equal(published.at(-1), last);
+    assert.ok(published.every((v) => v > versions[0] - 1));
+  });
+
   it('drops a rule turned off in the settings and brings it back when turned on', async () => {
     const { client, project } = session;
     await client.replaceText(project.uri, NAIVE_DOCKERFILE);

@@ -45,6 +45,10 @@ let measureCommand: string | undefined;
 const measuredBuilds = new Map<string, MeasuredBuild>();
 /** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
 const generations = new Map<string, number>();
+/** What was last published for each document, so the same analysis is never serialised and sent twice. */
+const published = new Map<string, { version: number; analysis: unknown; build: MeasuredBuild | undefined }>();
+/** Changes one analysis waits for at most before it starts (see `caughtUp`). */
+const MAX_CATCH_UP = 50;
 
 const validations = new KeyedDebouncer(validate, (uri, error) => logError(`analysing ${uri}`, error));
 
@@ -56,9 +60,25 @@ async function current(uri: string) {
   return latest && { document: latest, analysis: analyses.get(latest, documentSettings), settings: documentSettings };
 }
 
+/**
+ * Lets the changes of this document that have already arrived be applied before analysing. The
+ * connection handles one message per turn of the event loop, so when edits come faster than the
+ * analysis (a long file, a busy machine), several wait in its queue: analysing the newest text once
+ * then answers all of them, where analysing each version in turn would fall further behind. The
+ * diagnostics published are those of the newest version, which is what the editor shows.
+ */
+async function caughtUp(uri: string): Promise<void> {
+  for (let turn = 0; turn < MAX_CATCH_UP; turn++) {
+    const version = documents.get(uri)?.version;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (documents.get(uri)?.version === version) return;
+  }
+}
+
 async function validate(uri: string): Promise<void> {
   const generation = (generations.get(uri) ?? 0) + 1;
   generations.set(uri, generation);
+  await caughtUp(uri);
   const document = documents.get(uri);
   if (!document) return;
   const version = document.version;
@@ -66,8 +86,13 @@ async function validate(uri: string): Promise<void> {
   // A change, a close or a newer run while the settings were on their way makes this one stale.
   if (generations.get(uri) !== generation || documents.get(uri)?.version !== version) return;
   const analysis = analyses.get(document, documentSettings);
+  const build = measuredBuilds.get(uri);
+  const last = published.get(uri);
+  // A debounced run after a catch-up finds the analysis it would publish already published.
+  if (last && last.version === version && last.analysis === analysis && last.build === build) return;
+  published.set(uri, { version, analysis, build });
   messages.report(analysis.warnings);
-  const measured = analysis.result && withMeasuredCosts(analysis.result.findings, analysis.result.model, measuredBuilds.get(uri));
+  const measured = analysis.result && withMeasuredCosts(analysis.result.findings, analysis.result.model, build);
   const diagnostics = (measured?.findings ?? []).map((f) => toDiagnostic(f, uri));
   await connection.sendDiagnostics({ uri, version, diagnostics });
   if (measuredBuilds.has(uri)) {
@@ -146,6 +171,7 @@ documents.onDidClose((event) => {
   const uri = event.document.uri;
   validations.forget(uri);
   generations.delete(uri);
+  published.delete(uri);
   settings.forget(uri);
   analyses.forget(uri);
   measuredBuilds.delete(uri);
