@@ -103,7 +103,7 @@ export class RecordController {
       vscode.window.onDidChangeWindowState((state) => state.focused && check()),
       vscode.workspace.onDidSaveTextDocument((document) => isDockerfile(document) && check()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('goDockerfileCache.history') || event.affectsConfiguration('goDockerfileCache.docker.path')) {
+        if (['history.watch', 'build.builder', 'docker.path'].some((key) => event.affectsConfiguration(`goDockerfileCache.${key}`))) {
           this.pausedUntil = 0;
           this.seenNewest.clear();
           check();
@@ -159,10 +159,10 @@ export class RecordController {
   private builderOptions(document: vscode.TextDocument) {
     const configuration = vscode.workspace.getConfiguration('goDockerfileCache', document.uri);
     const settings = readBuildSettings((key) => configuration.get(key), document.uri.fsPath);
-    const builder = configuration.get<string>('history.builder');
+    // The builder Build and Profile uses is the one whose records tell of this Dockerfile's builds.
     return {
       docker: resolveDockerPath(settings.dockerPath),
-      builder: typeof builder === 'string' && builder.trim() !== '' ? builder.trim() : undefined,
+      builder: settings.builder,
       context: settings.context ?? path.dirname(document.uri.fsPath),
     };
   }
