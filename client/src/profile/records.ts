@@ -45,6 +45,8 @@ export function recordView(build: RecordedBuild): RecordView {
 
 export class RecordController {
   private checking = false;
+  /** A focus or save came during a check: one more check after it, not one per event. */
+  private again = false;
   private pausedUntil = 0;
   /** Per document, the builder's newest record when it was last looked at. */
   private readonly seenNewest = new Map<string, string>();
@@ -113,7 +115,11 @@ export class RecordController {
   }
 
   async checkForNewRecords(): Promise<void> {
-    if (this.checking || Date.now() < this.pausedUntil || !buildxPluginInstalled()) return;
+    if (this.checking) {
+      this.again = true;
+      return;
+    }
+    if (Date.now() < this.pausedUntil || !buildxPluginInstalled()) return;
     // Documents the editor's own build or a record file annotated keep their annotations.
     const documents = vscode.window.visibleTextEditors.map((e) => e.document).filter((d) => isDockerfile(d)
       && vscode.workspace.getConfiguration('goDockerfileCache', d.uri).get<boolean>('history.watch', true)
@@ -141,6 +147,10 @@ export class RecordController {
       this.pausedUntil = Date.now() + UNREACHABLE_PAUSE_MS;
     } finally {
       this.checking = false;
+    }
+    if (this.again) {
+      this.again = false;
+      await this.checkForNewRecords();
     }
   }
 

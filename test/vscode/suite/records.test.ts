@@ -2,9 +2,28 @@
 // (test/fixtures/records) annotates the Dockerfile it built, each line saying
 // where the build ran, read back through the extension's API.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllAndDelete, lineStarting, openEditor, workspaceUri, type BuildAnnotation } from './helpers';
+import { activateExtension, closeAllAndDelete, lineStarting, openEditor, scratchCopy, setSetting, skipBecause, waitFor, workspaceUri, type BuildAnnotation } from './helpers';
+
+const BUILDER = 'gdc-buildkit';
+
+function docker(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile('docker', args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }));
+  });
+}
+
+/** No current BuildKit: a CI run must fail (it promised one), a local run skips and says why. */
+async function requireBuilder(context: Mocha.Context): Promise<void> {
+  const inspect = await docker(['buildx', 'inspect', BUILDER], 60_000);
+  if (inspect.code === 0) return;
+  const problem = `docker buildx inspect ${BUILDER} failed: ${inspect.output.trim().split('\n').pop()}`;
+  if (process.env.CI === 'true') assert.fail(`no current BuildKit in CI: ${problem}`);
+  skipBecause(context, `${problem}; run scripts/engine/setup.sh`);
+}
 
 // The suite is bundled into test/vscode/out/suite; the fixtures stay in the source tree.
 const RECORDS = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'records');
@@ -51,6 +70,69 @@ suite('Build records', () => {
       assert.match(on('RUN go build')!.text, /^\d+\.\d s {2}· record app-edited\.dockerbuild, 2026-12-06/);
       for (const annotation of annotations) assert.ok(annotation.text.endsWith(view.origin), `line ${annotation.line + 1} says where the build ran: "${annotation.text}"`);
     } finally {
+      await closeAllAndDelete(vscode.Uri.joinPath(uri, '..'));
+    }
+  });
+
+  test('Show Last Build annotates the Dockerfile from its newest record on the builder, built in a terminal', async function () {
+    this.timeout(15 * 60_000);
+    const extension = await activateExtension(this);
+    await requireBuilder(this);
+    const api = extension.exports as Api;
+    const uri = await scratchCopy('naive', 'last-build');
+    const dir = path.dirname(uri.fsPath);
+    try {
+      // Twice, the way someone builds in a terminal: the second build finds every step cached.
+      for (const round of [1, 2]) {
+        const built = await docker(['buildx', 'build', '--builder', BUILDER, '--progress=plain', dir], 10 * 60_000);
+        assert.equal(built.code, 0, `terminal build ${round}: ${built.output.slice(-2000)}`);
+      }
+      await setSetting('build.builder', BUILDER);
+      const { document } = await openEditor(uri);
+      const view = await vscode.commands.executeCommand<RecordView>('goDockerfileCache.showLastBuild', uri);
+      assert.ok(view, 'a record of this Dockerfile was found');
+      assert.equal(view.source, 'builder');
+      assert.match(view.origin, new RegExp(`^build on ${BUILDER}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
+      const annotations = api.getBuildAnnotations(uri.toString());
+      for (const prefix of ['WORKDIR', 'COPY . .', 'RUN go mod download', 'RUN go build']) {
+        const annotation = annotations.find((a) => a.line === lineStarting(document, prefix));
+        assert.equal(annotation?.state, 'cached', `${prefix} is cached in the second build (annotated: ${annotations.map((a) => `${a.line + 1}:${a.state}`).join(', ')})`);
+        assert.ok(annotation.text.endsWith(view.origin));
+      }
+    } finally {
+      await setSetting('build.builder', undefined);
+      await closeAllAndDelete(vscode.Uri.joinPath(uri, '..'));
+    }
+  });
+
+  test('with history.watch, a terminal build shows on the Dockerfile after the next save', async function () {
+    this.timeout(15 * 60_000);
+    const extension = await activateExtension(this);
+    await requireBuilder(this);
+    const api = extension.exports as Api;
+    const uri = await scratchCopy('naive', 'watch');
+    const dir = path.dirname(uri.fsPath);
+    // The store reports to no event the suite can see: look twice a second, until the deadline.
+    const tick = new vscode.EventEmitter<void>();
+    const timer = setInterval(() => tick.fire(), 500);
+    try {
+      await setSetting('build.builder', BUILDER);
+      const editor = await openEditor(uri);
+      assert.equal(api.getBuildRecord(uri.toString()), undefined, 'nothing built this copy yet');
+      const built = await docker(['buildx', 'build', '--builder', BUILDER, '--progress=plain', dir], 10 * 60_000);
+      assert.equal(built.code, 0, built.output.slice(-2000));
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      await editor.edit((edit) => edit.insert(end, '\n# saved after a terminal build\n'));
+      assert.ok(await editor.document.save(), 'the Dockerfile is saved');
+      const view = await waitFor(tick.event, () => api.getBuildRecord(uri.toString()), 'the watch to annotate the Dockerfile from the new record', 5 * 60_000);
+      assert.equal(view.source, 'builder');
+      const goBuild = api.getBuildAnnotations(uri.toString()).find((a) => a.line === lineStarting(editor.document, 'RUN go build'));
+      assert.ok(goBuild, 'RUN go build is annotated');
+      assert.ok(goBuild.text.endsWith(view.origin));
+    } finally {
+      clearInterval(timer);
+      tick.dispose();
+      await setSetting('build.builder', undefined);
       await closeAllAndDelete(vscode.Uri.joinPath(uri, '..'));
     }
   });
