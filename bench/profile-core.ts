@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const which = positionals[0] ?? 'generated';
   const text = which === 'typical' ? TYPICAL : which === 'generated' ? generatedMultiStage(1000) : fs.readFileSync(which, 'utf8');
   // A context in memory, as the language server's remembered one: the profile shows the analysis, not the disk.
-  const context = memoryContext({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'cmd/server/main.go': 'package main\n' });
+  const context = memoryContext({ 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'cmd/server/main.go': 'package main\n' });
   const once = values.model ? () => parseDockerfile(text, context) : () => analyze(text, { context });
   for (let i = 0; i < 10; i++) once();
 

@@ -1,3 +1,5 @@
 module example.com/naive
 
 go 1.26
+
+require github.com/google/uuid v1.3.0

@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"os"
+
+	"github.com/google/uuid"
 )
 
 func greeting(name string) string {
@@ -17,6 +19,8 @@ func greeting(name string) string {
 
 func main() {
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Each response carries an id, so a request can be found in the logs.
+		w.Header().Set("X-Request-Id", uuid.NewString())
 		fmt.Fprint(w, greeting(r.URL.Query().Get("name")))
 	})
 	addr := os.Getenv("ADDR")

@@ -19,7 +19,7 @@ function run(args: string[], cwd = ROOT) {
 /** A temp Go module with the naive Dockerfile. */
 function project(dockerfile = NAIVE, files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-cli-'));
-  const all = { 'go.mod': 'module example.com/app\n\ngo 1.19\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n', Dockerfile: dockerfile, ...files };
+  const all = { 'go.mod': 'module example.com/app\n\ngo 1.19\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n', Dockerfile: dockerfile, ...files };
   for (const [name, content] of Object.entries(all)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);

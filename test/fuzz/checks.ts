@@ -7,8 +7,8 @@ import { memoryContext } from '../../server/src/analysis/model/context';
 import type { Range } from '../../server/src/analysis/model/types';
 
 export const CONTEXT = memoryContext({
-  'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n', 'cmd/app/main.go': '', 'internal/x/x.go': '',
-  'services/api/go.mod': 'module api\n', 'services/api/go.sum': '', 'services/api/main.go': '', 'config.yaml': '',
+  'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n', 'cmd/app/main.go': '', 'internal/x/x.go': '',
+  'services/api/go.mod': 'module api\n\nrequire github.com/google/uuid v1.6.0\n', 'services/api/go.sum': '', 'services/api/main.go': '', 'config.yaml': '',
 });
 
 /**

@@ -1,5 +1,5 @@
 // Loads rule fixtures: test/fixtures/rules/<ID>/{invalid*.Dockerfile, invalid*.findings.json,
-// invalid*.fixed.Dockerfile, valid*.Dockerfile, context/}. Set UPDATE_FIXTURES=1 to rewrite the
+// invalid*.fixed.Dockerfile, valid*.Dockerfile, context/, <case>.context/}. Set UPDATE_FIXTURES=1 to rewrite the
 // expected files from the current behaviour, then review the diff.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,11 +13,23 @@ import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');
 export const UPDATE = process.env.UPDATE_FIXTURES === '1';
 
-/** The context a fixture runs against: its own `context/` folder, or a minimal Go module. */
-export function fixtureContext(ruleDir: string): BuildContext {
+/** The module every fixture without a context of its own builds: it requires one module, so there is something to download. */
+export const DEFAULT_MODULE = {
+  'go.mod': 'module example.com/app\n\ngo 1.19\n\nrequire github.com/google/uuid v1.6.0\n',
+  'go.sum': 'github.com/google/uuid v1.6.0 h1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=\ngithub.com/google/uuid v1.6.0/go.mod h1:TIyPZe4MgqvfeYDBFedMoGGpEw/LqOeaOT+nhxU+yHo=\n',
+  'main.go': 'package main\n\nimport _ "github.com/google/uuid"\n\nfunc main() {}\n',
+};
+
+/**
+ * The context a fixture runs against: the case's own `<case>.context/` folder, else the rule's
+ * `context/` folder, else a minimal Go module.
+ */
+export function fixtureContext(ruleDir: string, caseBase?: string): BuildContext {
+  const own = caseBase === undefined ? undefined : path.join(ruleDir, `${caseBase}.context`);
+  if (own && fs.existsSync(own)) return diskContext(own);
   const dir = path.join(ruleDir, 'context');
   if (fs.existsSync(dir)) return diskContext(dir);
-  return memoryContext({ 'go.mod': 'module example.com/app\n\ngo 1.19\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n' });
+  return memoryContext(DEFAULT_MODULE);
 }
 
 /**

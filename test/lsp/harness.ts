@@ -42,7 +42,7 @@ export interface Project {
 export function goProject(dockerfile = NAIVE_DOCKERFILE, extra: Record<string, string> = {}): Project {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-lsp-'));
   const files: Record<string, string> = {
-    'go.mod': 'module example.com/app\n\ngo 1.19\n',
+    'go.mod': 'module example.com/app\n\ngo 1.19\n\nrequire github.com/google/uuid v1.6.0\n',
     'go.sum': '',
     'main.go': 'package main\n\nfunc main() {}\n',
     Dockerfile: dockerfile,

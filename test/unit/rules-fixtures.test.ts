@@ -16,11 +16,11 @@ for (const id of ruleDirs()) {
   const dir = path.join(FIXTURES, id);
   const rule = ruleById(id);
   describe(`${id} fixtures`, () => {
-    const context = fixtureContext(dir);
     for (const file of casesIn(dir, 'invalid')) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
       const base = file.replace(/\.Dockerfile$/, '');
       const buildsIn = fixtureSite(dir, file);
+      const context = fixtureContext(dir, base);
       it(`${file}: reports ${id} where expected`, () => {
         const actual = analyze(text, { context, buildsIn, only: [id] }).findings.map(toExpected);
         const expectedFile = path.join(dir, `${base}.findings.json`);
@@ -67,6 +67,7 @@ for (const id of ruleDirs()) {
     }
     for (const file of casesIn(dir, 'valid')) {
       it(`${file}: reports no ${id}`, () => {
+        const context = fixtureContext(dir, file.replace(/\.Dockerfile$/, ''));
         const text = fs.readFileSync(path.join(dir, file), 'utf8');
         assert.deepEqual(analyze(text, { context, buildsIn: fixtureSite(dir, file), only: [id] }).findings.map(toExpected), []);
       });

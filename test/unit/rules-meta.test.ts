@@ -9,9 +9,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const SECTIONS = ['## What it does', '## Why it matters', '## Example', '## Use instead'];
 
 describe('rule catalogue', () => {
-  it('registers GD001 to GD022, each once, in order', () => {
+  it('registers GD001 to GD022 and every later rule, each once, in order', () => {
     const ids = rules.map((r) => r.id);
-    assert.deepEqual(ids, Array.from({ length: 22 }, (_, i) => `GD${String(i + 1).padStart(3, '0')}`));
+    for (const id of ids) assert.match(id, /^GD\d{3}$/);
+    assert.deepEqual(ids, [...new Set(ids)].sort(), 'each id once, in order');
+    assert.deepEqual(ids.slice(0, 22), Array.from({ length: 22 }, (_, i) => `GD${String(i + 1).padStart(3, '0')}`));
   });
   for (const rule of rules) {
     describe(rule.id, () => {

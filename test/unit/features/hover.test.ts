@@ -5,7 +5,7 @@ import { memoryContext } from '../../../server/src/analysis/model/context';
 import { hover } from '../../../server/src/features/hover';
 import type { FeatureOptions } from '../../../server/src/features/options';
 
-const MODULE = { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n' };
+const MODULE = { 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n' };
 
 function hoverAt(text: string, needle: string, options: FeatureOptions = {}, offset = 1): string {
   const index = text.indexOf(needle);

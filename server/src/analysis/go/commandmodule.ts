@@ -6,7 +6,7 @@ import * as posix from 'node:path/posix';
 import { expandVariables, referencedVariables } from '../parse/expand';
 import { normalizeContextPath, type BuildContext } from '../model/context';
 import { globPattern } from '../model/sources';
-import { perObject } from '../model/memo';
+import { perObject, perOwnedObjectAnd } from '../model/memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type RunInstruction } from '../model/model';
 import { moduleFacts, type ModuleFacts } from './gomod';
 import type { GoCommand } from './gocommand';
@@ -157,18 +157,8 @@ export const contextHasModule = perObject((context: BuildContext): boolean => {
   return context.listFiles('.', 5000).some((f) => /(^|\/)go\.(mod|work)$/.test(f));
 });
 
-/** Answers per model: a run and its commands belong to one model, whose context they are read against. */
-const modulesOf = perObject((_model: DockerfileModel) => new Map<GoCommand, Map<RunInstruction, CommandModule>>());
-
 /** The module a Go command runs in, as far as the Dockerfile and the build context tell. */
-export function moduleOfCommand(model: DockerfileModel, run: RunInstruction, go: GoCommand): CommandModule {
-  const byCommand = modulesOf(model);
-  let byRun = byCommand.get(go);
-  if (!byRun) byCommand.set(go, (byRun = new Map()));
-  let found = byRun.get(run);
-  if (!found) byRun.set(run, (found = locateModule(model, run, go)));
-  return found;
-}
+export const moduleOfCommand = perOwnedObjectAnd((model: DockerfileModel, run: RunInstruction, go: GoCommand): CommandModule => locateModule(model, run, go));
 
 function locateModule(model: DockerfileModel, run: RunInstruction, go: GoCommand): CommandModule {
   const imageDir = commandDirectory(run, go);

@@ -5,7 +5,9 @@
 import * as posix from 'node:path/posix';
 import type { GoCommand } from './gocommand';
 import { perObjectAnd } from '../model/memo';
-import type { InstructionModel, Origin, VarValue } from '../model/model';
+import { instructionAtLine, isEnv, isArg, type DockerfileModel, type EnvInstruction, type InstructionModel, type Origin, type VarValue } from '../model/model';
+import type { Range } from '../model/types';
+import type { Word } from '../parse/shell';
 
 export interface GoEnvValue {
   value: string;
@@ -25,9 +27,10 @@ export interface GoEnv {
   GOARCH?: GoEnvValue;
   GOPROXY?: GoEnvValue;
   GOPRIVATE?: GoEnvValue;
+  GO111MODULE?: GoEnvValue;
 }
 
-export const GO_ENV_NAMES = ['GOPATH', 'GOMODCACHE', 'GOCACHE', 'GOFLAGS', 'GOPROXY', 'GOPRIVATE', 'CGO_ENABLED', 'GOOS', 'GOARCH', 'HOME', 'XDG_CACHE_HOME'] as const;
+export const GO_ENV_NAMES = ['GOPATH', 'GOMODCACHE', 'GOCACHE', 'GOFLAGS', 'GOPROXY', 'GOPRIVATE', 'GO111MODULE', 'CGO_ENABLED', 'GOOS', 'GOARCH', 'HOME', 'XDG_CACHE_HOME'] as const;
 
 function describeOrigin(origin: Origin): string {
   const at = origin.line !== undefined ? ` on line ${origin.line + 1}` : '';
@@ -108,6 +111,7 @@ const goEnvOf = perObjectAnd((instruction: InstructionModel, go: GoCommand | und
     GOARCH: fromEnv(instruction, inline, 'GOARCH'),
     GOPROXY: fromEnv(instruction, inline, 'GOPROXY'),
     GOPRIVATE: fromEnv(instruction, inline, 'GOPRIVATE'),
+    GO111MODULE: fromEnv(instruction, inline, 'GO111MODULE'),
   };
 });
 
@@ -132,4 +136,35 @@ function absolute(p: string): string {
   // Most paths are written normalized already, and rules compare them often.
   if (NORMAL_ABSOLUTE.test(p)) return p;
   return posix.normalize(p.startsWith('/') ? p : `/${p}`).replace(/(.)\/$/, '$1');
+}
+
+/** Where a Go setting in effect for a command is written: its ENV (or ARG) assignment, or the inline word. */
+export interface SettingSite {
+  /** The assignment (`GOCACHE=off`), or the whole instruction when the variable cannot be told apart. */
+  range: Range;
+  /** The ENV that sets it, with the variable's own entry. */
+  env?: { instruction: EnvInstruction; variable: EnvInstruction['vars'][number] };
+  /** The inline `NAME=value` word before the command. */
+  inline?: Word;
+  /** Set by an ARG (its default or a build argument): not the file's to change. */
+  fromArg?: boolean;
+}
+
+export function settingSite(model: DockerfileModel, go: GoCommand, name: string, value: GoEnvValue): SettingSite | undefined {
+  if (value.origin.kind === 'inline') {
+    const word = [...go.command.assignments, ...go.command.words].find((w) => w.value.startsWith(`${name}=`));
+    return word ? { range: word.range, inline: word } : undefined;
+  }
+  if (value.origin.line === undefined) return undefined;
+  const origin = instructionAtLine(model, value.origin.line);
+  if (origin && isEnv(origin)) {
+    const variable = origin.vars.findLast((v) => v.name === name);
+    if (!variable) return { range: origin.range };
+    return { range: { start: variable.nameRange.start, end: (variable.valueRange ?? variable.nameRange).end }, env: { instruction: origin, variable } };
+  }
+  if (origin && isArg(origin)) {
+    const variable = origin.vars.find((v) => v.name === name);
+    return { range: variable?.nameRange ?? origin.range, fromArg: true };
+  }
+  return undefined;
 }

@@ -18,8 +18,17 @@ export function perObject<K extends object, V>(compute: (key: K) => V): (key: K)
 
 /** `compute(key, detail)`, remembered per key object and detail (compared with ===). */
 export function perObjectAnd<K extends object, D, V>(compute: (key: K, detail: D) => V): (key: K, detail: D) => V {
+  const remembered = perOwnedObjectAnd((_owner: undefined, key: K, detail: D) => compute(key, detail));
+  return (key, detail) => remembered(undefined, key, detail);
+}
+
+/**
+ * `compute(owner, key, detail)`, remembered per key object and detail: for facts of an object that
+ * belongs to one owner (a RUN of one model), which the computation needs beside it.
+ */
+export function perOwnedObjectAnd<O, K extends object, D, V>(compute: (owner: O, key: K, detail: D) => V): (owner: O, key: K, detail: D) => V {
   const cache = new WeakMap<K, Map<D, V>>();
-  return (key, detail) => {
+  return (owner, key, detail) => {
     let byDetail = cache.get(key);
     if (!byDetail) {
       byDetail = new Map();
@@ -27,7 +36,7 @@ export function perObjectAnd<K extends object, D, V>(compute: (key: K, detail: D
     }
     let value = byDetail.get(detail);
     if (value === undefined && !byDetail.has(detail)) {
-      value = compute(key, detail);
+      value = compute(owner, key, detail);
       byDetail.set(detail, value);
     }
     return value as V;

@@ -1,20 +1,13 @@
 import { effectiveGoEnv } from '../go/goenv';
-import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
+import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { cutInstructionLines, dropMountEdit, indentOf, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
+import { sourceBeforeDownload } from '../go/modulemode';
 import { readsModules } from '../go/gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import type { CopySource } from '../model/sources';
 import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
-
-/** A parent stage that already downloaded modules makes the child's order irrelevant. */
-function inheritsDownload(stage: Stage): boolean {
-  for (let parent = stage.image.stage; parent; parent = parent.image.stage) {
-    if (parent.instructions.some((i) => isRun(i) && i.go.some(isModuleDownload))) return true;
-  }
-  return false;
-}
 
 function manifestDest(copy: CopyInstruction, source: CopySource): string {
   const dest = copy.dest?.value ?? './';
@@ -105,12 +98,9 @@ export default defineRule({
   fixable: true,
   check({ model, site, report }) {
     for (const stage of model.stages) {
-      const step = firstModuleStep(stage);
-      if (!step || inheritsDownload(stage)) continue;
-      const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
-      const copy = before.filter(isCopy).find((c) => !c.from && c.sources.some((s) => s.kind === 'module' || s.kind === 'source'));
-      if (!copy) continue;
-      const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
+      const found = sourceBeforeDownload(site, model, stage);
+      if (!found) continue;
+      const { step, copy, source } = found;
       const what = step.go.subcommand === 'mod download' ? '`go mod download`' : `\`go ${step.go.subcommand}\``;
       const manifests = manifestPaths(model, source).map((p) => p.split('/').pop()).join(' and ');
       report({

@@ -1,6 +1,7 @@
 import * as posix from 'node:path/posix';
 import { normalizeContextPath } from '../model/context';
 import { readsModules } from '../go/gocommand';
+import { downloadsModules } from '../go/modulemode';
 import { insertLinesAfter } from '../fixing/edits';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { globPattern, type CopySource } from '../model/sources';
@@ -80,6 +81,8 @@ export default defineRule({
         if (!source) continue;
         const step = stage.instructions.filter(isRun).find((r) => r.position > copy.position && r.go.some(readsModules));
         if (!step) continue;
+        // GOPATH mode, vendor mode and a go.mod with no requirements download nothing and never read go.sum.
+        if (!downloadsModules(model, step, step.go.find(readsModules)!)) continue;
         const dir = posix.dirname(normalizeContextPath(source.value));
         const sum = dir === '.' ? 'go.sum' : `${dir}/go.sum`;
         const inContext = !model.context?.root || (model.context.exists(sum) && !model.dockerignore.ignores(sum));

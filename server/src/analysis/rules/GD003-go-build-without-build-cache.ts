@@ -4,18 +4,13 @@ import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from 
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { seedsCacheBefore } from '../cache/cacheonly';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
-import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
-import type { GoCommand } from '../go/gocommand';
+import { isRun } from '../model/model';
+import { buildCacheDefeat } from '../go/cachedefeat';
+import { goOlderThan } from '../go/goversion';
+import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
 import { cacheMountsStartEmpty } from '../ci/describe';
 import { ciLocation, type BuildSite } from '../ci/types';
-
-/** Vendored modules need no module cache. */
-function usesVendor(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
-  const env = effectiveGoEnv(run, go);
-  return go.flags.get('mod')?.value === 'vendor' || /-mod=vendor/.test(env.GOFLAGS?.value ?? '')
-    || model.context?.exists('vendor/modules.txt') === true;
-}
 
 /** On GitHub Actions runners the build cache mount starts empty unless the workflow restores it. */
 function ciBuildCacheNote(site: BuildSite | undefined): string {
@@ -36,14 +31,19 @@ export default defineRule({
       const go = run.go.find(compiles) ?? run.go.find((g) => readsModules(g) && g.subcommand !== 'mod download');
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
-      const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE');
+      // Go before 1.10 has no build cache; `-a` and GOCACHE=off throw it away (GD025): a mount cannot help.
+      const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE')
+        && !goOlderThan(model, run, '1.10', go) && !buildCacheDefeat(model, run, go);
       // Modules already in a layer are there for the build; anywhere else they must come from a mount.
       // Where another stage copies the modules out, or a build writes its binary under the
       // module cache (GOPATH=/go with `-o /go/bin/app`), they belong in this layer.
       // In CI a module-cache mount starts empty: modules come from a download layer (GD001, GD021), not a mount.
       const missingModCache = !inCi && !mountOnGoCache(run, go, 'GOMODCACHE')
-        && !layerDownloadBefore(run.stage, run) && !usesVendor(model, run, go)
-        && !staysInLayer(model, run.stage, env.GOMODCACHE.value);
+        && !layerDownloadBefore(run.stage, run) && downloadsModules(model, run, go)
+        && !staysInLayer(model, run.stage, env.GOMODCACHE.value)
+        // Source copied before the stage's module step is GD001's: its fix downloads the modules
+        // first, and a module-cache mount added here first would silence it for a worse layout.
+        && !sourceBeforeDownload(site, model, run.stage);
       if (!missingBuildCache && !missingModCache) continue;
       // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
       // may move Go's directories (ENV), so mounts added here first could land in the wrong place.
@@ -62,7 +62,7 @@ export default defineRule({
       const message = missingBuildCache
         ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
         + (missingBuildCache ? ciBuildCacheNote(site) : '')
-        : `${command} has a build cache mount but modules are not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
+        : `${compiles(go) && mountOnGoCache(run, go, 'GOCACHE') ? `${command} has a build cache mount but modules are` : `${command} reads modules that are`} not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
       report({
         range: go.nameRange,
         message,

@@ -3,6 +3,7 @@ import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '..
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { cacheMountFlagFor, staysInLayer, mountsHidingModules } from '../cache/cachemounts';
 import { isRun } from '../model/model';
+import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
 
 export default defineRule({
@@ -18,6 +19,8 @@ export default defineRule({
       const stage = run.stage;
       const go = run.go.find(isModuleDownload);
       if (!stage || !go || mountOnGoCache(run, go, 'GOMODCACHE')) continue;
+      // Vendored, GOPATH mode or no requirements: the module cache holds nothing worth keeping.
+      if (!downloadsModules(model, run, go)) continue;
       // A Go cache mount on the wrong directory is GD005's to fix first: moved, it may cover the
       // module cache (GOCACHE=/go holds /go/pkg/mod too).
       if (stageHasMisdirectedGoMount(stage, 'GOMODCACHE') || stageHasMisdirectedGoMount(stage, 'GOCACHE')) continue;
@@ -29,7 +32,9 @@ export default defineRule({
       report({
         range: go.nameRange,
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
-        fixes: safeMountTarget(modcache.value) ? [{
+        // A download after the source copy is GD001's to move first: a mount added here would
+        // keep modules across builds and silence it, leaving the download where it is.
+        fixes: safeMountTarget(modcache.value) && !sourceBeforeDownload(site, model, stage) ? [{
           title: `Add a cache mount on ${modcache.value}`,
           edits: [addRunFlag(run, cacheMountFlagFor(model, stage, modcache.value, mountOwnerSuffix(run)))],
           preferred: true,

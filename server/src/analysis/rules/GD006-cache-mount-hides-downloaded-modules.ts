@@ -4,6 +4,7 @@ import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../go/gof
 import { addRunFlag, dropMountEdit, mountOwnerSuffix } from '../fixing/edits';
 import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
 import { isRun, type Mount } from '../model/model';
+import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
 
 export default defineRule({
@@ -17,6 +18,11 @@ export default defineRule({
     for (const download of model.instructions.filter(isRun)) {
       const go = download.go.find(isModuleDownload);
       if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) continue;
+      // Nothing downloaded (vendored, GOPATH mode, no requirements): nothing a mount could hide.
+      if (!downloadsModules(model, download, go)) continue;
+      // A download after the source copy is GD001's to move first: a mount added here would
+      // keep modules across builds and silence it, leaving the download where it is.
+      if (download.stage && sourceBeforeDownload(site, model, download.stage)) continue;
       // A Go cache mount on the wrong directory, on the download or a later step, is GD005's to
       // fix first: where it ends up decides what is hidden.
       if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).length > 0)) continue;

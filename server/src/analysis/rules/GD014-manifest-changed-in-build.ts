@@ -1,6 +1,7 @@
 import { compiles, type GoCommand } from '../go/gocommand';
-import { effectiveGoEnv } from '../go/goenv';
-import { instructionAtLine, isEnv, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import { effectiveGoEnv, settingSite } from '../go/goenv';
+import { usesModules } from '../go/modulemode';
+import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Range, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
 
@@ -31,14 +32,11 @@ function changeIn(model: DockerfileModel, run: RunInstruction, go: GoCommand): M
   if (flag?.value === 'mod') return { range: flag.range, message: `\`-mod=mod\` on \`go ${go.subcommand}\` ${consequence}` };
   const goflags = effectiveGoEnv(run, go).GOFLAGS;
   if (!flag && goflags && /(^|\s)-?-mod=mod(\s|$)/.test(goflags.value)) {
-    const origin = goflags.origin.line !== undefined ? instructionAtLine(model, goflags.origin.line) : undefined;
-    const variable = origin && isEnv(origin) ? origin.vars.find((v) => v.name === 'GOFLAGS') : undefined;
-    const range = variable ? { start: variable.nameRange.start, end: (variable.valueRange ?? variable.nameRange).end } : origin?.range;
-    const inline = [...go.command.assignments, ...go.command.words].find((w) => w.value.startsWith('GOFLAGS='));
+    const site = settingSite(model, go, 'GOFLAGS', goflags);
     return {
-      range: goflags.origin.kind === 'inline' && inline ? inline.range : go.nameRange,
+      range: site?.inline ? site.range : go.nameRange,
       message: `GOFLAGS=${goflags.value} (${goflags.because}) ${consequence}`,
-      related: range ? [{ range, message: 'GOFLAGS sets -mod=mod here' }] : undefined,
+      related: site && !site.inline ? [{ range: site.range, message: 'GOFLAGS sets -mod=mod here' }] : undefined,
     };
   }
   return undefined;
@@ -53,6 +51,8 @@ export default defineRule({
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
       for (const go of run.go) {
+        // In GOPATH mode there is no go.mod or go.sum to rewrite.
+        if (!usesModules(model, run, go)) continue;
         const change = changeIn(model, run, go);
         if (change) report(change);
       }

@@ -1,6 +1,7 @@
 import { finalBinaries, type GoBuildStep } from '../cache/artifacts';
 import { effectiveGoEnv } from '../go/goenv';
 import type { GoCommand } from '../go/gocommand';
+import { goOlderThan } from '../go/goversion';
 import { defineRule } from './api';
 
 const TRIMPATH_IN_GOFLAGS = /(?:^|\s)--?trimpath(?:=(?:true|1))?(?=\s|$)/;
@@ -22,6 +23,8 @@ export default defineRule({
     for (const binary of finalBinaries(model)) {
       const step = binary.build;
       if (!step || reported.has(step.go) || trimsPaths(step)) continue;
+      // -trimpath came with Go 1.13: an older go rejects the flag.
+      if (goOlderThan(model, step.run, '1.13', step.go)) continue;
       reported.add(step.go);
       const command = `go ${step.go.subcommand}`;
       const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;

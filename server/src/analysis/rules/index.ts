@@ -23,6 +23,7 @@ import GD013 from './GD013-build-context-not-ignored';
 import GD014 from './GD014-manifest-changed-in-build';
 import GD021 from './GD021-module-cache-mount-lost-in-ci';
 import GD022 from './GD022-layer-cache-not-exported';
+import GD025 from './GD025-build-cache-defeated';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -48,6 +49,7 @@ export const rules: readonly Rule[] = [
   GD014,
   GD021,
   GD022,
+  GD025,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 

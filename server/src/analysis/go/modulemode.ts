@@ -1,0 +1,152 @@
+// How a Go command treats modules: GOPATH mode (GO111MODULE=off, a Go before modules, or no go.mod
+// in the build context), vendor mode (-mod=vendor, GOFLAGS, or vendor/modules.txt beside a go.mod
+// whose `go` line is 1.14 or later), or module mode, where modules are downloaded into GOMODCACHE
+// unless go.mod requires none. Only module mode with requirements downloads anything and reads
+// go.sum: module-download advice (GD001, GD002, GD004, GD006, the module half of GD003) asks here.
+import * as posix from 'node:path/posix';
+import { runsInheriting } from '../cache/cachemounts';
+import { cacheMountsStartEmpty } from '../ci/describe';
+import type { BuildSite } from '../ci/types';
+import { perOwnedObjectAnd } from '../model/memo';
+import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import type { CopySource } from '../model/sources';
+import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache } from './gofacts';
+import { moduleOfCommand, contextHasModule, imageFileFromContext } from './commandmodule';
+import { compiles, type GoCommand } from './gocommand';
+import { effectiveGoEnv } from './goenv';
+import { compareGoVersions, type ModuleFacts } from './gomod';
+import { goOlderThan } from './goversion';
+
+export type ModuleMode = 'gopath' | 'module' | 'vendor';
+
+export interface ModuleModeOf {
+  /** undefined when the Dockerfile and the context do not tell: rules then advise as for modules. */
+  mode: ModuleMode | undefined;
+  /** Why, in words for a message: "GO111MODULE=off (ENV on line 3)". */
+  because: string;
+  /** The go.mod the command finds, when the context has it. */
+  module?: ModuleFacts;
+  /**
+   * Whether the command's module has modules to download (and a go.sum to check them against):
+   * false in GOPATH mode, vendor mode and for a go.mod with no requirements; true otherwise,
+   * including when the analysis cannot tell.
+   */
+  downloads: boolean;
+}
+
+/** `-mod=…` in GOFLAGS, as go reads it (space-separated flags, one or two dashes). */
+function modFlagIn(goflags: string | undefined): string | undefined {
+  const m = /(?:^|\s)--?mod=(\S+)/.exec(goflags ?? '');
+  return m?.[1];
+}
+
+/** Arguments like `golang.org/x/tools/cmd/goimports@v0.1.0`: installed in module mode, outside any local module. */
+function namesVersionedPackage(go: GoCommand): boolean {
+  return (go.subcommand === 'install' || go.subcommand === 'run') && go.args.some((a) => !a.value.startsWith('-') && /^[^@\s]+@\S+$/.test(a.value));
+}
+
+/** The command's module mode. */
+export const moduleMode = perOwnedObjectAnd((model: DockerfileModel, run: RunInstruction, go: GoCommand): ModuleModeOf => readModuleMode(model, run, go));
+
+function readModuleMode(model: DockerfileModel, run: RunInstruction, go: GoCommand): ModuleModeOf {
+  const env = effectiveGoEnv(run, go);
+  const gomodule = env.GO111MODULE?.value.toLowerCase();
+  if (gomodule === 'off') return { mode: 'gopath', because: `GO111MODULE=off (${env.GO111MODULE!.because})`, downloads: false };
+  if (goOlderThan(model, run, '1.11', go)) return { mode: 'gopath', because: 'the Go in the image predates modules (1.11)', downloads: false };
+  if (namesVersionedPackage(go)) return { mode: 'module', because: 'a package@version is installed in module mode', downloads: true };
+  const located = moduleOfCommand(model, run, go);
+  const module = located.module;
+  if (!module || located.imageModuleDir === undefined) {
+    if (!model.context?.root || gomodule === 'on') return { mode: undefined, because: 'the module is not known', downloads: true };
+    if (!contextHasModule(model.context) && located.noGoModInImage) {
+      return { mode: 'gopath', because: 'the build context has no go.mod', downloads: false };
+    }
+    return { mode: undefined, because: 'the module is not known', downloads: true };
+  }
+  // Go 1.11 and 1.12 ignore go.mod inside GOPATH/src unless GO111MODULE=on.
+  if (gomodule !== 'on' && goOlderThan(model, run, '1.13', go)) {
+    const src = posix.join(env.GOPATH.value.split(':')[0] || env.GOPATH.value, 'src');
+    if (located.imageModuleDir === src || located.imageModuleDir.startsWith(`${src}/`)) {
+      return { mode: 'gopath', because: `Go before 1.13 ignores a go.mod inside GOPATH/src (${src})`, module, downloads: false };
+    }
+  }
+  const own = compiles(go) || go.subcommand === 'generate' ? go.flags.get('mod')?.value : undefined;
+  const fromGoflags = modFlagIn(env.GOFLAGS?.value);
+  const explicit = own ?? fromGoflags;
+  if (explicit === 'vendor') {
+    return { mode: 'vendor', because: own ? '`-mod=vendor`' : `GOFLAGS=${env.GOFLAGS!.value} (${env.GOFLAGS!.because})`, module, downloads: false };
+  }
+  if (explicit === undefined && vendorsByDefault(model, run, go, module, located.imageModuleDir)) {
+    return { mode: 'vendor', because: `${module.dir === '.' ? '' : `${module.dir}/`}vendor/modules.txt is copied and go.mod says go ${module.goMod.go}, so Go builds from vendor/`, module, downloads: false };
+  }
+  if (!compiles(go)) {
+    // `go mod download` fetches modules for the builds after it: what they read decides whether the modules matter.
+    const builds = laterBuildsIn(model, run, module);
+    if (builds.length > 0 && builds.every((b) => moduleMode(model, b.run, b.go).mode === 'vendor')) {
+      const first = builds[0];
+      return { mode: 'vendor', because: `the builds after it use vendor/ (\`go ${first.go.subcommand}\` on line ${first.run.range.start.line + 1}: ${moduleMode(model, first.run, first.go).because})`, module, downloads: false };
+    }
+  }
+  if (!module.requiresModules) return { mode: 'module', because: 'go.mod requires no modules', module, downloads: false };
+  return { mode: 'module', because: 'go.mod requires modules', module, downloads: true };
+}
+
+/** The compiling commands after `run` (in its stage and the stages built FROM it) that find the same go.mod. */
+function laterBuildsIn(model: DockerfileModel, run: RunInstruction, module: ModuleFacts): { run: RunInstruction; go: GoCommand }[] {
+  const builds: { run: RunInstruction; go: GoCommand }[] = [];
+  for (const later of runsInheriting(model, run)) {
+    for (const go of later.go) {
+      if (compiles(go) && moduleOfCommand(model, later, go).module?.dir === module.dir) builds.push({ run: later, go });
+    }
+  }
+  return builds;
+}
+
+/** vendor/modules.txt in the image beside a go.mod whose `go` line is 1.14 or later, with a Go that knows it. */
+function vendorsByDefault(model: DockerfileModel, run: RunInstruction, go: GoCommand, module: ModuleFacts, imageModuleDir: string): boolean {
+  if (!module.hasVendor || !module.goMod.go) return false;
+  if ((compareGoVersions(module.goMod.go, '1.14') ?? -1) < 0 || goOlderThan(model, run, '1.14', go)) return false;
+  return imageFileFromContext(model, run, posix.join(imageModuleDir, 'vendor/modules.txt')) !== undefined;
+}
+
+/**
+ * Whether module-download advice applies to the command: false in GOPATH mode, vendor mode and
+ * for a go.mod with no requirements, where nothing is downloaded and go.sum is not read.
+ */
+export function downloadsModules(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
+  return moduleMode(model, run, go).downloads;
+}
+
+/** Whether the command runs with modules at all (not GOPATH mode): go.mod advice applies. */
+export function usesModules(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
+  return moduleMode(model, run, go).mode !== 'gopath';
+}
+
+/** A parent stage that already downloaded modules makes the child's order irrelevant. */
+function inheritsDownload(stage: Stage): boolean {
+  for (let parent = stage.image.stage; parent; parent = parent.image.stage) {
+    if (parent.instructions.some((i) => isRun(i) && i.go.some(isModuleDownload))) return true;
+  }
+  return false;
+}
+
+/**
+ * The source COPY of a stage that comes before its first step that reads modules, when that step
+ * downloads them (GD001's finding): every source change then downloads all modules again. Not
+ * where the step mounts the module cache itself on a persistent builder: there nothing is
+ * downloaded again (in CI the mount starts empty, and the finding holds). Rules that would add module-cache mounts in the stage wait for GD001's fix.
+ */
+export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): { step: { run: RunInstruction; go: GoCommand }; copy: CopyInstruction; source: CopySource } | undefined => {
+  const step = firstModuleStep(stage);
+  if (!step || inheritsDownload(stage)) return undefined;
+  // GOPATH mode, vendor mode, a go.mod without requirements: nothing is downloaded.
+  if (!downloadsModules(model, step.run, step.go)) return undefined;
+  // A mount meant for the module cache that misses its directory counts too: GD005 moves it there.
+  const ownMount = mountOnGoCache(step.run, step.go, 'GOMODCACHE') || misdirectedGoMounts(step.run).some((m) => m.which === 'GOMODCACHE');
+  if (ownMount && !cacheMountsStartEmpty(site)) return undefined;
+  const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
+  const copy = before.filter(isCopy).find((c) => !c.from && c.sources.some((s) => s.kind === 'module' || s.kind === 'source'));
+  if (!copy) return undefined;
+  const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
+  return { step, copy, source };
+});
