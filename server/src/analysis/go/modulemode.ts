@@ -143,7 +143,8 @@ export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefin
   if (!downloadsModules(model, step.run, step.go)) return undefined;
   // A mount meant for the module cache that misses its directory counts too: GD005 moves it there.
   const ownMount = mountOnGoCache(step.run, step.go, 'GOMODCACHE') || misdirectedGoMounts(step.run).some((m) => m.which === 'GOMODCACHE');
-  if (ownMount && !cacheMountsStartEmpty(site)) return undefined;
+  // Only where the analysis knows where builds run: without that, it says what holds in CI too.
+  if (ownMount && site !== undefined && !cacheMountsStartEmpty(site)) return undefined;
   const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
   const copy = before.filter(isCopy).find((c) => !c.from && c.sources.some((s) => s.kind === 'module' || s.kind === 'source'));
   if (!copy) return undefined;
