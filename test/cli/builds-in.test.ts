@@ -17,7 +17,7 @@ const GITLAB = 'image:\n  script:\n    - docker buildx build --cache-to type=reg
 function repo(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-builds-in-'));
   fs.mkdirSync(path.join(dir, '.git'));
-  for (const [name, text] of Object.entries({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n', Dockerfile: MOUNTED, ...files })) {
+  for (const [name, text] of Object.entries({ 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n', Dockerfile: MOUNTED, ...files })) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
   }

@@ -74,7 +74,7 @@ describe('pre-commit hook', () => {
   it('fails a commit with findings in every matching file, and passes a clean one (real pre-commit)', { skip: missing }, () => {
     const repo = tempDir('gdc-precommit-');
     const bin = binDir();
-    write(repo, { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n' });
+    write(repo, { 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n\nfunc main() {}\n' });
     write(repo, Object.fromEntries([...MATCHING, ...NOT_MATCHING].map((name) => [name, NAIVE])));
     const local = { ...hook, language: 'system' };
     write(repo, { '.pre-commit-config.yaml': stringify({ repos: [{ repo: 'local', hooks: [local] }] }) });
@@ -120,7 +120,7 @@ describe('GitHub Action (action.yml)', () => {
 
   function repository(): string {
     const dir = tempDir('gdc-action-repo-');
-    write(dir, { 'svc/go.mod': 'module example.com/svc\n\ngo 1.22\n', 'svc/go.sum': '', 'svc/main.go': 'package main\n\nfunc main() {}\n', 'svc/Dockerfile': NAIVE, 'tools/lint.Dockerfile': NAIVE, 'web/Dockerfile': 'FROM nginx:1.27\n' });
+    write(dir, { 'svc/go.mod': 'module example.com/svc\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'svc/go.sum': '', 'svc/main.go': 'package main\n\nfunc main() {}\n', 'svc/Dockerfile': NAIVE, 'tools/lint.Dockerfile': NAIVE, 'web/Dockerfile': 'FROM nginx:1.27\n' });
     return dir;
   }
 

@@ -24,7 +24,7 @@ function run(args: string[], cwd: string) {
 /** A repository with a Go service in svc/ and a clean Dockerfile in web/. */
 function repository(dockerfile = NAIVE): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-formats-'));
-  const files = { 'svc/go.mod': 'module example.com/svc\n\ngo 1.22\n', 'svc/go.sum': '', 'svc/main.go': 'package main\n\nfunc main() {}\n', 'svc/Dockerfile': dockerfile, 'web/Dockerfile': 'FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n' };
+  const files = { 'svc/go.mod': 'module example.com/svc\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'svc/go.sum': '', 'svc/main.go': 'package main\n\nfunc main() {}\n', 'svc/Dockerfile': dockerfile, 'web/Dockerfile': 'FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n' };
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
