@@ -19,7 +19,7 @@ export function registerBuildCodeLens(store: BuildAnnotations): vscode.Disposabl
       if (store.isRunning(uri)) {
         lenses.push(new vscode.CodeLens(range, { title: '$(sync~spin) Building…', command: COMMANDS.showBuildOutput }));
       } else if (summary) {
-        lenses.push(new vscode.CodeLens(range, { title: lensSummary(summary), command: COMMANDS.showBuildOutput }));
+        lenses.push(new vscode.CodeLens(range, { title: lensSummary(summary, store.record(uri)?.origin), command: COMMANDS.showBuildOutput }));
       }
       return lenses;
     },

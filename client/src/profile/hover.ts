@@ -13,7 +13,7 @@ export function registerBuildHover(store: BuildAnnotations): vscode.Disposable {
         if (!annotation) return undefined;
         const last = Math.min(annotation.endLine, document.lineCount - 1);
         const range = new vscode.Range(annotation.line, 0, last, document.lineAt(last).text.length);
-        return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(annotation.step, store.summary(uri)?.totalMs)), range);
+        return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(annotation.step, store.summary(uri)?.totalMs, store.record(uri)?.headline)), range);
       },
     },
   );

@@ -23,7 +23,8 @@ function fence(lines: readonly string[]): string {
   return '`'.repeat(longest + 1);
 }
 
-export function hoverMarkdown(step: StepAnnotation, totalMs: number | undefined): string {
+/** `recorded`: for a build the editor did not run, the line that says which build it was. */
+export function hoverMarkdown(step: StepAnnotation, totalMs: number | undefined, recorded?: string): string {
   const position = step.index !== undefined && step.total !== undefined ? ` (step ${step.index}/${step.total})` : '';
   const stage = step.stage ? `stage \`${step.stage}\` · ` : '';
   const parts = [`**${escapeMarkdown(step.instruction)}**${position}`, `${stage}${STATE_WORDS[step.state]}`];
@@ -34,6 +35,7 @@ export function hoverMarkdown(step: StepAnnotation, totalMs: number | undefined)
   }
   if (step.missReason) parts.push(escapeMarkdown(step.missReason.charAt(0).toUpperCase() + step.missReason.slice(1)));
   if (step.error) parts.push(`Error: ${escapeMarkdown(step.error)}`);
+  if (recorded) parts.push(`From the ${escapeMarkdown(recorded)}`);
   const logs = step.logs;
   if (logs.length > 0) {
     const marks = fence(logs);

@@ -19,9 +19,9 @@ export function statusText(summary: BuildSummary): string {
   return `${icon} Docker build ${formatDuration(summary.totalMs)} · ${summary.cached}/${summary.total} cached`;
 }
 
-/** Code lens title above the first FROM after a build. */
-export function lensSummary(summary: BuildSummary): string {
-  const parts = [`Last build: ${outcome(summary)}`, `${summary.cached}/${summary.total} cached`];
+/** Code lens title above the first FROM after a build; `origin` names a build the editor did not run. */
+export function lensSummary(summary: BuildSummary, origin?: string): string {
+  const parts = [`${origin ? `Last build (${origin})` : 'Last build'}: ${outcome(summary)}`, `${summary.cached}/${summary.total} cached`];
   const slowest = summary.slowest[0];
   if (slowest?.durationMs !== undefined) parts.push(`slowest: line ${slowest.line + 1} (${formatDuration(slowest.durationMs)})`);
   return parts.join(' · ');

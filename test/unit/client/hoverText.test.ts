@@ -20,6 +20,7 @@ describe('hover on an annotated instruction', () => {
   });
 
   it('shows the step\'s last log lines', () => {
+    assert.match(hoverMarkdown(built, 40_000, 'CI record build.dockerbuild, 2026-12-05 14:03 UTC, 41.8 s: 3 of 9 steps cached'), /\n\nFrom the CI record build\.dockerbuild, 2026-12-05 14:03 UTC, 41\.8 s: 3 of 9 steps cached\n\nLast log lines:/);
     assert.match(hoverMarkdown(built, 40_000), /Last log lines:\n\n```text\ngo: downloading golang\.org\/x\/sync v0\.7\.0\ngo: downloading golang\.org\/x\/mod v0\.17\.0\n```$/);
   });
 

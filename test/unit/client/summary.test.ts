@@ -25,6 +25,7 @@ describe('build summary in one line', () => {
   it('sums the last build up in the code lens, with its slowest step', () => {
     assert.equal(lensSummary(ok), 'Last build: built in 40.0 s · 5/9 cached · slowest: line 10 (24.0 s)');
     assert.equal(lensSummary({ ...ok, slowest: [], cached: 9 }), 'Last build: built in 40.0 s · 9/9 cached');
+    assert.equal(lensSummary({ ...ok, slowest: [], cached: 9 }, 'CI record build.dockerbuild, 2026-12-05 14:03 UTC'), 'Last build (CI record build.dockerbuild, 2026-12-05 14:03 UTC): built in 40.0 s · 9/9 cached');
     assert.match(lensSummary({ ...ok, canceled: true, exitCode: null }), /^Last build: canceled after 40\.0 s/);
     assert.match(lensSummary({ ...ok, exitCode: 1, error: 'x' }), /^Last build: failed after 40\.0 s/);
   });
