@@ -180,8 +180,8 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     const ciCache = options.buildsIn === 'ci'
       ? ['--cache-to', `type=local,dest=${cacheDir},mode=max`, ...(fs.existsSync(cacheDir) ? ['--cache-from', `type=local,src=${cacheDir}`] : [])]
       : [];
-    const extraArgs = [...(options.builder ? ['--builder', options.builder] : []), '--iidfile', iidFile, ...ciCache, ...options.extraArgs];
-    current = startBuild({ dockerPath: docker, dockerfile: variant.dockerfile, context: variant.context, extraArgs, env });
+    const extraArgs = ['--iidfile', iidFile, ...ciCache, ...options.extraArgs];
+    current = startBuild({ dockerPath: docker, builder: options.builder, dockerfile: variant.dockerfile, context: variant.context, extraArgs, env });
     const result = await current.done;
     current = undefined;
     try {
