@@ -33,10 +33,14 @@ function defaultIo(): ProfileIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-export function renderRecordedBuild(text: string, build: RecordedBuild, color: boolean): string {
+export function renderRecordedBuild(text: string, build: RecordedBuild, color: boolean, dockerfile?: string): string {
   const options = { color };
+  const built = build.info.dockerfilePath;
+  // A record from CI or another folder: say which file it built, since it is not this one.
+  const elsewhere = built !== undefined && dockerfile !== undefined && path.resolve(built) !== path.resolve(dockerfile);
   const lines = [
     `# ${recordHeadline(build, looksLikeCi(build.info))}`,
+    ...(elsewhere ? [`# it built ${built}`] : []),
     '',
     ...renderAnnotatedDockerfile(text, build.steps, options),
     '',
@@ -90,6 +94,6 @@ export async function runHistoryCommand(argv: string[], io: ProfileIo = defaultI
     return 2;
   }
   if (values.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(file, build), null, 2)}\n`);
-  else io.stdout.write(renderRecordedBuild(text, build, wantsColor(io, values['no-color'] === true ? false : undefined)));
+  else io.stdout.write(renderRecordedBuild(text, build, wantsColor(io, values['no-color'] === true ? false : undefined), dockerfile));
   return 0;
 }

@@ -24,6 +24,7 @@ describe('history command on a .dockerbuild file', () => {
     assert.equal(code, 0, err);
     const lines = out.split('\n');
     assert.match(lines[0], /^# record app-edited\.dockerbuild, 2026-12-06 \d\d:\d\d UTC, [\d.]+ s: 3 of 6 steps cached$/);
+    assert.equal(lines[1], '# it built /tmp/go-dockerfile-cache-records/app/Dockerfile');
     assert.match(lines.find((l) => l.includes('COPY go.mod ./'))!, /✓ cached$/);
     assert.match(lines.find((l) => l.includes('RUN go mod download'))!, /✓ cached$/);
     assert.match(lines.find((l) => l.includes('RUN go build'))!, /\d+\.\d s$/);
