@@ -17,6 +17,8 @@ import { NAIVE_DOCKERFILE, TestClient, goProject } from '../lsp/harness';
 const ROOT = path.join(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const RULE_DOCS = rules.map((r) => `docs/rules/${r.id}.md`);
+/** The images the README shows, by relative path. */
+const README_IMAGES = [...new Set([...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\((docs\/images\/[^)\s]+)\)/g)].map((m) => m[1]))];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-package-'));
 const source = path.join(work, 'source');
 const out = path.join(work, 'out');
@@ -103,7 +105,7 @@ describe('.vsix', () => {
     const expected = [
       'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt',
       'client/out/extension.js', 'server/out/server.js', 'syntaxes/go-dockerfile-cache.injection.tmLanguage.json',
-      'docs/images/icon.png', 'docs/images/diagnostics-quick-fix.png', 'docs/images/build-profile.png', ...RULE_DOCS,
+      'docs/images/icon.png', ...README_IMAGES, ...RULE_DOCS,
     ].sort();
     assert.deepEqual(inside.sort(), expected);
     assert.deepEqual(names.filter((n) => !n.startsWith('extension/')), ['[Content_Types].xml', 'extension.vsixmanifest']);
