@@ -151,3 +151,23 @@ export const misdirectedGoMounts = perObject((run: RunInstruction): readonly Mis
  */
 export const stageHasMisdirectedGoMount = perObjectAnd((stage: Stage, which: 'GOCACHE' | 'GOMODCACHE'): boolean =>
   runsIn(stage).some((run) => misdirectedGoMounts(run).some((m) => m.which === which)));
+
+/** Build runners whose targets the analysis does not read: any of them may run `go build`. */
+const BUILD_RUNNERS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'bazel', 'bazelisk', 'goreleaser', 'ko', 'earthly', 'npm', 'yarn', 'xx-go']);
+
+/**
+ * Whether a RUN may run Go commands the analysis cannot see: a build runner (`make bins`), a
+ * script (`./build.sh`, `sh build.sh`), or a shell given its commands as a string (`sh -c '…'`).
+ * Where it does, what that Go reads (modules, caches) is not known.
+ */
+export function mayRunGoUnseen(run: RunInstruction): boolean {
+  return run.commands.some((command) => {
+    const name = command.words[0]?.value ?? '';
+    const base = name.split('/').pop() ?? '';
+    if (BUILD_RUNNERS.has(base)) return true;
+    if (name.includes('/') && !name.startsWith('/usr/') && !name.startsWith('/bin/') && !name.startsWith('/sbin/')) return true;
+    if (/\.(sh|bash)$/.test(name)) return true;
+    if (['sh', 'bash', 'ash', 'dash', 'zsh'].includes(base)) return command.words.length > 1;
+    return false;
+  });
+}

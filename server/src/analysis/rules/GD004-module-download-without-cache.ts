@@ -1,10 +1,29 @@
 import { effectiveGoEnv } from '../go/goenv';
-import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { isModuleDownload, mayRunGoUnseen, misdirectedGoMounts, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { readsModules } from '../go/gocommand';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
-import { cacheMountFlagFor, staysInLayer, mountsHidingModules } from '../cache/cachemounts';
-import { isRun } from '../model/model';
+import { cacheMountFlagFor, staysInLayer, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
+import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
+
+/**
+ * The later steps (in the stage and the stages built FROM it) that read the downloaded modules,
+ * all without a mount there: the ones the fix must mount too. Undefined when one of them cannot
+ * be read, or finds its modules in another directory.
+ */
+function laterModuleReaders(model: DockerfileModel, download: RunInstruction, modcache: string): RunInstruction[] | undefined {
+  const readers: RunInstruction[] = [];
+  for (const later of runsInheriting(model, download)) {
+    // A Go cache mount on the wrong directory there is GD005's to settle first.
+    if (mayRunGoUnseen(later) || misdirectedGoMounts(later).length > 0) return undefined;
+    const go = later.go.filter(readsModules);
+    if (go.length === 0) continue;
+    if (go.some((g) => effectiveGoEnv(later, g).GOMODCACHE.value !== modcache)) return undefined;
+    readers.push(later);
+  }
+  return readers;
+}
 
 export default defineRule({
   id: 'GD004',
@@ -29,14 +48,19 @@ export default defineRule({
       if (mountsHidingModules(model, run, modcache.value).length > 0) continue;
       // Another stage copies the downloaded modules out of the layer; a mount would leave it nothing to copy.
       if (staysInLayer(model, stage, modcache.value)) continue;
+      // With the modules in a mount, every later step that reads them needs the same mount or
+      // downloads them all again on every build: where such a step cannot be read (make, a
+      // script) or reads them from elsewhere, the mount would cost more than it saves.
+      const readers = laterModuleReaders(model, run, modcache.value);
+      if (!readers) continue;
       report({
         range: go.nameRange,
         message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
         // A download after the source copy is GD001's to move first: a mount added here would
         // keep modules across builds and silence it, leaving the download where it is.
         fixes: safeMountTarget(modcache.value) && !sourceBeforeDownload(site, model, stage) ? [{
-          title: `Add a cache mount on ${modcache.value}`,
-          edits: [addRunFlag(run, cacheMountFlagFor(model, stage, modcache.value, mountOwnerSuffix(run)))],
+          title: readers.length > 0 ? `Add a cache mount on ${modcache.value} to the download and the steps that read the modules` : `Add a cache mount on ${modcache.value}`,
+          edits: [run, ...readers].map((r) => addRunFlag(r, cacheMountFlagFor(model, stage, modcache.value, mountOwnerSuffix(r)))),
           preferred: true,
         }] : [],
       });

@@ -1,7 +1,7 @@
 import { referencedVariables } from '../parse/expand';
 import { readsModules, type GoCommand } from '../go/gocommand';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
-import { AUTOMATIC_ARGS, isArg, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import { AUTOMATIC_ARGS, isArg, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
@@ -33,6 +33,26 @@ function moduleStepAfter(stage: Stage, position: number): { run: RunInstruction;
   return undefined;
 }
 
+/**
+ * Whether the step uses the ARG's value through ENVs set from it in between (`ENV V=$VERSION`),
+ * with no other RUN between them that a new value would rerun first.
+ */
+function usedThroughEnv(model: DockerfileModel, stage: Stage, arg: ArgInstruction & { name: string }, step: RunInstruction): boolean {
+  const between = stage.instructions.filter((i) => i.position > arg.position && i.position < step.position);
+  if (between.some(isRun)) return false;
+  const names = new Set([arg.name]);
+  for (const i of between) {
+    if (!isEnv(i)) continue;
+    for (const v of i.vars) if (referencedVariables(v.value).some((n) => names.has(n))) names.add(v.name);
+  }
+  return [...names].some((name) => refersTo(model, step, name));
+}
+
+/** A bind mount of the build context itself: the step's cache key follows every file of it. */
+function bindsContext(run: RunInstruction): boolean {
+  return run.mounts.some((m) => m.type === 'bind' && !m.from && ['', '.', './', '/'].includes(m.source ?? ''));
+}
+
 /** Move an instruction just above another one and the comments that head it. */
 function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
   const { text, edit } = cutInstructionLines(model, moved);
@@ -58,6 +78,11 @@ export default defineRule({
         const later = stage.instructions.filter((i) => i.position > arg.position);
         const use = later.find((i) => refersTo(model, i, arg.name));
         if (use === step.run) continue;
+        // `ARG VERSION` / `ENV VERSION=$VERSION` right before the build that stamps it: the step
+        // reruns for a new value anyway, so the ARG busts nothing that did not have to rebuild.
+        if (usedThroughEnv(model, stage, arg, step.run)) continue;
+        // A step that bind-mounts the build context reruns on every change to it anyway.
+        if (bindsContext(step.run)) continue;
         const stepLine = step.run.range.start.line + 1;
         const moveDown = use && use.position > step.run.position;
         const where = !use ? 'It is never used in this stage.'
