@@ -1,38 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllAndDelete, lineStarting, openEditor, scratchCopy, setSetting, skipBecause, type BuildAnnotation } from './helpers';
+import { activateExtension, BUILDER, closeAllAndDelete, lineStarting, openEditor, requireBuilder, scratchCopy, setSetting, useHostNetwork, type BuildAnnotation } from './helpers';
 
 const buildCommand = 'goDockerfileCache.buildAndProfile';
 const timed = /\d+(\.\d+)?\s*(ms|s|m)\b/;
-
-/** The current-BuildKit builder scripts/engine/setup.sh creates; Build and Profile uses it through the builder setting. */
-const BUILDER = 'gdc-buildkit';
-
-function builderAnswers(docker: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(docker, ['buildx', 'inspect', BUILDER], { timeout: 20_000 }, (error, stdout, stderr) => {
-      if (error) resolve(`\`${docker} buildx inspect ${BUILDER}\` failed: ${stderr.trim() || error.message}`);
-      else resolve(/^BuildKit version:\s*v\d/m.test(stdout) ? undefined : `builder ${BUILDER} reports no BuildKit version:\n${stdout}`);
-    });
-  });
-}
-
-/** No builder: a CI run must fail (it promised a real build), a local run skips and says why. */
-async function requireBuilder(context: Mocha.Context): Promise<void> {
-  const docker = vscode.workspace.getConfiguration('goDockerfileCache').get<string>('docker.path') || 'docker';
-  const problem = await builderAnswers(docker);
-  if (!problem) return;
-  if (process.env.CI === 'true') assert.fail(`no ${BUILDER} builder in CI: ${problem}`);
-  skipBecause(context, `no ${BUILDER} builder (${problem}); run scripts/engine/setup.sh`);
-}
-
-/** The sandbox has no bridge network, so builds use the host's; the setting's type decides the shape. */
-async function useHostNetwork(extension: vscode.Extension<unknown>): Promise<void> {
-  const schema = (extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { type?: string }> } } })
-    .contributes?.configuration?.properties?.['goDockerfileCache.build.extraArgs'];
-  await setSetting('build.extraArgs', schema?.type === 'string' ? '--network=host' : ['--network=host']);
-}
 
 function annotationsOf(uri: vscode.Uri): Thenable<BuildAnnotation[]> {
   return vscode.commands.executeCommand<BuildAnnotation[]>('goDockerfileCache.getBuildAnnotations', uri.toString());

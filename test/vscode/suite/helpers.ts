@@ -2,6 +2,7 @@
 // deadline, never a fixed sleep: a slow machine waits longer, a fast one less.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { suiteLog } from './log';
 
@@ -172,4 +173,32 @@ export function waitForChange(document: vscode.TextDocument, before: string): Pr
 
 export async function setSetting(section: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('goDockerfileCache').update(section, value, vscode.ConfigurationTarget.Global);
+}
+
+/** The current-BuildKit builder scripts/engine/setup.sh creates; Build and Profile uses it through the builder setting. */
+export const BUILDER = 'gdc-buildkit';
+
+function builderAnswers(docker: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(docker, ['buildx', 'inspect', BUILDER], { timeout: 20_000 }, (error, stdout, stderr) => {
+      if (error) resolve(`\`${docker} buildx inspect ${BUILDER}\` failed: ${stderr.trim() || error.message}`);
+      else resolve(/^BuildKit version:\s*v\d/m.test(stdout) ? undefined : `builder ${BUILDER} reports no BuildKit version:\n${stdout}`);
+    });
+  });
+}
+
+/** No builder: a CI run must fail (it promised a real build), a local run skips and says why. */
+export async function requireBuilder(context: Mocha.Context): Promise<void> {
+  const docker = vscode.workspace.getConfiguration('goDockerfileCache').get<string>('docker.path') || 'docker';
+  const problem = await builderAnswers(docker);
+  if (!problem) return;
+  if (process.env.CI === 'true') assert.fail(`no ${BUILDER} builder in CI: ${problem}`);
+  skipBecause(context, `no ${BUILDER} builder (${problem}); run scripts/engine/setup.sh`);
+}
+
+/** The sandbox has no bridge network, so builds use the host's; the setting's type decides the shape. */
+export async function useHostNetwork(extension: vscode.Extension<unknown>): Promise<void> {
+  const schema = (extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { type?: string }> } } })
+    .contributes?.configuration?.properties?.['goDockerfileCache.build.extraArgs'];
+  await setSetting('build.extraArgs', schema?.type === 'string' ? '--network=host' : ['--network=host']);
 }

@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
   await import('./settings.test');
   await import('./build.test');
   await import('./records.test');
+  await import('./measure.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} editor test(s) failed`);
 }
