@@ -7,7 +7,7 @@ MIRRORED=$REGISTRY/library/$IMAGE
 PACKAGES=(busybox-static libc6 ca-certificates)
 # Bump when the recipe changes; the Go version is part of the label too, so a new toolchain on
 # the machine rebuilds the image.
-IMAGE_RECIPE=3
+IMAGE_RECIPE=4
 
 image_label() { printf '%s-%s' "$IMAGE_RECIPE" "$(go env GOVERSION)"; }
 
@@ -45,6 +45,13 @@ build_root() {
   # Dockerfiles copy this bundle into scratch images, as they do from the official golang image.
   mkdir -p "$root/etc/ssl/certs"
   cat "$root"/usr/share/ca-certificates/mozilla/*.crt >"$root/etc/ssl/certs/ca-certificates.crt"
+  # And the machine's own authorities (/usr/local/share/ca-certificates, as update-ca-certificates
+  # adds them), as a company image adds its egress proxy's: with them, `go mod download` in a
+  # build reaches the public module proxy the way it does on the host.
+  local local_ca
+  for local_ca in /usr/local/share/ca-certificates/*.crt; do
+    [ -f "$local_ca" ] && cat "$local_ca" >>"$root/etc/ssl/certs/ca-certificates.crt"
+  done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 }

@@ -28,7 +28,7 @@ REGISTRY_LOG=/var/log/gdc-registry.log
 GOPROXY_ADDR=127.0.0.1:5001
 GOPROXY_LOG=/var/log/gdc-goproxy.log
 
-WAIT_SECONDS=${GDC_DAEMON_WAIT_SECONDS:-60}
+WAIT_SECONDS=${GDC_DAEMON_WAIT_SECONDS:-120}
 
 say() { printf 'engine setup: %s\n' "$*"; }
 fail() { printf 'engine setup: error: %s\n' "$*" >&2; exit 1; }
