@@ -56,6 +56,15 @@ function runDocker(options: BuilderOptions, args: string[]): Promise<Run> {
   });
 }
 
+/**
+ * buildx gives a remote builder 20 s to answer before it asks anything; a builder busy with other
+ * builds can miss that, so a timed-out question is asked once more.
+ */
+async function askBuilder(options: BuilderOptions, args: string[]): Promise<Run> {
+  const first = await runDocker(options, args);
+  return first.code !== 0 && /context deadline exceeded/i.test(first.stderr) ? runDocker(options, args) : first;
+}
+
 function failure(what: string, run: Run, options: BuilderOptions): BuilderRecordError {
   const said = run.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop()?.replace(/^ERROR:\s*/, '');
   if (/unknown command|is not a docker command|unknown flag/i.test(run.stderr)) {
@@ -78,7 +87,7 @@ export interface ListedRecord {
 
 /** The builder's records, newest first. */
 export async function listRecords(options: BuilderOptions): Promise<ListedRecord[]> {
-  const run = await runDocker(options, ['ls', '--format', 'json', '--no-trunc']);
+  const run = await askBuilder(options, ['ls', '--format', 'json', '--no-trunc']);
   if (run.code !== 0) throw failure('cannot list the build records', run, options);
   const records: ListedRecord[] = [];
   for (const line of run.stdout.split('\n')) {
@@ -105,7 +114,7 @@ export async function listRecords(options: BuilderOptions): Promise<ListedRecord
 
 /** What `history inspect --format json` says of one record, in the terms a `.dockerbuild` uses. */
 export async function inspectRecord(options: BuilderOptions, ref: string): Promise<RecordInfo> {
-  const run = await runDocker(options, ['inspect', '--format', 'json', ref]);
+  const run = await askBuilder(options, ['inspect', '--format', 'json', ref]);
   if (run.code !== 0) throw failure(`cannot inspect the build record ${ref}`, run, options);
   let out: Record<string, unknown>;
   try {
@@ -168,7 +177,7 @@ export async function recordByRef(options: BuilderOptions, ref: string): Promise
 
 /** The record's status stream, replayed by buildx as rawjson on stderr, as progress events. */
 export async function recordEvents(options: BuilderOptions, ref: string): Promise<ProgressEvent[]> {
-  const run = await runDocker(options, ['logs', '--progress', 'rawjson', ref]);
+  const run = await askBuilder(options, ['logs', '--progress', 'rawjson', ref]);
   if (run.code !== 0) throw failure(`cannot read the logs of the build record ${ref}`, run, options);
   const parser = new RawJsonProgressParser();
   const events = [...parser.push(run.stderr), ...parser.end()];
