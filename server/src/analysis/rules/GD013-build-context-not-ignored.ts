@@ -1,4 +1,5 @@
-import { isCopy, type DockerfileModel } from '../model/model';
+import { isCopy, type CopyInstruction, type DockerfileModel } from '../model/model';
+import { gitReadAfter } from '../go/readsgit';
 import type { FileChange, Fix } from '../model/types';
 import { defineRule } from './api';
 
@@ -16,6 +17,14 @@ function dockerignoreWithGit(model: DockerfileModel): FileChange {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const separator = text === '' || /\n$/.test(text) ? '' : eol;
   return { path: '.dockerignore', kind: 'replace', text: `${text}${separator}.git${eol}` };
+}
+
+/** No RUN after the COPY in its stage, and no stage that starts FROM it or copies from it. */
+function nothingAfter(model: DockerfileModel, copy: CopyInstruction): boolean {
+  const stage = copy.stage;
+  if (!stage) return false;
+  if (stage.runs.some((r) => r.position > copy.position)) return false;
+  return !model.stages.some((s) => s !== stage && s.dependsOn.has(stage));
 }
 
 export default defineRule({
@@ -37,10 +46,17 @@ export default defineRule({
         files: [dockerignoreWithGit(model)],
         preferred: true,
       };
+      // The last step of an image that nothing builds on: a new commit rebuilds only this copy.
+      if (nothingAfter(model, copy)) continue;
+      const base = `\`${copy.keyword} ${source.value}\` copies the whole context including \`.git\`, which ${missing ? 'no .dockerignore excludes' : '.dockerignore does not exclude'}: every commit changes \`.git\`, so this ${copy.keyword} and everything after it rebuild on every commit even when no source changed.`;
+      const git = gitReadAfter(model, copy);
       report({
         range: source.range,
-        message: `\`${copy.keyword} ${source.value}\` copies the whole context including \`.git\`, which ${missing ? 'no .dockerignore excludes' : '.dockerignore does not exclude'}: every commit changes \`.git\`, so this ${copy.keyword} and everything after it rebuild on every commit even when no source changed.`,
-        fixes: [fix],
+        message: git
+          ? `${base} But this build reads git (${git.why}): without .git ${git.loses}. Pass the version in instead (\`ARG VERSION\` into \`-ldflags "-X main.version=$VERSION"\`, set by \`--build-arg VERSION=$(git describe)\`), then add .git to .dockerignore.`
+          : base,
+        // Excluding .git there changes what the build produces: never done without the user.
+        fixes: git ? [] : [fix],
       });
     }
   },

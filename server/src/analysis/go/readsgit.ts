@@ -1,0 +1,83 @@
+// Whether a build reads the repository's git metadata from the build context: a `git` command in
+// a RUN after the source copy (`git describe` for a version stamp), a Makefile that calls git, git
+// installed in the build stage (then `go build` stamps vcs.revision from .git, Go 1.18 and later),
+// or a program that reads its build info (`debug.ReadBuildInfo`). Excluding .git from the context
+// changes or breaks all of these, so advice to exclude it must say so.
+import { perObject } from '../model/memo';
+import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import type { BuildContext } from '../model/context';
+
+/** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
+function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
+  const stage = copy.stage;
+  if (!stage) return [];
+  const inherits = (s: Stage) => s.chain.includes(stage);
+  return model.runs.filter((r) => r.stage && (r.stage === stage ? r.position > copy.position : inherits(r.stage)));
+}
+
+const GIT_SUBSTITUTION = /\$\(\s*git\s|`\s*git\s/;
+
+/** The line (zero-based) where a RUN runs git: the command, or the word that substitutes its output. */
+function gitLine(run: RunInstruction): number | undefined {
+  for (const c of run.commands) {
+    if (c.words[0]?.value === 'git') return c.words[0].range.start.line;
+    const word = [...c.assignments, ...c.words].find((w) => GIT_SUBSTITUTION.test(w.value));
+    if (word) return word.range.start.line;
+  }
+  return undefined;
+}
+
+function installsGit(run: RunInstruction): boolean {
+  return run.commands.some((c) => {
+    const words = c.words.map((w) => w.value);
+    const installer = (words[0] === 'apk' && words[1] === 'add') || (/^apt(-get)?$/.test(words[0] ?? '') && words.includes('install')) || (/^(yum|dnf|microdnf)$/.test(words[0] ?? '') && words.includes('install'));
+    return installer && words.slice(2).some((w) => w === 'git' || w.startsWith('git='));
+  });
+}
+
+/** A Makefile in the context root that runs git (for a version stamp, usually). */
+const makefileRunsGit = perObject((context: BuildContext): boolean => {
+  for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
+    const text = context.readText(name);
+    if (text !== undefined && /\bgit\s+(describe|rev-parse|log|rev-list|tag|show|symbolic-ref)\b/.test(text)) return true;
+  }
+  return false;
+});
+
+/** A Go file of the context (outside vendor/) that reads the binary's build info. */
+const readsBuildInfo = perObject((context: BuildContext): string | undefined => {
+  const files = context.listFiles('.', 3000).filter((f) => f.endsWith('.go') && !f.startsWith('vendor/') && !f.includes('/vendor/') && !f.endsWith('_test.go'));
+  for (const file of files.slice(0, 1000)) {
+    if (/debug\.ReadBuildInfo\s*\(/.test(context.readText(file) ?? '')) return file;
+  }
+  return undefined;
+});
+
+export interface GitRead {
+  /** What reads it: "`git` runs on line 8". */
+  why: string;
+  /** What goes without .git. */
+  loses: string;
+}
+
+const COMMAND_LOSES = 'the version it stamps is lost (git fails without a repository)';
+const STAMP_LOSES = 'Go records no vcs.revision in the binary';
+
+/** Why the build reads git from what the COPY brings in, in words for a message; undefined when nothing does. */
+export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): GitRead | undefined {
+  const runs = runsSeeing(model, copy);
+  for (const run of runs) {
+    const line = gitLine(run);
+    if (line !== undefined) return { why: `\`git\` runs on line ${line + 1}`, loses: COMMAND_LOSES };
+  }
+  const make = runs.find((r) => r.commands.some((c) => /^g?make$/.test(c.words[0]?.value ?? '')));
+  if (make && model.context && makefileRunsGit(model.context)) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES };
+  const chain = copy.stage?.chain ?? [];
+  const install = chain.flatMap((s) => s.runs).find(installsGit);
+  const builds = runs.some((r) => r.go.some((g) => g.subcommand === 'build' || g.subcommand === 'install'));
+  if (install && builds) return { why: `git is installed on line ${install.range.start.line + 1}, so \`go build\` stamps the commit from .git into the binary`, loses: STAMP_LOSES };
+  const info = model.context?.root ? readsBuildInfo(model.context) : undefined;
+  if (info && builds) return { why: `${info} reads the binary's build info (debug.ReadBuildInfo), where Go records the commit from .git`, loses: STAMP_LOSES };
+  return undefined;
+}
+
