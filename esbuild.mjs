@@ -6,7 +6,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const entries = [
   { entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
+  // The client's build profiler reads Dockerfiles but no shell: it never loads the shell parser.
+  { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode', 'web-tree-sitter'] },
 ];
 
 for (const entry of entries) {
@@ -14,7 +15,12 @@ for (const entry of entries) {
   if (watch) await (await esbuild.context(options)).watch();
   else await esbuild.build(options);
 }
-if (!watch) {
-  const { chmodSync } = await import('node:fs');
-  chmodSync('server/out/cli.js', 0o755);
+// The shell parser's WebAssembly (the tree-sitter runtime and its bash grammar) is loaded from
+// beside the bundles at run time (server/src/analysis/parse/bashGrammar.ts).
+const { chmodSync, copyFileSync } = await import('node:fs');
+const { createRequire } = await import('node:module');
+const require = createRequire(import.meta.url);
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
+  copyFileSync(require.resolve(wasm), `server/out/${wasm.split('/').pop()}`);
 }
+if (!watch) chmodSync('server/out/cli.js', 0o755);

@@ -10,7 +10,9 @@ import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { analyze } from '../server/src/analysis/analyze';
 import { diskContext } from '../server/src/analysis/model/context';
+import { loadShellParser } from '../server/src/analysis/parse/bashGrammar';
 import { forgetParsedInstructions } from '../server/src/analysis/parse/reusingParser';
+import { forgetShellParses } from '../server/src/analysis/parse/shell';
 import { BuildContextCache } from '../server/src/lsp/contextCache';
 import { nowMs } from './support/stats';
 import { EDIT_MARKER } from './lsp/dockerfiles';
@@ -30,6 +32,7 @@ function analysers(file: string): Record<'ours' | 'theirs', Analyser> {
   // a re-analysis of an unchanged file. The latency part measures editing, where reuse applies.
   const fresh = (text: string) => {
     forgetParsedInstructions();
+    forgetShellParses();
     return analyze(text, { context });
   };
   return { ours: fresh, theirs: (text) => utils.validate(text) };
@@ -134,6 +137,7 @@ async function profile(file: string, out: string): Promise<Record<string, unknow
 
 async function main(): Promise<void> {
   const [mode, a, b] = process.argv.slice(2);
+  await loadShellParser();
   const result = mode === 'rate' ? rate(a) : mode === 'memory' ? memory(a as 'ours' | 'theirs', b) : await profile(a, b);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -7,6 +7,7 @@ import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../server/src/analysis/analyze';
+import { loadShellParser } from '../server/src/analysis/parse/bashGrammar';
 import { memoryContext } from '../server/src/analysis/model/context';
 import { parseDockerfile } from '../server/src/analysis/model/model';
 import { nowMs } from './support/stats';
@@ -59,6 +60,7 @@ function print(title: string, counts: Map<string, number>, hits: number, top: nu
 }
 
 async function main(): Promise<void> {
+  await loadShellParser();
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { ms: { type: 'string', default: '3000' }, out: { type: 'string' }, top: { type: 'string', default: '25' }, model: { type: 'boolean', default: false } },

@@ -23,5 +23,7 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], { stdio: 'inherit' });
+// The shell parser loads asynchronously, once per process, before any test analyses a Dockerfile.
+const preload = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'test', 'helpers', 'load-shell-parser.mts');
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', preload, '--test', '--test-reporter=spec', ...flags, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'measure': return await (await import('./measure/measure-cli')).runMeasureCommand(rest);
       case 'history': return await (await import('./profile/records/history-cli')).runHistoryCommand(rest);
       case '--version': case '-v': process.stdout.write(`${version}\n`); return 0;
-      default: return (await import('./cli/commands')).runCommand(command, rest);
+      default: return await (await import('./cli/commands')).runCommand(command, rest);
     }
   } catch (error) {
     process.stderr.write(`go-dockerfile-cache: ${(error as Error).stack ?? String(error)}\n`);

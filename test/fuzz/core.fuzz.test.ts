@@ -30,7 +30,7 @@ describe(`fuzzing the core (${FUZZ_RUNS} generated cases, seed ${FUZZ_SEED}; bud
     );
   });
 
-  it('the shell splitter accepts any string', () => {
+  it('the shell parser accepts any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
       parseShell(joinMapped([{ text: s, start: { line: 0, character: 0 } }], ' '));
     }), { seed: FUZZ_SEED, numRuns: Math.ceil(FUZZ_RUNS / 2), includeErrorInReport: true });

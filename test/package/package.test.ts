@@ -19,6 +19,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 const RULE_DOCS = rules.map((r) => `docs/rules/${r.id}.md`);
 /** The images the README shows, by relative path. */
 const README_IMAGES = [...new Set([...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\((docs\/images\/[^)\s]+)\)/g)].map((m) => m[1]))];
+/** The shell parser's WebAssembly, beside the bundles that analyse. */
+const SHELL_PARSER = ['server/out/tree-sitter-bash.wasm', 'server/out/web-tree-sitter.wasm'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-package-'));
 const source = path.join(work, 'source');
 const out = path.join(work, 'out');
@@ -53,9 +55,9 @@ before(() => {
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('npm package', () => {
-  it('holds only the CLI, the server, the rule docs, README, LICENSE, CHANGELOG and package.json', () => {
+  it('holds only the CLI, the server with its shell parser, the rule docs, README, LICENSE, CHANGELOG and package.json', () => {
     const files = packed.files.map((f) => f.path).sort();
-    const expected = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/out/cli.js', 'server/out/server.js', ...RULE_DOCS].sort();
+    const expected = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/out/cli.js', 'server/out/server.js', ...SHELL_PARSER, ...RULE_DOCS].sort();
     assert.deepEqual(files, expected);
     process.stdout.write(`# npm package: ${files.length} files, ${packed.size} bytes packed\n`);
   });
@@ -100,11 +102,11 @@ describe('.vsix', () => {
     process.stdout.write(`# vsix: ${names.length} files, ${fs.statSync(vsix).size} bytes\n`);
   });
 
-  it('holds only what the extension needs: the two bundles, the grammar, the icon and what the README shows', () => {
+  it('holds only what the extension needs: the two bundles, the shell parser, the grammar, the icon and what the README shows', () => {
     const inside = names.filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
     const expected = [
       'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt',
-      'client/out/extension.js', 'server/out/server.js', 'syntaxes/go-dockerfile-cache.injection.tmLanguage.json',
+      'client/out/extension.js', 'server/out/server.js', ...SHELL_PARSER, 'syntaxes/go-dockerfile-cache.injection.tmLanguage.json',
       'docs/images/icon.png', ...README_IMAGES, ...RULE_DOCS,
     ].sort();
     assert.deepEqual(inside.sort(), expected);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../analysis/analyze';
+import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
 import { diskContext } from '../analysis/model/context';
 import { fixAll } from '../analysis/fixing/fixer';
 import { ruleById, rules } from '../analysis/rules/index';
@@ -187,8 +188,14 @@ export function listRules(): number {
 }
 
 /** Runs check, fix, rules or help; a usage error is said on stderr with the usage, exit code 2. */
-export function runCommand(command: string | undefined, rest: string[]): number {
+export async function runCommand(command: string | undefined, rest: string[]): Promise<number> {
   try {
+    if (command === 'check' || command === 'fix') {
+      await loadShellParser();
+      const failure = shellParserFailure();
+      // Without the shell parser no RUN is read: say so, and report what the rest shows.
+      if (failure) warn([`the shell parser did not load (${failure.message}): RUN commands are not analysed`]);
+    }
     switch (command) {
       case 'check': return check(rest);
       case 'fix': return fix(rest);

@@ -14,6 +14,7 @@ import {
   type FindingCostsParams, type MeasuredBuild, type MeasuredBuildParams,
 } from '../features/measuredCost';
 import { hover } from '../features/hover';
+import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
 import { BuildContextCache } from './contextCache';
 import { KeyedDebouncer } from './debounce';
 import { DocumentAnalyses } from './documentAnalysis';
@@ -52,7 +53,14 @@ const MAX_CATCH_UP = 50;
 
 const validations = new KeyedDebouncer(validate, (uri, error) => logError(`analysing ${uri}`, error));
 
+// The shell parser compiles while the client initialises; every analysis waits for it once.
+const shellParser = loadShellParser().then(() => {
+  const failure = shellParserFailure();
+  if (failure) logError('loading the shell parser (RUN commands are not analysed)', failure);
+});
+
 async function current(uri: string) {
+  await shellParser;
   const document = documents.get(uri);
   if (!document) return undefined;
   const documentSettings = await settings.get(uri);
@@ -78,6 +86,7 @@ async function caughtUp(uri: string): Promise<void> {
 async function validate(uri: string): Promise<void> {
   const generation = (generations.get(uri) ?? 0) + 1;
   generations.set(uri, generation);
+  await shellParser;
   await caughtUp(uri);
   const document = documents.get(uri);
   if (!document) return;

@@ -4,9 +4,13 @@ import type { ShellCommand, Word } from '../parse/shell';
 import type { Range } from '../model/types';
 
 export type GoSubcommand =
-  | 'build' | 'install' | 'test' | 'vet' | 'run' | 'generate' | 'get'
-  | 'mod download' | 'mod tidy' | 'mod vendor' | 'mod verify' | 'mod other'
-  | 'other';
+  | 'build' | 'install' | 'test' | 'vet' | 'run' | 'generate' | 'get' | 'list'
+  | 'env' | 'version' | 'clean' | 'fmt' | 'tool' | 'work' | 'doc' | 'fix'
+  | 'mod download' | 'mod tidy' | 'mod vendor' | 'mod verify' | 'mod graph' | 'mod why' | 'mod edit' | 'mod init'
+  | 'mod other' | 'other';
+
+const SUBCOMMANDS: ReadonlySet<string> = new Set(['build', 'install', 'test', 'vet', 'run', 'generate', 'get', 'list', 'env', 'version', 'clean', 'fmt', 'tool', 'work', 'doc', 'fix']);
+const MOD_ACTIONS: ReadonlySet<string> = new Set(['download', 'tidy', 'vendor', 'verify', 'graph', 'why', 'edit', 'init']);
 
 export interface GoCommand {
   subcommand: GoSubcommand;
@@ -64,9 +68,8 @@ export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
   if (sub === 'mod') {
     const action = words[at + 1]?.value ?? '';
     argStart = at + 2;
-    subcommand = action === 'download' ? 'mod download' : action === 'tidy' ? 'mod tidy'
-      : action === 'vendor' ? 'mod vendor' : action === 'verify' ? 'mod verify' : 'mod other';
-  } else if (['build', 'install', 'test', 'vet', 'run', 'generate', 'get'].includes(sub)) {
+    subcommand = MOD_ACTIONS.has(action) ? `mod ${action}` as GoSubcommand : 'mod other';
+  } else if (SUBCOMMANDS.has(sub)) {
     subcommand = sub as GoSubcommand;
   }
   const flags = new Map<string, { value: string; range: Range }>();
@@ -99,8 +102,12 @@ export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
   };
 }
 
-/** Commands that compile, and so read and fill GOCACHE. */
+/**
+ * Commands that compile, and so read and fill GOCACHE. `go mod …`, `go env`, `go version` and
+ * `go list -m` compile nothing; `go list` compiles only for `-export` (and cgo files for `-compiled`).
+ */
 export function compiles(go: GoCommand): boolean {
+  if (go.subcommand === 'list') return !go.flags.has('m') && (go.flags.has('export') || go.flags.has('compiled'));
   return BUILDING.has(go.subcommand) && go.subcommand !== 'generate';
 }
 

@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
 import { parseDockerIgnore } from './context';
-import { expandVariables } from '../parse/expand';
+import { expandVariables, referencedVariables } from '../parse/expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
 import type { GoCommand } from '../go/gocommand';
 import { perObject } from './memo';
@@ -171,13 +171,23 @@ function lookupIn(env: Env): (name: string) => string | undefined {
   return (name) => env.get(name)?.value;
 }
 
-/** A written mount with its target resolved against the environment of its RUN. */
+/**
+ * A written mount with its values expanded against the environment of its RUN, as the frontend
+ * expands them. An option that refers to a variable whose value is only known at build time keeps
+ * its written text: no rule can tell what it will be.
+ */
 function resolveMount(written: WrittenMount, env: Env, escape: string): Mount {
-  if (written.target === undefined) return { ...written };
-  const expanded = expandVariables(written.target, lookupIn(env), escape);
+  const lookup = lookupIn(env);
+  const known = (value: string | undefined) => {
+    if (value === undefined || !value.includes('$')) return value;
+    return referencedVariables(value).every((name) => lookup(name) !== undefined) ? expandVariables(value, lookup, escape) : value;
+  };
+  const options = { type: known(written.type)!.toLowerCase(), id: known(written.id), from: known(written.from), source: known(written.source), uid: known(written.uid), gid: known(written.gid), sharing: known(written.sharing) };
+  if (written.target === undefined) return { ...written, ...options };
+  const expanded = expandVariables(written.target, lookup, escape);
   const resolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
   // `target=${UNSET}` resolves to the root, which BuildKit refuses to mount over: no target.
-  return { ...written, targetResolved: resolved === '/' ? undefined : resolved };
+  return { ...written, ...options, targetResolved: resolved === '/' ? undefined : resolved };
 }
 
 function withVar(env: Env, name: string, value: VarValue): Map<string, VarValue> {

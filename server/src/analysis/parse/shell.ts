@@ -1,8 +1,13 @@
-// Splits the shell text of a RUN into simple commands with exact document ranges, so rules can
-// point at `go build` itself rather than the whole instruction. This is not a full POSIX shell
-// parser: it knows words, quotes, `$(…)`/backticks, comments and the list operators, which is
-// what deciding "which Go commands run here, with which flags and inline env" needs.
+// The simple commands of a RUN's shell text with exact document ranges, so rules can point at
+// `go build` itself rather than the whole instruction, wherever it runs: after `&&`, in a pipeline,
+// inside `if`/`for`/`while`/`case`, a subshell, a `{ }` group or `sh -c '…'`. The text is parsed
+// by tree-sitter's bash grammar (bashGrammar.ts says why that parser); shellTree.ts reads the
+// commands out of its tree; this file maps them back onto the document through the pieces the
+// text was joined from (arguments across line continuations, heredoc lines).
 import type { Position, Range } from '../model/types';
+import { readCommands, type OffsetCommand, type OffsetWord, type ShellConstruct } from './shellTree';
+
+export type { ShellConstruct } from './shellTree';
 
 /** A piece of source text that knows the document position of each of its characters. */
 export interface MappedText {
@@ -29,9 +34,9 @@ export interface ShellCommand {
   terminator: string;
   /** Where the terminator ends (the start of whatever follows); equals range.end when none. */
   terminatorEnd: Position;
+  /** The constructs around the command, outermost first: [] at the top level. */
+  within: readonly ShellConstruct[];
 }
-
-const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n'];
 
 /** A run of characters from `from` on: each one column after the previous (`step` 1) or all at one place (0). */
 interface Span {
@@ -82,139 +87,38 @@ export function joinMapped(pieces: { text: string; start: Position }[], separato
   return { text, positionAt };
 }
 
-function operatorAt(text: string, i: number): string | undefined {
-  // Asked at every character of every word: most are no operator's first character.
-  const ch = text[i];
-  if (ch !== '&' && ch !== '|' && ch !== ';' && ch !== '\n') return undefined;
-  for (const op of OPERATORS) if (text.startsWith(op, i)) return op;
-  return undefined;
-}
+/** Offsets-only reading per shell text: unchanged or repeated RUN texts are not parsed again. */
+const byText = new Map<string, OffsetCommand[]>();
+const MAX_CACHED_TEXTS = 4000;
 
-/** Index just past a `$(…)` or `` `…` `` substitution starting at i, honouring nesting and quotes. */
-function skipSubstitution(text: string, i: number): number {
-  if (text[i] === '`') {
-    let j = i + 1;
-    while (j < text.length && text[j] !== '`') j += text[j] === '\\' ? 2 : 1;
-    return Math.min(j + 1, text.length);
+function commandsOf(text: string): OffsetCommand[] {
+  let commands = byText.get(text);
+  if (commands === undefined) {
+    commands = readCommands(text);
+    if (byText.size >= MAX_CACHED_TEXTS) byText.delete(byText.keys().next().value as string);
+    byText.set(text, commands);
   }
-  let depth = 0;
-  let j = i + 1;
-  let quote = '';
-  for (; j < text.length; j++) {
-    const ch = text[j];
-    if (quote) {
-      if (ch === quote) quote = '';
-      else if (ch === '\\' && quote === '"') j++;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '\\') j++;
-    else if (ch === '(') depth++;
-    else if (ch === ')') {
-      depth--;
-      if (depth === 0) return j + 1;
-    }
-  }
-  return text.length;
-}
-
-/** Splits mapped shell text into simple commands. Never throws on unbalanced quotes. */
-export function parseShell(source: MappedText): ShellCommand[] {
-  const { text } = source;
-  const commands: ShellCommand[] = [];
-  let words: Word[] = [];
-  let i = 0;
-  const pos = (index: number) => source.positionAt(index);
-
-  const finish = (terminator: string, opStart: number, opEnd: number) => {
-    if (words.length > 0) {
-      let split = 0;
-      while (split < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[split].raw)) split++;
-      const first = words[0];
-      const last = words[words.length - 1];
-      commands.push({
-        assignments: words.slice(0, split),
-        words: words.slice(split),
-        range: { start: first.range.start, end: last.range.end },
-        terminator,
-        terminatorEnd: terminator ? pos(opEnd) : last.range.end,
-      });
-    }
-    words = [];
-    void opStart;
-  };
-
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === ' ' || ch === '\t' || ch === '\r') {
-      i++;
-      continue;
-    }
-    if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    // Grouping punctuation does not change which commands run; skip it.
-    if ((ch === '(' || ch === ')' || ch === '{' || ch === '}') && words.length === 0) {
-      i++;
-      continue;
-    }
-    const op = operatorAt(text, i);
-    if (op) {
-      finish(op === '\n' ? '\n' : op, i, i + op.length);
-      i += op.length;
-      continue;
-    }
-    // A word runs until unquoted whitespace or an operator. Its value is the text with quotes and
-    // escaping backslashes left out: text[kept..i) is taken over as it is, in one slice when a
-    // character is left out or the word ends (a string per character adds up on a long file).
-    const start = i;
-    let value = '';
-    let kept = i;
-    let quote = '';
-    while (i < text.length) {
-      const c = text[i];
-      if (quote) {
-        if (c === quote) {
-          value += text.slice(kept, i);
-          kept = i + 1;
-          quote = '';
-          i++;
-        } else if (c === '\\' && quote === '"' && i + 1 < text.length) {
-          value += text.slice(kept, i);
-          kept = i + 1;
-          i += 2;
-        } else if (c === '$' && text[i + 1] === '(' && quote === '"') {
-          i = skipSubstitution(text, i);
-        } else {
-          i++;
-        }
-        continue;
-      }
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || operatorAt(text, i)) break;
-      if (c === ')' && value === '' && kept === i) break;
-      if (c === "'" || c === '"') {
-        value += text.slice(kept, i);
-        kept = i + 1;
-        quote = c;
-        i++;
-      } else if (c === '\\' && i + 1 < text.length) {
-        value += text.slice(kept, i);
-        kept = i + 1;
-        i += 2;
-      } else if ((c === '$' && text[i + 1] === '(') || c === '`') {
-        i = skipSubstitution(text, i);
-      } else {
-        i++;
-      }
-    }
-    value += text.slice(kept, i);
-    if (i === start) {
-      i++;
-      continue;
-    }
-    words.push({ value, raw: text.slice(start, i), range: { start: pos(start), end: pos(i) } });
-  }
-  finish('', text.length, text.length);
   return commands;
+}
+
+/** Forgets every shell text read so far (a benchmark of analysis from scratch starts here). */
+export function forgetShellParses(): void {
+  byText.clear();
+}
+
+/** The simple commands of mapped shell text, in the order they start. Never throws on bad shell. */
+export function parseShell(source: MappedText): ShellCommand[] {
+  const pos = (index: number) => source.positionAt(index);
+  const word = (w: OffsetWord): Word => ({ value: w.value, raw: w.raw, range: { start: pos(w.start), end: pos(w.end) } });
+  return commandsOf(source.text).map((c) => {
+    const range = { start: pos(c.start), end: pos(c.end) };
+    return {
+      assignments: c.assignments.map(word),
+      words: c.words.map(word),
+      range,
+      terminator: c.terminator,
+      terminatorEnd: c.terminator ? pos(c.terminatorEnd) : range.end,
+      within: c.within,
+    };
+  });
 }

@@ -11,8 +11,10 @@ import type { Flag, From, Heredoc, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseGoCommand, type GoCommand } from '../go/gocommand';
 import { ownCopy } from './reusingParser';
+import { csvFlagFields, flagValue } from './flagValue';
 import { joinMapped, parseShell, type ShellCommand } from './shell';
-import type { Range } from '../model/types';
+import { shellInvocation } from './shellTree';
+import type { Position, Range } from '../model/types';
 
 type Argument = ReturnType<Instruction['getArguments']>[number];
 type JsonForm = { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; getJSONStrings?(): { getJSONValue(): string; getRange(): Range }[] };
@@ -34,8 +36,7 @@ function perInstruction<N extends Instruction, V>(read: (node: N, document: Text
   };
 }
 
-/** A mount as written: everything but the target resolved against the environment. */
-/** A `--mount` flag as written; the model adds the target it resolves to. */
+/** A `--mount` flag as the frontend reads it, before variables are expanded; the model expands them. */
 export interface WrittenMount {
   type: string;
   target?: string;
@@ -50,16 +51,23 @@ export interface WrittenMount {
   flag: Flag;
 }
 
-function readMount(flag: Flag): WrittenMount {
+/**
+ * A `--mount` as the frontend reads it: quotes removed, fields split as CSV, keys lower case
+ * (flagValue.ts). One the frontend would refuse is of type `invalid`, which no rule claims
+ * anything about.
+ */
+function readMount(flag: Flag, escape: string): WrittenMount {
   const mount: WrittenMount = { type: 'bind', range: flag.getRange(), flag };
-  for (const option of flag.getOptions()) {
-    const name = option.getName().toLowerCase();
-    const value = option.getValue() ?? '';
-    switch (name) {
-      case 'type': mount.type = value; break;
+  const fields = csvFlagFields(flag, escape);
+  if (!fields) return { type: 'invalid', range: flag.getRange(), flag };
+  for (const { key, value: text } of fields) {
+    if (!text) continue;
+    const value = text.value;
+    switch (key) {
+      case 'type': mount.type = value.toLowerCase(); break;
       case 'target': case 'dst': case 'destination':
         mount.target = value;
-        mount.targetRange = option.getValueRange() ?? option.getRange();
+        mount.targetRange = text.range;
         break;
       case 'id': mount.id = value; break;
       case 'from': mount.from = value; break;
@@ -70,6 +78,11 @@ function readMount(flag: Flag): WrittenMount {
     }
   }
   return mount;
+}
+
+/** The Dockerfile's escape character, as the parser read it for this instruction. */
+function escapeOf(node: Instruction): string {
+  return (node as unknown as { escapeChar?: string }).escapeChar ?? '\\';
 }
 
 function flagsOf(node: Instruction): Flag[] {
@@ -91,32 +104,99 @@ function jsonStringsOf(node: Instruction): { value: string; range: Range }[] | u
   return json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }));
 }
 
+type Piece = { text: string; start: Position };
+
+/**
+ * The shell text of arguments as pieces to join with a space: on each line, the document's text
+ * from its first argument to its last (spacing inside quotes kept); an argument that spans lines
+ * on its own. A line continuation becomes the joining space, as BuildKit joins the lines.
+ */
+function argumentPieces(args: readonly Argument[], document: TextDocument): Piece[] {
+  const pieces: Piece[] = [];
+  let line: Range | undefined;
+  const flush = () => {
+    if (line) pieces.push({ text: ownCopy(document.getText(line)), start: line.start });
+    line = undefined;
+  };
+  for (const arg of args) {
+    const range = arg.getRange();
+    if (range.start.line !== range.end.line) {
+      flush();
+      pieces.push({ text: ownCopy(arg.getValue()), start: range.start });
+    } else if (line && line.end.line === range.start.line) {
+      line = { start: line.start, end: range.end };
+    } else {
+      flush();
+      line = range;
+    }
+  }
+  flush();
+  return pieces;
+}
+
+/** The lines of a heredoc's content, as pieces to join with a newline. */
+function heredocPieces(heredoc: Heredoc, document: TextDocument): Piece[] {
+  const content = heredoc.getContentRange();
+  if (!content) return [];
+  const pieces: Piece[] = [];
+  for (let line = content.start.line; line <= content.end.line; line++) {
+    const text = ownCopy(document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, ''));
+    pieces.push({ text, start: { line, character: 0 } });
+  }
+  return pieces;
+}
+
+/** A script that names an interpreter other than a shell (`#!/usr/bin/env python3`) is no shell text. */
+function isShellScript(pieces: Piece[]): boolean {
+  const first = pieces[0]?.text ?? '';
+  if (!first.startsWith('#!')) return true;
+  const words = first.slice(2).trim().split(/\s+/);
+  return shellInvocation(words[0]?.endsWith('/env') ? words.slice(1).map((value) => ({ value })) : words.map((value) => ({ value }))).readsStdin;
+}
+
+/**
+ * A RUN with heredocs, as BuildKit runs it: the command line (heredoc operators aside) is shell;
+ * a heredoc is a script when nothing else is on the command line (`RUN <<EOF`) or when a shell
+ * reads it (`RUN sh <<EOF`); fed to any other command (`cat <<EOF > file`), it is data.
+ */
+function heredocCommands(args: readonly Argument[], heredocs: Heredoc[], document: TextDocument): ShellCommand[] {
+  const bodyLine = Math.min(...heredocs.map((h) => (h.getContentRange() ?? h.getDelimiterRange())?.start.line ?? Number.MAX_SAFE_INTEGER));
+  const head = argumentPieces(args.filter((a) => a.getRange().start.line < bodyLine), document);
+  // The operators (`<<EOF`, `<<-"EOF"`) become spaces: the rest of the line keeps its offsets.
+  for (const heredoc of heredocs) {
+    const { start, end } = heredoc.getStartRange();
+    const piece = head.find((p) => p.start.line === start.line && p.start.character <= start.character && start.character < p.start.character + p.text.length);
+    if (!piece || end.line !== start.line) continue;
+    const from = start.character - piece.start.character;
+    const to = Math.min(end.character - piece.start.character, piece.text.length);
+    piece.text = piece.text.slice(0, from) + ' '.repeat(to - from) + piece.text.slice(to);
+  }
+  const commands = parseShell(joinMapped(head, ' '));
+  const topLevel = commands.filter((c) => c.within.length === 0);
+  for (const heredoc of heredocs) {
+    const at = heredoc.getStartRange().start;
+    const before = (p: Position) => p.line < at.line || (p.line === at.line && p.character <= at.character);
+    // The command the heredoc is fed to: the statement it sits in, else the one right after it (`<<EOF sh`).
+    const consumer = topLevel.findLast((c) => before(c.range.start) && !before(c.terminatorEnd))
+      ?? topLevel.find((c) => !before(c.range.start));
+    const pieces = heredocPieces(heredoc, document);
+    if (consumer && !shellInvocation(consumer.words).readsStdin) continue;
+    if (isShellScript(pieces)) commands.push(...parseShell(joinMapped(pieces, '\n')));
+  }
+  return commands;
+}
+
 function shellCommandsOf(node: Instruction, args: readonly Argument[], document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
   const strings = jsonStringsOf(node);
   if (strings) {
     const words = strings.map((s) => ({ value: s.value, raw: s.value, range: s.range }));
     if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
-    return {
-      execForm: true,
-      heredoc: false,
-      commands: [{ assignments: [], words, range: { start: words[0].range.start, end: words[words.length - 1].range.end }, terminator: '', terminatorEnd: words[words.length - 1].range.end }],
-    };
+    const range = { start: words[0].range.start, end: words[words.length - 1].range.end };
+    return { execForm: true, heredoc: false, commands: [{ assignments: [], words, range, terminator: '', terminatorEnd: range.end, within: [] }] };
   }
   const heredocs = heredocsOf(node, args);
-  if (heredocs.length > 0) {
-    const pieces: { text: string; start: { line: number; character: number } }[] = [];
-    for (const heredoc of heredocs) {
-      const content = heredoc.getContentRange();
-      if (!content) continue;
-      for (let line = content.start.line; line <= content.end.line; line++) {
-        const text = ownCopy(document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, ''));
-        pieces.push({ text, start: { line, character: 0 } });
-      }
-    }
-    return { commands: parseShell(joinMapped(pieces, '\n')), execForm: false, heredoc: true };
-  }
-  const pieces = args.map((arg) => ({ text: arg.getValue(), start: arg.getRange().start }));
-  return { commands: parseShell(joinMapped(pieces, ' ')), execForm: false, heredoc: false };
+  if (heredocs.length > 0) return { commands: heredocCommands(args, heredocs, document), execForm: false, heredoc: true };
+  return { commands: parseShell(joinMapped(argumentPieces(args, document), ' ')), execForm: false, heredoc: false };
 }
 
 export interface WrittenRun {
@@ -129,7 +209,8 @@ export interface WrittenRun {
 
 export const writtenRun = perInstruction((node: Instruction, document: TextDocument): WrittenRun => {
   const { commands, execForm, heredoc } = shellCommandsOf(node, node.getArguments(), document);
-  const mounts = flagsOf(node).filter((f) => f.getName().toLowerCase() === 'mount').map(readMount);
+  const escape = escapeOf(node);
+  const mounts = flagsOf(node).filter((f) => f.getName().toLowerCase() === 'mount').map((f) => readMount(f, escape));
   const go = commands.map(parseGoCommand).filter((g): g is GoCommand => g !== undefined);
   return { commands, execForm, heredoc, go, mounts };
 });
@@ -143,13 +224,14 @@ export interface WrittenCopy {
 
 export const writtenCopy = perInstruction((node: Instruction): WrittenCopy => {
   const args = node.getArguments();
-  const fromFlag = flagsOf(node).find((f) => f.getName().toLowerCase() === 'from');
+  const from = flagsOf(node).find((f) => f.getName().toLowerCase() === 'from');
+  const fromFlag = from && (flagValue(from, escapeOf(node)) ?? { value: '', range: from.getRange() });
   const heredoc = heredocsOf(node, args).length > 0;
   const written = jsonStringsOf(node) ?? args.map((a) => ({ value: a.getValue(), range: a.getRange() }));
   return {
     paths: heredoc ? [] : written,
     heredoc,
-    fromFlag: fromFlag ? { value: fromFlag.getValue() ?? '', range: fromFlag.getValueRange() ?? fromFlag.getRange() } : undefined,
+    fromFlag,
   };
 });
 
@@ -194,7 +276,7 @@ export interface WrittenFrom {
  */
 export const writtenFrom = perInstruction((from: From, document: TextDocument): WrittenFrom => {
   const platformFlag = from.getPlatformFlag();
-  const platform = platformFlag ? { value: platformFlag.getValue() ?? '', range: platformFlag.getRange() } : undefined;
+  const platform = platformFlag ? { value: flagValue(platformFlag, escapeOf(from))?.value ?? '', range: platformFlag.getRange() } : undefined;
   const args = from.getArguments();
   if (args.length === 0) return { platform };
   const stageNameRange = args.length > 2 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getRange() : undefined;
