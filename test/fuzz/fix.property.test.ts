@@ -51,7 +51,9 @@ function commandNames(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const run of analyze(text, { context: CONTEXT }).model.instructions) {
     if (run.keyword !== 'RUN') continue;
-    for (const c of (run as { commands: { words: { value: string }[] }[] }).commands) {
+    for (const c of (run as { commands: { words: { value: string }[]; within: readonly string[] }[] }).commands) {
+      // A command substitution is a value a fix may replace (GD009 turns `$(date)` into an ARG).
+      if (c.within.includes('substitution')) continue;
       const name = c.words[0]?.value ?? '';
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }

@@ -116,3 +116,14 @@ export function readsModules(go: GoCommand): boolean {
   return BUILDING.has(go.subcommand) || go.subcommand === 'mod download' || go.subcommand === 'mod tidy'
     || go.subcommand === 'get' || go.subcommand === 'mod vendor' || go.subcommand === 'mod verify';
 }
+
+/**
+ * Commands a module cache mount serves in their own step: those that compile, `go generate`,
+ * `go get` and `go mod vendor`. `go mod tidy|verify|graph|why`, `go list -m`, `go env` and
+ * `go version` compile nothing, and a step that only downloads is `go mod download`'s own case:
+ * GD003 asks no mount for them, and GD001's fix takes a download's mount away with it when only
+ * they stay behind.
+ */
+export function servedByModuleCacheMount(go: GoCommand): boolean {
+  return compiles(go) || go.subcommand === 'generate' || go.subcommand === 'get' || go.subcommand === 'mod vendor';
+}

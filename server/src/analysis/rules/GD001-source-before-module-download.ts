@@ -3,7 +3,7 @@ import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '.
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { cutInstructionLines, dropMountEdit, indentOf, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { sourceBeforeDownload } from '../go/modulemode';
-import { readsModules } from '../go/gocommand';
+import { servedByModuleCacheMount } from '../go/gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import type { CopySource } from '../model/sources';
 import type { Fix, TextEdit } from '../model/types';
@@ -68,9 +68,10 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     if (download && existing && download.commands[0] === existing.command && download.commands.length > 1 && existing.command.terminator === '&&') {
       // `RUN go mod download && go build …`: take the download out, it moves above the source.
       edits.push({ range: { start: existing.command.range.start, end: download.commands[1].range.start }, newText: '' });
-      // Its module-cache mount goes with it when nothing left in that RUN reads modules.
+      // Its module-cache mount goes with it when nothing left in that RUN needs one (GD003 would
+      // not ask for it there either, so the fixes agree in any order).
       const mount = mountOnGoCache(download, existing, 'GOMODCACHE');
-      if (mount && !download.go.some((g) => g !== existing && readsModules(g))) {
+      if (mount && !download.go.some((g) => g !== existing && servedByModuleCacheMount(g))) {
         edits.push(dropMountEdit(model, mount));
       }
     }

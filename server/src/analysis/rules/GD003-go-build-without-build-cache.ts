@@ -1,4 +1,4 @@
-import { compiles } from '../go/gocommand';
+import { compiles, servedByModuleCacheMount } from '../go/gocommand';
 import { effectiveGoEnv, mountCovers } from '../go/goenv';
 import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
@@ -27,10 +27,9 @@ export default defineRule({
   check({ model, site, report }) {
     const inCi = site?.where === 'ci';
     for (const run of model.instructions.filter(isRun)) {
-      // Only a command that compiles uses the build cache: `go mod tidy|verify|graph|why`, `go env`,
-      // `go version`, `go list -m` and `go get` compile nothing (a step that only downloads
-      // modules is GD001's and GD004's).
-      const go = run.go.find(compiles);
+      // Commands that only read modules (`go get`, `go mod vendor`…) need the module cache, not the
+      // build cache; `go mod tidy|verify|graph|why`, `go env`, `go version`, `go list -m` neither.
+      const go = run.go.find(compiles) ?? run.go.find(servedByModuleCacheMount);
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
       // Go before 1.10 has no build cache; `-a` and GOCACHE=off throw it away (GD025): a mount cannot help.
