@@ -45,6 +45,7 @@ export function loadShellParser(): Promise<void> {
       // Required here, not imported at the top: the extension's client bundle reads Dockerfiles
       // for the build profiler, which needs no shell, and leaves the parser out. (`require` picks
       // the package's CommonJS build, which the CommonJS bundles can run.)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build, on purpose (above)
       const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
       await Parser.init({ wasmBinary: fs.readFileSync(wasmFile(RUNTIME_WASM, `web-tree-sitter/${RUNTIME_WASM}`)) });
       const language = await Language.load(fs.readFileSync(wasmFile(BASH_WASM, `tree-sitter-bash/${BASH_WASM}`)));
