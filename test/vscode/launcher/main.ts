@@ -9,7 +9,7 @@ import { parseLaunchArgs, type LaunchRequest } from './args';
 import { openBrowser, remoteUri, workbenchUrl } from './browser';
 import { installExtension, readTools, startCodeServer, type Profile, type Tools } from './codeServer';
 
-const testTimeoutMs = Number(process.env.GDC_VSCODE_RUN_TIMEOUT_MS ?? 15 * 60_000);
+const testTimeoutMs = Number(process.env.GDC_VSCODE_RUN_TIMEOUT_MS ?? 40 * 60_000);
 const verbose = process.env.GDC_VSCODE_VERBOSE === '1';
 /** Marks the suite's own lines in the workbench log; see suite/index.ts. */
 const relayTag = 'gdc-suite: ';
