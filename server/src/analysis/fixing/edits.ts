@@ -1,6 +1,6 @@
 // Text edits the fixes are made of. Every helper keeps the file's line endings and the
 // instruction's indentation, so a fixed Dockerfile looks like the user wrote it.
-import { instructionAtLine, type DockerfileModel, type InstructionModel, type RunInstruction } from '../model/model';
+import { instructionAtLine, type CopyInstruction, type DockerfileModel, type InstructionModel, type RunInstruction } from '../model/model';
 import type { Position, TextEdit } from '../model/types';
 
 export function lineText(model: DockerfileModel, line: number): string {
@@ -131,4 +131,10 @@ export function leadingCommentsStart(model: DockerfileModel, instruction: Instru
   let line = instruction.range.start.line;
   while (line > firstFree && lineText(model, line - 1).trim().startsWith('#') && !instructionAtLine(model, line - 1)) line--;
   return line;
+}
+
+/** The `--chown`/`--chmod` flags of a COPY, as written, each followed by a space: a COPY added beside it keeps the same owner. */
+export function copyOwnershipFlags(copy: CopyInstruction): string {
+  const flags = (copy.node as unknown as { getFlags?(): { getName(): string; toString(): string }[] }).getFlags?.() ?? [];
+  return flags.filter((f) => ['chown', 'chmod'].includes(f.getName().toLowerCase())).map((f) => `${f.toString()} `).join('');
 }

@@ -65,7 +65,8 @@ function contextPathBy(copy: CopyInstruction, imagePath: string, context: BuildC
   const dest = copy.destResolved;
   if (!dest) return undefined;
   const destDir = dest.replace(/(.)\/$/, '$1');
-  const intoDirectory = dest.endsWith('/') || copy.sources.length > 1;
+  // `COPY go.mod /src` with WORKDIR /src copies into the directory that exists there.
+  const intoDirectory = dest.endsWith('/') || copy.sources.length > 1 || destDir === copy.workdir || copy.workdir.startsWith(`${destDir}/`);
   for (const source of [...copy.sources].reverse()) {
     const path = normalizeContextPath(source.value);
     if (/^[a-z]+:\/\//i.test(source.value) || path.startsWith('..')) continue;
@@ -115,12 +116,17 @@ function instructionsBefore(instruction: InstructionModel): InstructionModel[] {
  * from the context that puts one there (and that .dockerignore lets through).
  */
 export function imageFileFromContext(model: DockerfileModel, instruction: InstructionModel, imagePath: string): string | undefined {
+  return imageFileCopy(model, instruction, imagePath)?.contextPath;
+}
+
+/** imageFileFromContext with the COPY that puts the file there. */
+export function imageFileCopy(model: DockerfileModel, instruction: InstructionModel, imagePath: string): { contextPath: string; copy: CopyInstruction } | undefined {
   const context = model.context;
   if (!context?.root) return undefined;
   const copies = instructionsBefore(instruction).filter(isCopy).filter((c) => !c.from && !c.heredoc);
   for (const copy of copies.reverse()) {
     const found = contextPathBy(copy, imagePath, context);
-    if (found !== undefined && !model.dockerignore.ignores(found)) return found;
+    if (found !== undefined && !model.dockerignore.ignores(found)) return { contextPath: found, copy };
   }
   return undefined;
 }

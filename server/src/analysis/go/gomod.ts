@@ -199,6 +199,15 @@ export function goMinorVersion(v: string): string | undefined {
   return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
+/**
+ * Whether a replace directive takes effect for a go.mod's own requirements: Go only reads the
+ * replacement (a local directory's go.mod) for a module the build needs, and a replace with a
+ * version on its left only for that version.
+ */
+export function replacementApplies(goMod: GoModFile, replace: GoModReplace): boolean {
+  return goMod.requires.some((r) => r.path === replace.from && (replace.fromVersion === undefined || r.version === replace.fromVersion));
+}
+
 /** What the build context says about the module rooted at a context directory. */
 export interface ModuleFacts {
   /** Context-relative directory of go.mod ('.' for the root). */

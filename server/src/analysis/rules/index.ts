@@ -24,6 +24,8 @@ import GD014 from './GD014-manifest-changed-in-build';
 import GD021 from './GD021-module-cache-mount-lost-in-ci';
 import GD022 from './GD022-layer-cache-not-exported';
 import GD025 from './GD025-build-cache-defeated';
+import GD023 from './GD023-module-download-misses-local-module';
+import GD024 from './GD024-image-go-older-than-module';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -50,6 +52,8 @@ export const rules: readonly Rule[] = [
   GD021,
   GD022,
   GD025,
+  GD023,
+  GD024,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 
