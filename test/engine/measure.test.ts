@@ -25,9 +25,9 @@ function benchService(): string {
 }
 
 /** What the builder still holds of a measure run: cache records whose description names the run. */
-function leftOnBuilder(): string[] {
+function leftOnBuilder(id: string): string[] {
   const du = spawnSync('docker', ['buildx', 'du', '--builder', BUILDER, '--verbose'], { encoding: 'utf8' });
-  return du.stdout.split('\n').filter((line) => line.includes('gdc-measure-'));
+  return du.stdout.split('\n').filter((line) => line.includes(id));
 }
 
 function measureTemps(): string[] {
@@ -49,7 +49,7 @@ describe(`measure on ${CURRENT_RAWJSON.label}`, { skip: engineSkip(CURRENT_RAWJS
     assert.equal(download(report.fixed.steps)?.cached, true, 'the fix made the download a cache hit');
     assert.ok(report.original.steps.some((s) => s.instruction.includes('go build') && !s.cached && s.seconds > 0));
     assert.match(report.diff, /^\+COPY go\.mod go\.sum \.\/$/m);
-    assert.deepEqual(leftOnBuilder(), [], 'its cache mounts are gone');
+    assert.deepEqual(leftOnBuilder(run.id), [], 'its cache mounts are gone');
   });
 
   it('a tuned Dockerfile: "nothing to measure", without building', async () => {
@@ -75,8 +75,8 @@ describe(`measure on ${CURRENT_RAWJSON.label}`, { skip: engineSkip(CURRENT_RAWJS
     });
     assert.deepEqual(await run.done, { kind: 'canceled' });
     assert.deepEqual(measureTemps().filter((name) => !before.has(name)), [], 'its temp folder is removed');
-    assert.deepEqual(leftOnBuilder(), [], 'its cache mounts are pruned');
-    assert.deepEqual(await eventually(() => processesRunning('gdc-measure-'), (left) => left.length === 0), [], 'no docker or buildx process of the run is left');
+    assert.deepEqual(leftOnBuilder(run.id), [], 'its cache mounts are pruned');
+    assert.deepEqual(await eventually(() => processesRunning(run.id), (left) => left.length === 0), [], 'no docker or buildx process of the run is left');
   });
 
   it('a finding carries the seconds of a real profiled build', async () => {

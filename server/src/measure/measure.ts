@@ -79,6 +79,8 @@ export type MeasureOutcome =
   | { kind: 'unusable'; message: string };
 
 export interface MeasureRun {
+  /** The run's tag: in its cache mount ids, its temp folder's files and nothing else. */
+  readonly id: string;
   done: Promise<MeasureOutcome>;
   cancel(): void;
 }
@@ -197,8 +199,19 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     // Only this run's cache mounts: their ids, and so their descriptions, carry the run's tag.
     const prune = ['--force', '--filter', `description~=${tag}`];
-    const pruned = await run(docker, ['buildx', 'prune', ...(options.builder ? ['--builder', options.builder] : []), ...prune], env);
-    if (pruned.code !== 0) await run(docker, ['builder', 'prune', ...prune], env);
+    const builder = options.builder ? ['--builder', options.builder] : [];
+    // A cancelled build lets go of its mounts a moment after docker exits, and the builder keeps a
+    // mount in use: prune until none is listed (a few tries at most).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const pruned = await run(docker, ['buildx', 'prune', ...builder, ...prune], env);
+      if (pruned.code !== 0) {
+        await run(docker, ['builder', 'prune', ...prune], env);
+        break;
+      }
+      const left = await run(docker, ['buildx', 'du', ...builder, '--verbose', '--filter', `description~=${tag}`], env);
+      if (left.code !== 0 || !left.stdout.includes(tag)) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     for (const id of imageIds) {
       // An image someone tagged is theirs (a fully cached build can give their image's id): keep it.
       const tags = await run(docker, ['image', 'inspect', '--format', '{{len .RepoTags}}', id], env);
@@ -224,7 +237,7 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     if (change === undefined) return { kind: 'unusable', message: 'no .go file of a main package found in the build context: name the file to change with --change FILE' };
     if (!fs.existsSync(path.join(contextDir, change))) return { kind: 'unusable', message: `--change ${change}: no such file in the build context ${contextDir}` };
 
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-measure-'));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${tag}-`));
     const inContext = contextRelative(contextDir, dockerfile);
     const variants: Variant[] = (['original', 'fixed'] as const).map((name) => {
       const dir = path.join(tmp!, name);
@@ -298,6 +311,7 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     }
   })();
   return {
+    id: tag,
     done,
     cancel: () => {
       canceled = true;
