@@ -1,6 +1,7 @@
 // Precision on real Dockerfiles: every finding the product reports on the real-world corpus
 // (test/fixtures/real-world) counted against the hand judgement in the fixture's expected.json.
 // precision = true / (true + false), per rule and overall; missed costs and broken fix outputs beside it.
+import { loadShellParser } from '../server/src/analysis/parse/bashGrammar';
 import { updateReadmes } from './report';
 import { findingsOf, matchJudgements, realWorldFixtures } from '../test/helpers/realWorld';
 
@@ -33,7 +34,9 @@ export interface PrecisionResult {
 
 const emptyRow = (rule: string): RulePrecision => ({ rule, findings: 0, true: 0, false: 0, unjudged: 0, falseBySeverity: {} });
 
-export function benchPrecision(): PrecisionResult {
+export async function benchPrecision(): Promise<PrecisionResult> {
+  // The analysis is synchronous; the shell grammar it uses compiles once, asynchronously.
+  await loadShellParser();
   const rows = new Map<string, RulePrecision>();
   const overall = emptyRow('overall');
   const falseFindings: FalseFinding[] = [];

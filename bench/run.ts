@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   }
 
   if (opts.parts.has('precision')) {
-    results.precision = { measuredAt, ...benchPrecision() };
+    results.precision = { measuredAt, ...(await benchPrecision()) };
     process.stdout.write(`\nPrecision on the real-world corpus:\n\n${precisionTable(results.precision)}\n`);
     if (opts.readme) {
       const updated = updatePrecisionSection([path.join(repoRoot, 'bench/README.md'), path.join(repoRoot, 'README.md')], precisionTable(results.precision), measuredAt);
