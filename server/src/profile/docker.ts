@@ -243,12 +243,12 @@ export function explainStartFailure(output: readonly string[]): StartFailure | u
     const said = output.map((line) => line.trim()).filter((line) => /builder/i.test(line)).pop() ?? '';
     return { unavailable: 'buildkit', message: `${said.replace(/^ERROR:\s*/, '')}. Check the builder setting (\`docker buildx ls\` lists the builders).` };
   }
-  // docker's own argument check says what is wrong, then `See 'docker build --help'.` and its usage
-  // text, whose last line ("Build an image from a Dockerfile") explains nothing.
-  const seeHelp = output.findIndex((line) => /^See 'docker [\w -]*--help'\.?$/.test(line.trim()));
-  const said = output.slice(0, Math.max(0, seeHelp)).map((line) => line.trim()).filter((line) => line !== '').pop();
+  // docker's own argument check says what is wrong, then `See 'docker build --help'.` (buildx: its
+  // usage, then `Run 'docker buildx build --help' for more information`); the usage explains nothing.
+  const seeHelp = output.findIndex((line) => /^(See|Run) 'docker [\w -]*--help'( for more information)?\.?$/.test(line.trim()));
+  const said = output.slice(0, Math.max(0, seeHelp)).map((line) => line.trim()).filter((line) => line !== '' && !/^Usage:/.test(line)).pop();
   if (said !== undefined) {
-    return { message: `docker rejected its arguments: ${said.replace(/\.$/, '')}. Check the extra build arguments: each one reaches docker as a single argument, exactly as written.` };
+    return { message: `docker rejected its arguments: ${said.replace(/^ERROR:\s*(docker:\s*)?/, '').replace(/\.$/, '')}. Check the extra build arguments: each one reaches docker as a single argument, exactly as written.` };
   }
   return undefined;
 }
