@@ -6,7 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { buildSiteOnDisk } from '../../server/src/analysis/ci/workspace';
 import { analyze } from '../../server/src/analysis/analyze';
 import { diskContext } from '../../server/src/analysis/model/context';
 import type { RuleSettings } from '../../server/src/analysis/model/types';
@@ -59,6 +61,8 @@ describe(`a ${EDITS}-edit session on a ${LINES}-line Dockerfile (seed ${SEED})`,
   let checked = 0;
   let lastPublished = 0;
   const context = () => diskContext(project.dir);
+  // Where the editor says the file builds: its CI files, never the CI variable.
+  const site = () => buildSiteOnDisk(fileURLToPath(project.uri), 'auto', undefined);
 
   /** Checks the notifications that arrived since the last call. */
   function checkPublished(): void {
@@ -69,7 +73,7 @@ describe(`a ${EDITS}-edit session on a ${LINES}-line Dockerfile (seed ${SEED})`,
       assert.ok(version >= lastPublished, `version ${version} published after version ${lastPublished}`);
       const text = texts.get(version);
       assert.ok(text !== undefined, `version ${version} was never sent`);
-      const expected = analyze(text, { context: context(), rules: settingsRules }).findings.map((f) => toDiagnostic(f, project.uri));
+      const expected = analyze(text, { context: context(), rules: settingsRules, buildsIn: site() }).findings.map((f) => toDiagnostic(f, project.uri));
       assert.deepEqual(shown(p.diagnostics), shown(expected), `diagnostics published for version ${version} describe that version`);
       lastPublished = version;
       for (const old of texts.keys()) if (old < version) texts.delete(old);
@@ -122,7 +126,7 @@ describe(`a ${EDITS}-edit session on a ${LINES}-line Dockerfile (seed ${SEED})`,
     await Promise.all(hovers);
 
     const finalText = client.text(project.uri);
-    const expected = analyze(finalText, { context: context(), rules: settingsRules }).findings.map((f) => toDiagnostic(f, project.uri));
+    const expected = analyze(finalText, { context: context(), rules: settingsRules, buildsIn: site() }).findings.map((f) => toDiagnostic(f, project.uri));
     assert.deepEqual(final.diagnostics.map((d) => [d.code, d.range, d.severity]), expected.map((d) => [d.code, d.range, d.severity]));
     assert.ok(expected.length > 0, 'the final text still has findings to compare');
 
