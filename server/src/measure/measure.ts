@@ -13,6 +13,7 @@ import { createTwoFilesPatch } from 'diff';
 import { diskContext } from '../analysis/model/context';
 import { parseDockerfile } from '../analysis/model/model';
 import { fixAll } from '../analysis/fixing/fixer';
+import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
 import type { FileChange } from '../analysis/model/types';
 import { resolveDockerPath } from '../profile/docker';
 import type { BuildResult, StepAnnotation } from '../profile/model';
@@ -229,6 +230,10 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     const contextDir = path.resolve(options.context ?? path.dirname(dockerfile));
     const text = fs.readFileSync(dockerfile, 'utf8');
     const context = diskContext(contextDir);
+    // `fix` reads each RUN's commands: without the shell parser it would miss most findings.
+    await loadShellParser();
+    const parserFailure = shellParserFailure();
+    if (parserFailure) return { kind: 'unusable', message: `the shell parser did not load (${parserFailure.message}), so fix cannot read RUN commands` };
     const fixed = fixAll(text, { context, buildsIn: options.buildsIn });
     if (fixed.text === text && fixed.files.length === 0) return { kind: 'nothing', message: 'nothing to measure: fix does not change this Dockerfile' };
     const dockerignore = context.readText('.dockerignore');

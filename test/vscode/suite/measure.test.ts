@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MeasureReport } from '../../../server/src/measure/measure';
 import {
-  activateExtension, BUILDER, closeAllAndDelete, findRule, openEditor, requireBuilder, ruleOf, scratchCopy, setSetting, useHostNetwork, waitForDiagnostics,
+  activateExtension, BUILDER, closeAllAndDelete, findRule, openEditor, requireBuilder, ruleOf, scratchCopy, setSetting, useHostNetwork, waitFor, waitForDiagnostics,
 } from './helpers';
 
 const measureCommand = 'goDockerfileCache.measureFix';
@@ -47,8 +47,9 @@ suite('Measure the Fix', () => {
     const download = report.fixed.steps.find((s) => s.instruction.includes('go mod download'));
     assert.equal(download?.cached, true, 'the fix made the download a cache hit');
     assert.deepEqual(api.getMeasureResult(uri.toString()), report, 'the result is kept for the Dockerfile');
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
-    assert.ok(tabs.includes('Measured: Dockerfile'), `the result page is open beside it (tabs: ${tabs.join(', ')})`);
+    // The workbench tells the extension host about a new tab a moment after the panel is created.
+    const tabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+    await waitFor(vscode.window.tabGroups.onDidChangeTabs, () => (tabs().includes('Measured: Dockerfile') ? true : undefined), () => `the result page open beside the Dockerfile (tabs: ${tabs().join(', ')})`);
 
     const diagnostics = await waitForDiagnostics(uri, (d) => d.some((x) => /In the measured rebuild/.test(x.message)), 'a finding with its measured cost');
     assert.match(findRule(diagnostics, 'GD001').message, /In the measured rebuild \(median of 1\) this step and the \d+ after it rebuilt: \d+\.\d s\.$/);

@@ -32,19 +32,22 @@ interface Loaded {
 const STATE_KEY = Symbol.for('go-dockerfile-cache.bashGrammar');
 const state: Loaded = ((globalThis as Record<symbol, Loaded>)[STATE_KEY] ??= {});
 
-/** Beside the bundle (server/out), else (running from source) in its npm package. */
+/**
+ * Beside the bundle (server/out), or beside the server's bundle when the extension's client bundle
+ * (client/out) measures a fix, else (running from source) in its npm package.
+ */
 function wasmFile(name: string, packageSubpath: string): string {
-  const beside = path.join(__dirname, name);
-  return fs.existsSync(beside) ? beside : require.resolve(packageSubpath);
+  const bundled = [path.join(__dirname, name), path.join(__dirname, '..', '..', 'server', 'out', name)].find((file) => fs.existsSync(file));
+  return bundled ?? require.resolve(packageSubpath);
 }
 
 /** Loads the grammar once; resolves (never rejects) when parsing can start or has failed to load. */
 export function loadShellParser(): Promise<void> {
   state.loading ??= (async () => {
     try {
-      // Required here, not imported at the top: the extension's client bundle reads Dockerfiles
-      // for the build profiler, which needs no shell, and leaves the parser out. (`require` picks
-      // the package's CommonJS build, which the CommonJS bundles can run.)
+      // Required here, not imported at the top: the extension's client reads Dockerfiles for the
+      // build profiler, which needs no shell, and loads the parser only to measure a fix. (`require`
+      // picks the package's CommonJS build, which the CommonJS bundles can run.)
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build, on purpose (above)
       const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
       await Parser.init({ wasmBinary: fs.readFileSync(wasmFile(RUNTIME_WASM, `web-tree-sitter/${RUNTIME_WASM}`)) });
