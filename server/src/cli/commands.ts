@@ -19,10 +19,9 @@ import { withMeasuredCosts } from '../features/measuredCost';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
 import { buildSiteOnDisk } from '../analysis/ci/workspace';
-import { isBuildsInSetting } from '../analysis/ci/discover';
+import { buildsInValue, UsageError } from './argv';
 import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
 
-export class UsageError extends Error {}
 
 export const USAGE = `Usage:
   go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] [--profile-file F] FILE...
@@ -69,9 +68,7 @@ function parseRuleSettings(value: string | undefined): RuleSettings {
 }
 
 function buildsInSetting(value: string | undefined): BuildsInSetting {
-  const setting = value ?? 'auto';
-  if (!isBuildsInSetting(setting)) throw new UsageError(`--builds-in must be auto, local or ci, not "${setting}"`);
-  return setting;
+  return buildsInValue(value ?? 'auto');
 }
 
 /** Where a Dockerfile is built: the flag, or for auto its repository's CI files and CI=true. */

@@ -4,6 +4,7 @@
 // there was nothing to measure), 1 when a build failed, 2 on usage errors or when docker cannot
 // build, 130 when interrupted.
 import * as path from 'node:path';
+import { buildsInValue, readCommandArgv, UsageError } from '../cli/argv';
 import { formatDuration } from '../profile/render';
 import { startMeasure, type MeasureOutcome, type MeasureReport, type MeasuredStep, type MeasureOptions } from './measure';
 
@@ -34,8 +35,6 @@ Options:
   --docker PATH            docker binary (default: docker on the PATH)
   -h, --help               show this help`;
 
-class UsageError extends Error {}
-
 interface MeasureArgs {
   file?: string;
   options: Omit<MeasureOptions, 'dockerfile' | 'env' | 'onProgress'>;
@@ -48,36 +47,21 @@ const VALUE_FLAGS = new Set(['--context', '--change', '--rounds', '--format', '-
 
 export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
   const parsed: MeasureArgs = { options: { rounds: 3, buildsIn: 'local', extraArgs: [] }, format: 'text', buildsIn: 'auto', help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      parsed.options.extraArgs = argv.slice(i + 1);
-      break;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_FLAGS.has(flag)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-      if (flag === '--context') parsed.options.context = value;
-      else if (flag === '--change') parsed.options.change = value;
-      else if (flag === '--builder') parsed.options.builder = value;
-      else if (flag === '--docker') parsed.options.dockerPath = value;
-      else if (flag === '--rounds') {
-        if (!/^[1-9]\d*$/.test(value) || Number(value) > 50) throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`);
-        parsed.options.rounds = Number(value);
-      } else if (flag === '--format') {
-        if (value !== 'text' && value !== 'json') throw new UsageError(`--format is text or json, got "${value}"`);
-        parsed.format = value;
-      } else {
-        if (value !== 'auto' && value !== 'local' && value !== 'ci') throw new UsageError(`--builds-in is auto, local or ci, got "${value}"`);
-        parsed.buildsIn = value;
-      }
-    } else if (arg === '-h' || arg === '--help') parsed.help = true;
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-    else if (parsed.file === undefined) parsed.file = arg;
-    else throw new UsageError(`one Dockerfile at a time; also got "${arg}" (docker build args go after --)`);
-  }
+  const read = readCommandArgv(argv, VALUE_FLAGS, (flag, value) => {
+    if (flag === '--context') parsed.options.context = value;
+    else if (flag === '--change') parsed.options.change = value;
+    else if (flag === '--builder') parsed.options.builder = value;
+    else if (flag === '--docker') parsed.options.dockerPath = value;
+    else if (flag === '--rounds') {
+      if (!/^[1-9]\d*$/.test(value) || Number(value) > 50) throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`);
+      parsed.options.rounds = Number(value);
+    } else if (flag === '--format') {
+      if (value !== 'text' && value !== 'json') throw new UsageError(`--format is text or json, got "${value}"`);
+      parsed.format = value;
+    } else parsed.buildsIn = buildsInValue(value);
+  }, (arg) => (arg === '-h' || arg === '--help') && (parsed.help = true));
+  parsed.file = read.file;
+  parsed.options.extraArgs = read.extraArgs;
   return parsed;
 }
 

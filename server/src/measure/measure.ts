@@ -4,7 +4,6 @@
 // this run's own, so neither variant reuses the other's caches or the user's; everything the run
 // made (the copies, its cache mounts, images a classic builder left) is removed at the end, also
 // when it fails or is cancelled.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +14,7 @@ import { parseDockerfile } from '../analysis/model/model';
 import { fixAll } from '../analysis/fixing/fixer';
 import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
 import type { FileChange } from '../analysis/model/types';
-import { resolveDockerPath } from '../profile/docker';
+import { readBuilderInspect, resolveDockerPath, runCommand } from '../profile/docker';
 import type { BuildResult, StepAnnotation } from '../profile/model';
 import { startBuild, type BuildHandle } from '../profile/runner';
 import { defaultChangeFile } from './changeFile';
@@ -124,38 +123,23 @@ export function summarizeVariant(results: readonly BuildResult[], restore: (text
   return { rebuildSeconds: round2(median(roundSeconds)), steps, roundSeconds };
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', () => resolve({ code: null, stdout, stderr }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The builder's name and BuildKit version as `docker buildx inspect` says; a classic daemon has none. */
-async function describeEngine(docker: string, builder: string | undefined, env: NodeJS.ProcessEnv): Promise<MeasureReport['engine']> {
-  const inspect = await run(docker, ['buildx', 'inspect', ...(builder ? [builder] : [])], env);
-  if (inspect.code !== 0) return { builder: builder ?? 'default', buildkitVersion: null };
-  const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim();
-  return { builder: field('Name') ?? builder ?? 'default', buildkitVersion: field('BuildKit version') ?? field('Buildkit') ?? null };
-}
-
 /**
- * Why the CI scenario cannot run on this builder, or undefined when it can. It empties the builder
- * between builds, so it runs only on a builder named for it, and it exports the cache to a folder,
- * which the docker driver cannot do.
+ * The builder's name and BuildKit version as `docker buildx inspect` says (a classic daemon has
+ * none), and for the CI scenario why it cannot run on this builder. That scenario empties the
+ * builder between builds, so it runs only on a builder named for it, and it exports the cache to a
+ * folder, which the docker driver cannot do.
  */
-async function ciRefusal(docker: string, builder: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!builder) return '--builds-in ci empties the builder before every build (docker buildx prune --all), as a CI runner starts empty: name a builder that holds nothing you need with --builder NAME';
-  const inspect = await run(docker, ['buildx', 'inspect', builder], env);
-  if (inspect.code !== 0) return `--builds-in ci needs buildx and the builder "${builder}": ${(inspect.stderr || inspect.stdout).trim().split('\n').pop()}`;
-  const driver = /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1];
-  if (driver === 'docker') return `the builder "${builder}" uses the docker driver, which cannot export a build cache to a folder (--cache-to type=local): use a docker-container or remote builder`;
-  return undefined;
+async function inspectEngine(docker: string, builder: string | undefined, buildsIn: 'local' | 'ci', env: NodeJS.ProcessEnv): Promise<{ engine: MeasureReport['engine']; ciRefusal?: string }> {
+  if (buildsIn === 'ci' && !builder) {
+    return { engine: { builder: 'default', buildkitVersion: null }, ciRefusal: '--builds-in ci empties the builder before every build (docker buildx prune --all), as a CI runner starts empty: name a builder that holds nothing you need with --builder NAME' };
+  }
+  const inspect = await runCommand(docker, ['buildx', 'inspect', ...(builder ? [builder] : [])], env);
+  const read = inspect.code === 0 ? readBuilderInspect(inspect.stdout) : {};
+  const engine = { builder: read.name ?? builder ?? 'default', buildkitVersion: read.buildkitVersion ?? null };
+  if (buildsIn !== 'ci') return { engine };
+  if (inspect.code !== 0) return { engine, ciRefusal: `--builds-in ci needs buildx and the builder "${builder}": ${(inspect.stderr || inspect.stdout).trim().split('\n').pop()}` };
+  if (read.driver === 'docker') return { engine, ciRefusal: `the builder "${builder}" uses the docker driver, which cannot export a build cache to a folder (--cache-to type=local): use a docker-container or remote builder` };
+  return { engine };
 }
 
 function contextRelative(from: string, file: string): string | undefined {
@@ -177,7 +161,7 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
   const build = async (variant: Variant, iidFile: string): Promise<BuildResult> => {
     if (options.buildsIn === 'ci') {
       // A CI runner starts empty: nothing but the exported cache reaches the next build.
-      await run(docker, ['buildx', 'prune', '--all', '--force', '--builder', options.builder!], env);
+      await runCommand(docker, ['buildx', 'prune', '--all', '--force', '--builder', options.builder!], env);
     }
     const cacheDir = path.join(variant.dir, 'exported-cache');
     const ciCache = options.buildsIn === 'ci'
@@ -204,19 +188,19 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     // A cancelled build lets go of its mounts a moment after docker exits, and the builder keeps a
     // mount in use: prune until none is listed (a few tries at most).
     for (let attempt = 0; attempt < 5; attempt++) {
-      const pruned = await run(docker, ['buildx', 'prune', ...builder, ...prune], env);
+      const pruned = await runCommand(docker, ['buildx', 'prune', ...builder, ...prune], env);
       if (pruned.code !== 0) {
-        await run(docker, ['builder', 'prune', ...prune], env);
+        await runCommand(docker, ['builder', 'prune', ...prune], env);
         break;
       }
-      const left = await run(docker, ['buildx', 'du', ...builder, '--verbose', '--filter', `description~=${tag}`], env);
+      const left = await runCommand(docker, ['buildx', 'du', ...builder, '--verbose', '--filter', `description~=${tag}`], env);
       if (left.code !== 0 || !left.stdout.includes(tag)) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     for (const id of imageIds) {
       // An image someone tagged is theirs (a fully cached build can give their image's id): keep it.
-      const tags = await run(docker, ['image', 'inspect', '--format', '{{len .RepoTags}}', id], env);
-      if (tags.code === 0 && tags.stdout.trim() === '0') await run(docker, ['image', 'rm', id], env);
+      const tags = await runCommand(docker, ['image', 'inspect', '--format', '{{len .RepoTags}}', id], env);
+      if (tags.code === 0 && tags.stdout.trim() === '0') await runCommand(docker, ['image', 'rm', id], env);
     }
   };
 
@@ -258,11 +242,8 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     });
     if (!fs.existsSync(path.join(variants[0].context, change))) return { kind: 'unusable', message: `${change} is left out of the build context by .dockerignore: change a file the build reads (--change FILE)` };
 
-    const engine = await describeEngine(docker, options.builder, env);
-    if (options.buildsIn === 'ci') {
-      const refusal = await ciRefusal(docker, options.builder, env);
-      if (refusal) return { kind: 'unusable', message: refusal };
-    }
+    const { engine, ciRefusal } = await inspectEngine(docker, options.builder, options.buildsIn, env);
+    if (ciRefusal) return { kind: 'unusable', message: ciRefusal };
     let iid = 0;
     for (const variant of variants) {
       if (canceled) return { kind: 'canceled' };

@@ -133,20 +133,36 @@ export function dockerInvocation(options: BuildOptions, mode: ProgressMode, outp
   return { command: resolveDockerPath(options.dockerPath), args, env };
 }
 
-function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+export interface CommandResult {
+  /** null when the command could not be started or was killed by a signal. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Both streams as they arrived. */
+  output: string;
+}
+
+/** Runs a command to its end, collecting what it prints; never rejects. */
+export function runCommand(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((resolve) => {
-    let output = '';
+    const result: CommandResult = { code: null, stdout: '', stderr: '', output: '' };
     let child;
     try {
       child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     } catch {
-      resolve({ code: null, output: '' });
+      resolve(result);
       return;
     }
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', () => resolve({ code: null, output }));
-    child.on('close', (code) => resolve({ code, output }));
+    child.stdout.on('data', (d: Buffer) => {
+      result.stdout += d.toString();
+      result.output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      result.stderr += d.toString();
+      result.output += d.toString();
+    });
+    child.on('error', () => resolve(result));
+    child.on('close', (code) => resolve({ ...result, code }));
   });
 }
 
@@ -166,7 +182,7 @@ export function supportsRawJson(dockerPath: string): Promise<boolean> {
     // Looking for the plugin file first saves starting docker (about 50 ms) on every build
     // where buildx is not installed at all.
     known = !buildxPluginInstalled() ? Promise.resolve(false)
-      : run(dockerPath, ['buildx', 'build', '--help']).then(({ code, output }) => code === 0 && output.includes('rawjson'));
+      : runCommand(dockerPath, ['buildx', 'build', '--help']).then(({ code, output }) => code === 0 && output.includes('rawjson'));
     rawjsonSupport.set(dockerPath, known);
   }
   return known;
@@ -176,6 +192,14 @@ export function supportsRawJson(dockerPath: string): Promise<boolean> {
 export interface BuilderInfo {
   name: string;
   driver: string;
+  /** As the builder's first node reports it; absent while the node is not running. */
+  buildkitVersion?: string;
+}
+
+/** What `docker buildx inspect` printed, read for the builder's name, driver and BuildKit version. */
+export function readBuilderInspect(output: string): Partial<BuilderInfo> {
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(output)?.[1]?.trim();
+  return { name: field('Name'), driver: field('Driver'), buildkitVersion: field('BuildKit version') ?? field('Buildkit') };
 }
 
 const builders = new Map<string, Promise<BuilderInfo | undefined>>();
@@ -188,10 +212,9 @@ export function inspectBuilder(dockerPath: string, builder: string | undefined, 
   const key = JSON.stringify([dockerPath, builder, env.DOCKER_HOST, env.DOCKER_CONTEXT, env.BUILDX_BUILDER, env.DOCKER_CONFIG]);
   let known = builders.get(key);
   if (!known) {
-    known = run(dockerPath, ['buildx', 'inspect', ...(builder ? [builder] : [])], env).then(({ code, output }) => {
-      const name = /^Name:\s*(\S+)/m.exec(output)?.[1];
-      const driver = /^Driver:\s*(\S+)/m.exec(output)?.[1];
-      return code === 0 && name && driver ? { name, driver } : undefined;
+    known = runCommand(dockerPath, ['buildx', 'inspect', ...(builder ? [builder] : [])], env).then(({ code, output }) => {
+      const { name, driver, buildkitVersion } = readBuilderInspect(output);
+      return code === 0 && name && driver ? { name, driver, buildkitVersion } : undefined;
     });
     builders.set(key, known);
   }

@@ -4,6 +4,7 @@
 // 130 when interrupted.
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { buildsInValue, readCommandArgv, UsageError } from '../cli/argv';
 import { defaultManifestDir } from './cacheDir';
 import type { BuildOptions } from './docker';
 import { renderAnnotatedDockerfile, renderSummary, formatDuration } from './render';
@@ -48,50 +49,36 @@ interface ProfileArgs {
   help: boolean;
 }
 
-class UsageError extends Error {}
-
 const VALUE_FLAGS = new Set(['--context', '--target', '--build-arg', '-t', '--tag', '--docker', '--builder', '--format', '--summary-file', '--builds-in']);
 
 export function parseProfileArgs(argv: readonly string[]): ProfileArgs {
   const args = argv[0] === 'profile' && argv.length > 1 ? argv.slice(1) : [...argv];
   const parsed: ProfileArgs = { options: { buildArgs: {}, extraArgs: [] }, format: 'text', help: false, buildsIn: 'auto' };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      parsed.options.extraArgs = args.slice(i + 1);
-      break;
+  const read = readCommandArgv(args, VALUE_FLAGS, (flag, value) => {
+    if (flag === '--context') parsed.options.context = value;
+    else if (flag === '--target') parsed.options.target = value;
+    else if (flag === '--docker') parsed.options.dockerPath = value;
+    else if (flag === '--builder') parsed.options.builder = value;
+    else if (flag === '-t' || flag === '--tag') parsed.options.tag = value;
+    else if (flag === '--summary-file') parsed.summaryFile = value;
+    else if (flag === '--format') {
+      if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${value}"`);
+      parsed.format = value;
+    } else if (flag === '--builds-in') parsed.buildsIn = buildsInValue(value);
+    else {
+      const split = value.indexOf('=');
+      if (split <= 0) throw new UsageError(`--build-arg needs NAME=VALUE, got "${value.split('=')[0]}"`);
+      parsed.options.buildArgs = { ...parsed.options.buildArgs, [value.slice(0, split)]: value.slice(split + 1) };
     }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_FLAGS.has(flag)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-      if (flag === '--context') parsed.options.context = value;
-      else if (flag === '--target') parsed.options.target = value;
-      else if (flag === '--docker') parsed.options.dockerPath = value;
-      else if (flag === '--builder') parsed.options.builder = value;
-      else if (flag === '-t' || flag === '--tag') parsed.options.tag = value;
-      else if (flag === '--summary-file') parsed.summaryFile = value;
-      else if (flag === '--format') {
-        if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${value}"`);
-        parsed.format = value;
-      }
-      else if (flag === '--builds-in') {
-        if (value !== 'auto' && value !== 'local' && value !== 'ci') throw new UsageError(`--builds-in must be auto, local or ci, not "${value}"`);
-        parsed.buildsIn = value;
-      }
-      else {
-        const split = value.indexOf('=');
-        if (split <= 0) throw new UsageError(`--build-arg needs NAME=VALUE, got "${value.split('=')[0]}"`);
-        parsed.options.buildArgs = { ...parsed.options.buildArgs, [value.slice(0, split)]: value.slice(split + 1) };
-      }
-    } else if (arg === '-h' || arg === '--help') parsed.help = true;
+  }, (arg) => {
+    if (arg === '-h' || arg === '--help') parsed.help = true;
     else if (arg === '--no-color') parsed.color = false;
     else if (arg === '--color') parsed.color = true;
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-    else if (parsed.file === undefined) parsed.file = arg;
-    else throw new UsageError(`one Dockerfile at a time; also got "${arg}" (docker build args go after --)`);
-  }
+    else return false;
+    return true;
+  });
+  parsed.file = read.file;
+  parsed.options.extraArgs = read.extraArgs;
   return parsed;
 }
 

@@ -91,7 +91,7 @@ describe('measure on the command line', () => {
     assert.deepEqual(parseMeasureArgs(['--rounds', '5', '--format=json', '--builds-in', 'ci', '--builder', 'b', 'Dockerfile', '--', '--network=host']).options,
       { rounds: 5, buildsIn: 'local', extraArgs: ['--network=host'], builder: 'b' });
     assert.throws(() => parseMeasureArgs(['--rounds', '0', 'Dockerfile']), /--rounds takes a whole number/);
-    assert.throws(() => parseMeasureArgs(['--builds-in', 'cloud', 'Dockerfile']), /--builds-in is auto, local or ci/);
+    assert.throws(() => parseMeasureArgs(['--builds-in', 'cloud', 'Dockerfile']), /--builds-in must be auto, local or ci/);
   });
 
   it('a Dockerfile fix does not change: "nothing to measure", exit 0, without starting docker', async () => {

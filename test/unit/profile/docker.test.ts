@@ -1,7 +1,7 @@
 // The docker command line and the messages around it: argv only, secrets kept out of sight.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allBuildArgs, dockerInvocation, explainStartFailure, hasOutputArg, imageDestination, lastErrorLine, resolveDockerPath, secretRedactor } from '../../../server/src/profile/docker';
+import { allBuildArgs, dockerInvocation, explainStartFailure, hasOutputArg, imageDestination, lastErrorLine, readBuilderInspect, resolveDockerPath, secretRedactor } from '../../../server/src/profile/docker';
 
 describe('docker invocation', () => {
   it('builds an argv with plain progress and BuildKit switched on', () => {
@@ -42,6 +42,16 @@ describe('docker invocation', () => {
   it('knows when the extra args already say where the image goes', () => {
     for (const args of [['--load'], ['--push'], ['--output', 'type=docker'], ['--output=type=tar,dest=x.tar'], ['-o', 'out'], ['-oout']]) assert.ok(hasOutputArg(args), args.join(' '));
     for (const args of [[], ['--network=host'], ['--build-arg', 'OUTPUT=1'], ['--pull']]) assert.ok(!hasOutputArg(args), args.join(' '));
+  });
+
+  it('reads the builder, not its node, and the BuildKit version from `docker buildx inspect` (buildx 0.38, remote driver)', () => {
+    const output = [
+      'Name:          gdc-buildkit', 'Driver:        remote', 'Last Activity: 2026-12-06 14:34:57 +0000 UTC', '', 'Nodes:',
+      'Name:             gdc-buildkit0', 'Endpoint:         unix:///run/gdc-buildkit/buildkitd.sock', 'Status:           running',
+      'BuildKit version: v0.34.2', 'Platforms:        linux/amd64, linux/386',
+    ].join('\n');
+    assert.deepEqual(readBuilderInspect(output), { name: 'gdc-buildkit', driver: 'remote', buildkitVersion: 'v0.34.2' });
+    assert.deepEqual(readBuilderInspect('Name:   stopped\nDriver: docker-container\n\nNodes:\nName:   stopped0\nStatus: inactive\n'), { name: 'stopped', driver: 'docker-container', buildkitVersion: undefined });
   });
 
   it('says where the image went, and nothing when it cannot know', () => {

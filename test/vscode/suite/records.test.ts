@@ -5,24 +5,13 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllAndDelete, lineStarting, openEditor, setSetting, skipBecause, waitFor, workspaceUri, type BuildAnnotation } from './helpers';
-
-const BUILDER = 'gdc-buildkit';
+import { activateExtension, BUILDER, closeAllAndDelete, lineStarting, openEditor, requireBuilder, setSetting, waitFor, workspaceUri, type BuildAnnotation } from './helpers';
 
 function docker(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile('docker', args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }));
   });
-}
-
-/** No current BuildKit: a CI run must fail (it promised one), a local run skips and says why. */
-async function requireBuilder(context: Mocha.Context): Promise<void> {
-  const inspect = await docker(['buildx', 'inspect', BUILDER], 60_000);
-  if (inspect.code === 0) return;
-  const problem = `docker buildx inspect ${BUILDER} failed: ${inspect.output.trim().split('\n').pop()}`;
-  if (process.env.CI === 'true') assert.fail(`no current BuildKit in CI: ${problem}`);
-  skipBecause(context, `${problem}; run scripts/engine/setup.sh`);
 }
 
 // The suite is bundled into test/vscode/out/suite; the fixtures stay in the source tree.
@@ -48,6 +37,15 @@ interface Api {
 async function recordedDockerfile(folder: string): Promise<vscode.Uri> {
   await vscode.workspace.fs.copy(vscode.Uri.file(path.join(RECORDS, 'app')), workspaceUri(folder), { overwrite: true });
   return workspaceUri(`${folder}/Dockerfile`);
+}
+
+/** A test that builds on the current-BuildKit builder: the extension's API and a fresh copy of the recorded app. */
+async function builderTest(context: Mocha.Context, folder: string): Promise<{ api: Api; uri: vscode.Uri; dir: string }> {
+  context.timeout(15 * 60_000);
+  const extension = await activateExtension(context);
+  await requireBuilder(context);
+  const uri = await recordedDockerfile(folder);
+  return { api: extension.exports as Api, uri, dir: path.dirname(uri.fsPath) };
 }
 
 suite('Build records', () => {
@@ -77,12 +75,7 @@ suite('Build records', () => {
   });
 
   test('Show Last Build annotates the Dockerfile from its newest record on the builder, built in a terminal', async function () {
-    this.timeout(15 * 60_000);
-    const extension = await activateExtension(this);
-    await requireBuilder(this);
-    const api = extension.exports as Api;
-    const uri = await recordedDockerfile('records-last-build');
-    const dir = path.dirname(uri.fsPath);
+    const { api, uri, dir } = await builderTest(this, 'records-last-build');
     try {
       // Twice, the way someone builds in a terminal: the second build finds every step cached.
       for (const round of [1, 2]) {
@@ -109,12 +102,7 @@ suite('Build records', () => {
   });
 
   test('with history.watch, a terminal build shows on the Dockerfile after the next save', async function () {
-    this.timeout(15 * 60_000);
-    const extension = await activateExtension(this);
-    await requireBuilder(this);
-    const api = extension.exports as Api;
-    const uri = await recordedDockerfile('records-watch');
-    const dir = path.dirname(uri.fsPath);
+    const { api, uri, dir } = await builderTest(this, 'records-watch');
     // The store reports to no event the suite can see: look twice a second, until the deadline.
     const tick = new vscode.EventEmitter<void>();
     const timer = setInterval(() => tick.fire(), 500);
