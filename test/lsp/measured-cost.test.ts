@@ -33,6 +33,19 @@ describe('language server: findings carry their measured cost', () => {
     assert.deepEqual(sent.costs[0], { rule: 'GD001', line: 2, seconds: 33.5, origin: 'the last build' });
   });
 
+  it('the hover on that finding lists each step that rebuilt with it, its line and seconds', async () => {
+    const finding = gd001(await client.diagnosticsFor(project.uri, (d) => /In the last build/.test(text(gd001(d)))))!;
+    const hover = await client.hover(project.uri, finding.range.start);
+    const markdown = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    const lines = NAIVE_DOCKERFILE.split('\n');
+    assert.match(markdown, /\*\*Measured in the last build\*\*: 33\.5 s rebuilt with this finding's step/);
+    for (const [line, seconds] of [[2, '1.5'], [3, '1.5'], [4, '30.5']] as const) {
+      assert.ok(markdown.includes(`| ${line + 1} | \`${lines[line]}\` | ${seconds} s |`), `line ${line + 1} with ${seconds} s in:\n${markdown}`);
+    }
+    assert.ok(!markdown.includes(`| 2 | \``), 'the cached WORKDIR is not listed');
+    assert.ok(!markdown.includes(`| 7 | \``), 'nor a step of the next stage');
+  });
+
   it('forgetting the build takes the numbers off', async () => {
     await client.connection.sendNotification(MEASURED_BUILD_NOTIFICATION, { uri: project.uri, build: null } satisfies MeasuredBuildParams);
     const diagnostics = await client.diagnosticsFor(project.uri, (d) => gd001(d) !== undefined && !/In the last build/.test(text(gd001(d))), 'GD001 without a cost');

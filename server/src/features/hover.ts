@@ -11,6 +11,7 @@ import { fromHover } from './hover/from';
 import { goCommandHover } from './hover/goCommand';
 import { goVariableHover } from './hover/goVariable';
 import { ruleHover } from './hover/rule';
+import { costHover, findingCost } from './measuredCost';
 import { analysisOf, rangeContains, type FeatureOptions } from './options';
 import { describeBuildSite } from '../analysis/ci/describe';
 import type { BuildSite } from '../analysis/ci/types';
@@ -52,7 +53,10 @@ function instructionPart(model: DockerfileModel, instruction: InstructionModel, 
 
 export function hover(content: string, position: Position, options: FeatureOptions): Hover | null {
   const { model, findings, site } = analysisOf(content, options);
-  const sections = findings.filter((f) => rangeContains(f.range, position)).map(ruleHover);
+  const sections = findings.filter((f) => rangeContains(f.range, position)).map((finding) => {
+    const cost = options.measuredBuild && findingCost(finding, model, options.measuredBuild);
+    return cost ? `${ruleHover(finding)}\n\n${costHover(cost)}` : ruleHover(finding);
+  });
   const instruction = instructionAtLine(model, position.line);
   const part = instruction ? instructionPart(model, instruction, position, site) : undefined;
   if (part) sections.push(part.markdown);

@@ -84,6 +84,14 @@ export function describeCost(cost: FindingCost): string {
   return `In ${cost.origin} ${which}: ${cost.seconds.toFixed(1)} s.`;
 }
 
+/** The hover's account of a finding's cost: each step that rebuilt with it, its line and seconds. */
+export function costHover(cost: FindingCost): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/`/g, "'");
+  const shown = (instruction: string) => cell(instruction.length > 60 ? `${instruction.slice(0, 59)}…` : instruction);
+  const rows = cost.steps.map((s) => `| ${s.line + 1} | \`${shown(s.instruction)}\` | ${(s.seconds ?? 0).toFixed(1)} s |`);
+  return [`**Measured in ${cost.origin}**: ${cost.seconds.toFixed(1)} s rebuilt with this finding's step`, '', '| Line | Step | Time |', '|---:|---|---:|', ...rows].join('\n');
+}
+
 /** The findings with their measured cost appended to the message, and the costs by finding. */
 export function withMeasuredCosts(findings: readonly Finding[], model: DockerfileModel, build: MeasuredBuild | undefined): { findings: Finding[]; costs: Map<Finding, FindingCost> } {
   const costs = new Map<Finding, FindingCost>();

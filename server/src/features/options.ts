@@ -4,6 +4,7 @@ import { analyze, type AnalysisResult } from '../analysis/analyze';
 import type { BuildContext } from '../analysis/model/context';
 import type { Position, Range, RuleSettings } from '../analysis/model/types';
 import type { AnalyzeOptions } from '../analysis/analyze';
+import type { MeasuredBuild } from './measuredCost';
 
 export interface FeatureOptions {
   context?: BuildContext;
@@ -12,6 +13,8 @@ export interface FeatureOptions {
   buildsIn?: AnalyzeOptions['buildsIn'];
   /** The result of `analyze(content, { context, rules })`, to avoid analysing twice. */
   analysis?: AnalysisResult;
+  /** The Dockerfile's last measured build (profiled, measured or recorded), for the costs in hovers. */
+  measuredBuild?: MeasuredBuild;
 }
 
 export function analysisOf(content: string, options: FeatureOptions): AnalysisResult {

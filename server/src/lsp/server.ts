@@ -191,7 +191,7 @@ connection.onHover(async (params) => {
   const state = await current(params.textDocument.uri);
   if (!state?.analysis.result) return null;
   const { document, analysis } = state;
-  return hover(document.getText(), params.position, { context: analysis.context, rules: state.settings.rules, buildsIn: analysis.result?.site, analysis: analysis.result });
+  return hover(document.getText(), params.position, { context: analysis.context, rules: state.settings.rules, buildsIn: analysis.result?.site, analysis: analysis.result, measuredBuild: measuredBuilds.get(params.textDocument.uri) });
 });
 
 connection.onCodeAction(async (params) => {
