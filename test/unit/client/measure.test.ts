@@ -38,6 +38,24 @@ describe('Measure the Fix: the result page', () => {
     assert.match(html, /script-src 'nonce-n0nce'/);
     assert.match(renderMeasureHtml(REPORT, 'Dockerfile', 'n', 'c', true), /The fix is applied/);
   });
+
+  it('draws each bar to scale through the page\'s nonce\'d style sheet, which its policy admits (it drops style attributes)', () => {
+    const html = renderMeasureHtml(REPORT, 'Dockerfile', 'n0nce', 'vscode-resource:');
+    assert.ok(!/\sstyle="/.test(html), 'no style attribute: the Content-Security-Policy would ignore it');
+    const sheet = /<style nonce="n0nce">([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const width = (id: string) => new RegExp(`#${id} \\{ width: ([\\d.]+)%; \\}`).exec(sheet)?.[1];
+    assert.ok(html.includes('<div id="original-1" class="ran">'), 'go mod download has its bar');
+    assert.equal(width('original-1'), '100.0', 'the slowest step fills its cell');
+    assert.equal(width('original-2'), '59.5', 'go build: 12.5 s of 21 s');
+    assert.equal(width('original-0'), '1.0', 'COPY: 0.2 s of 21 s');
+    assert.equal(width('fixed-0'), '0.0', 'a cached step has no bar');
+  });
+
+  it('puts the diff and the apply button above the per-step bars', () => {
+    const html = renderMeasureHtml(REPORT, 'Dockerfile', 'n0nce', 'vscode-resource:');
+    assert.ok(html.indexOf('<h2>The fix</h2>') < html.indexOf('<button id="apply">'));
+    assert.ok(html.indexOf('<button id="apply">') < html.indexOf('<h2>Without the fix</h2>'));
+  });
 });
 
 describe('measured costs in the client', () => {

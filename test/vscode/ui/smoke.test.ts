@@ -118,6 +118,9 @@ test('the workbench shows the finding, its quick fix, a profiled build and a mea
     assert.match(await result.locator('body').textContent() ?? '', new RegExp(`Median of 1 round;.*builder ${builder}, BuildKit v\\d`), 'one round on the current-BuildKit builder');
     assert.equal(await result.locator('h2', { hasText: /^With(out)? the fix$/ }).count(), 2, 'bars for each variant');
     assert.ok(await result.locator('td.bar div.ran').count() > 0, 'bars for the steps that ran');
+    // Drawn to scale: the slow build step's bar is far wider than the quick COPY's.
+    const widths = await result.locator('td.bar div.ran').evaluateAll((bars) => bars.map((bar) => bar.getBoundingClientRect().width));
+    assert.ok(Math.max(...widths) > 4 * Math.min(...widths), `bars drawn to scale, widths ${widths.map((w) => w.toFixed(0)).join(', ')} px`);
     await result.locator('pre .add', { hasText: 'go mod download' }).first().waitFor({ timeout: uiWaitMs });
     const measured = await shot('measure-fix');
 
