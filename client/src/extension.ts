@@ -17,6 +17,8 @@ export interface ExtensionApi {
   measureFix(uri: string): Promise<MeasureReport | undefined>;
   /** The last measure report of a Dockerfile, kept until it changes. */
   getMeasureResult(uri: string): MeasureReport | undefined;
+  /** Why the last Measure the Fix of a Dockerfile measured nothing, as the user was told. */
+  getMeasureRefusal(uri: string): string | undefined;
   /** The measured costs the language server last put on a Dockerfile's findings, costliest first. */
   getFindingCosts(uri: string): { rule: string; line: number; seconds: number; origin: string }[];
 }
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     getBuildRecord: (uri) => build.getBuildRecord(uri),
     measureFix: (uri) => measure.controller.measureFix(uri),
     getMeasureResult: (uri) => measure.controller.result(uri),
+    getMeasureRefusal: (uri) => measure.controller.refusal(uri),
     getFindingCosts: (uri) => measure.costs.costs(uri),
   };
 }

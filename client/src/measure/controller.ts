@@ -34,11 +34,18 @@ export function measuredBuildOf(report: MeasureReport): MeasuredBuild {
 
 export class MeasureController {
   private readonly results = new Map<string, Measured>();
+  /** What the last run on each Dockerfile told the user when it measured nothing. */
+  private readonly refusals = new Map<string, string>();
 
   constructor(private readonly report: (uri: string, build: MeasuredBuild | null) => void) {}
 
   result(uri: string): MeasureReport | undefined {
     return this.results.get(uri)?.report;
+  }
+
+  /** Why the last run on a Dockerfile measured nothing, in the words the user was shown. */
+  refusal(uri: string): string | undefined {
+    return this.refusals.get(uri);
   }
 
   /** The Dockerfile changed: its measurement is of another text now. */
@@ -88,23 +95,27 @@ export class MeasureController {
 
   private show(document: vscode.TextDocument, outcome: MeasureOutcome, context: string): MeasureReport | undefined {
     const uri = document.uri.toString();
+    const refuse = (message: string, level: 'information' | 'error' | 'none'): undefined => {
+      this.refusals.set(uri, message);
+      if (level === 'information') void vscode.window.showInformationMessage(message);
+      if (level === 'error') void vscode.window.showErrorMessage(message);
+      return undefined;
+    };
     switch (outcome.kind) {
       case 'nothing':
-        void vscode.window.showInformationMessage(`Go Dockerfile: ${outcome.message}.`);
-        return undefined;
+        return refuse(`Go Dockerfile: ${outcome.message}.`, 'information');
       case 'canceled':
-        return undefined;
+        return refuse('Go Dockerfile: measuring was canceled.', 'none');
       case 'unusable':
-        void vscode.window.showErrorMessage(`Go Dockerfile: cannot measure: ${outcome.message}`);
-        return undefined;
+        return refuse(`Go Dockerfile: cannot measure: ${outcome.message}`, 'error');
       case 'failed': {
         const where = outcome.line !== undefined ? ` on line ${outcome.line}` : '';
-        void vscode.window.showErrorMessage(`Go Dockerfile: the ${outcome.variant} Dockerfile failed to build${where}: ${outcome.error}`);
-        return undefined;
+        return refuse(`Go Dockerfile: the ${outcome.variant} Dockerfile failed to build${where}: ${outcome.error}`, 'error');
       }
       case 'measured':
         break;
     }
+    this.refusals.delete(uri);
     this.results.get(uri)?.panel?.dispose();
     const measured: Measured = { report: outcome.report, original: outcome.original, fixedText: outcome.fixedText, files: outcome.files, context };
     this.results.set(uri, measured);

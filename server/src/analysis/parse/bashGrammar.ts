@@ -62,6 +62,11 @@ export function loadShellParser(): Promise<void> {
   return state.loading;
 }
 
+/** Whether parsing can start: the grammar has loaded. */
+export function shellParserLoaded(): boolean {
+  return state.parser !== undefined;
+}
+
 /** Why the grammar could not be loaded, once loading has failed. */
 export function shellParserFailure(): Error | undefined {
   return state.failure;

@@ -5,6 +5,7 @@
 // commands out of its tree; this file maps them back onto the document through the pieces the
 // text was joined from (arguments across line continuations, heredoc lines).
 import type { Position, Range } from '../model/types';
+import { shellParserLoaded } from './bashGrammar';
 import { readCommands, type OffsetCommand, type OffsetWord, type ShellConstruct } from './shellTree';
 
 export type { ShellConstruct } from './shellTree';
@@ -92,6 +93,9 @@ const byText = new Map<string, OffsetCommand[]>();
 const MAX_CACHED_TEXTS = 4000;
 
 function commandsOf(text: string): OffsetCommand[] {
+  // Read before the grammar loaded (the extension's build profiler never loads it), a text has no
+  // commands: that reading must not stand once the grammar is there.
+  if (!shellParserLoaded()) return readCommands(text);
   let commands = byText.get(text);
   if (commands === undefined) {
     commands = readCommands(text);

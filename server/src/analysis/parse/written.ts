@@ -10,6 +10,7 @@
 import type { Flag, From, Heredoc, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseGoCommand, type GoCommand } from '../go/gocommand';
+import { shellParserLoaded } from './bashGrammar';
 import { ownCopy } from './reusingParser';
 import { csvFlagFields, flagValue } from './flagValue';
 import { joinMapped, parseShell, type ShellCommand } from './shell';
@@ -22,7 +23,8 @@ type JsonForm = { getOpeningBracket?(): unknown; getClosingBracket?(): unknown; 
 /**
  * `read(node, document)` once per instruction object. The document may be any version of the file
  * that holds the instruction's lines at the same place: only those lines are read from it, and
- * what is kept from it is copied (ownCopy), not cut from that version's whole text.
+ * what is kept from it is copied (ownCopy), not cut from that version's whole text. What was read
+ * before the shell grammar loaded (no shell commands at all) is not kept.
  */
 function perInstruction<N extends Instruction, V>(read: (node: N, document: TextDocument) => V): (node: N, document: TextDocument) => V {
   const cache = new WeakMap<N, V>();
@@ -30,7 +32,7 @@ function perInstruction<N extends Instruction, V>(read: (node: N, document: Text
     let value = cache.get(node);
     if (value === undefined) {
       value = read(node, document);
-      cache.set(node, value);
+      if (shellParserLoaded()) cache.set(node, value);
     }
     return value;
   };
