@@ -13,6 +13,7 @@ import type { CopySource } from '../model/sources';
 import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache } from './gofacts';
 import { moduleOfCommand, contextHasModule, imageFileFromContext } from './commandmodule';
 import { compiles, type GoCommand } from './gocommand';
+import { moduleReadBy } from './modulefiles';
 import { effectiveGoEnv } from './goenv';
 import { compareGoVersions, type ModuleFacts } from './gomod';
 import { goOlderThan } from './goversion';
@@ -122,6 +123,21 @@ export function usesModules(model: DockerfileModel, run: RunInstruction, go: GoC
   return moduleMode(model, run, go).mode !== 'gopath';
 }
 
+/**
+ * Whether the command reads a go.mod this Dockerfile never copies from the build context: the
+ * context is known, so is the directory the command runs in, yet no COPY puts a go.mod or go.work
+ * at or above it. The module then comes with the image the stage starts FROM (a project's own
+ * dependencies image, for one), which may hold its modules too: what the command downloads
+ * cannot be known, and module-download advice says nothing.
+ */
+export function goModFromBaseImage(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
+  if (!model.context?.root || namesVersionedPackage(go)) return false;
+  const located = moduleOfCommand(model, run, go);
+  if (located.imageDir === undefined || located.imageModuleDir !== undefined) return false;
+  if (!contextHasModule(model.context) || moduleReadBy(model, run, go) !== undefined) return false;
+  return effectiveGoEnv(run, go).GO111MODULE?.value.toLowerCase() !== 'off';
+}
+
 /** A parent stage that already downloaded modules makes the child's order irrelevant. */
 function inheritsDownload(stage: Stage): boolean {
   for (let parent = stage.image.stage; parent; parent = parent.image.stage) {
@@ -139,6 +155,7 @@ function inheritsDownload(stage: Stage): boolean {
 export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): { step: { run: RunInstruction; go: GoCommand }; copy: CopyInstruction; source: CopySource } | undefined => {
   const step = firstModuleStep(stage);
   if (!step || inheritsDownload(stage)) return undefined;
+  if (goModFromBaseImage(model, step.run, step.go)) return undefined;
   // GOPATH mode, vendor mode, a go.mod without requirements: nothing is downloaded.
   if (!downloadsModules(model, step.run, step.go)) return undefined;
   // A mount meant for the module cache that misses its directory counts too: GD005 moves it there.

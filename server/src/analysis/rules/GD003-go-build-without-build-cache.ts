@@ -7,7 +7,8 @@ import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { isRun } from '../model/model';
 import { buildCacheDefeat } from '../go/cachedefeat';
 import { goOlderThan } from '../go/goversion';
-import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
+import { goCachesDeletedAfter } from '../go/cachedeleted';
+import { downloadsModules, goModFromBaseImage, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
 import { cacheMountsStartEmpty } from '../ci/describe';
 import { ciLocation, type BuildSite } from '../ci/types';
@@ -32,6 +33,10 @@ export default defineRule({
       const go = run.go.find(compiles) ?? run.go.find(servedByModuleCacheMount);
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
+      // A RUN that deletes its build cache afterwards is written to leave nothing of the build in
+      // its layer (a throw-away toolchain): a mount there would make the deletion fail.
+      const deleted = goCachesDeletedAfter(run, go);
+      if (deleted.GOCACHE) continue;
       // Go before 1.10 has no build cache; `-a` and GOCACHE=off throw it away (GD025): a mount cannot help.
       const missingBuildCache = compiles(go) && !mountOnGoCache(run, go, 'GOCACHE')
         && !goOlderThan(model, run, '1.10', go) && !buildCacheDefeat(model, run, go);
@@ -39,8 +44,8 @@ export default defineRule({
       // Where another stage copies the modules out, or a build writes its binary under the
       // module cache (GOPATH=/go with `-o /go/bin/app`), they belong in this layer.
       // In CI a module-cache mount starts empty: modules come from a download layer (GD001, GD021), not a mount.
-      const missingModCache = !inCi && !mountOnGoCache(run, go, 'GOMODCACHE')
-        && !layerDownloadBefore(run.stage, run) && downloadsModules(model, run, go)
+      const missingModCache = !inCi && !deleted.GOMODCACHE && !mountOnGoCache(run, go, 'GOMODCACHE')
+        && !layerDownloadBefore(run.stage, run) && downloadsModules(model, run, go) && !goModFromBaseImage(model, run, go)
         && !staysInLayer(model, run.stage, env.GOMODCACHE.value)
         // Source copied before the stage's module step is GD001's: its fix downloads the modules
         // first, and a module-cache mount added here first would silence it for a worse layout.

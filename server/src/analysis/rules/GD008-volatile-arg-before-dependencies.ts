@@ -1,7 +1,7 @@
 import { referencedVariables } from '../parse/expand';
 import { readsModules, type GoCommand } from '../go/gocommand';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
-import { AUTOMATIC_ARGS, isArg, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import { AUTOMATIC_ARGS, isArg, isCopy, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
@@ -9,6 +9,24 @@ import { defineRule } from './api';
 const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_\w+|BUILD_\w+|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
 /** Go's own settings (GOPROXY, GOPRIVATE, CGO_ENABLED…) stay the same from build to build. */
 const GO_SETTING = /^(GO[A-Z0-9]+|CGO_[A-Z_]+)$/;
+
+/** Names that by convention carry the commit itself: a new value means a new commit. */
+const COMMIT_NAME = /(^|_)(SHA|COMMIT|REVISION)$/i;
+
+/** Sources that bring the repository's git metadata: `.git` itself, or the whole context when .dockerignore keeps it. */
+function copiesGit(model: DockerfileModel, source: string): boolean {
+  const path = source.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+  if (path === '.git') return true;
+  return ['', '.', '*'].includes(path) && model.context?.root !== undefined && !model.dockerignore.ignores('.git') && !model.dockerignore.ignores('.git/HEAD');
+}
+
+/**
+ * A COPY or ADD of `.git` from the context above the step: every commit changes `.git`, so the
+ * step reruns on every new commit whatever the ARGs say.
+ */
+function rerunsOnEveryCommit(model: DockerfileModel, stage: Stage, step: RunInstruction): boolean {
+  return stage.instructions.some((i) => isCopy(i) && !i.from && i.position < step.position && i.sources.some((s) => copiesGit(model, s.value)));
+}
 
 function refersTo(model: DockerfileModel, instruction: InstructionModel, name: string): boolean {
   return referencedVariables(model.document.getText(instruction.range)).includes(name);
@@ -83,6 +101,8 @@ export default defineRule({
         if (usedThroughEnv(model, stage, arg, step.run)) continue;
         // A step that bind-mounts the build context reruns on every change to it anyway.
         if (bindsContext(step.run)) continue;
+        // A commit id changes only with a new commit, which reruns a step after a copy of .git anyway.
+        if (COMMIT_NAME.test(arg.name) && rerunsOnEveryCommit(model, stage, step.run)) continue;
         const stepLine = step.run.range.start.line + 1;
         const moveDown = use && use.position > step.run.position;
         const where = !use ? 'It is never used in this stage.'

@@ -2,6 +2,8 @@ import * as posix from 'node:path/posix';
 import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
 import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Fix, Range, TextEdit } from '../model/types';
+import { referencedVariables } from '../parse/expand';
+import type { Word } from '../parse/shell';
 import { defineRule } from './api';
 
 type VolatileKind = 'date' | 'git' | 'random';
@@ -13,6 +15,8 @@ interface BuildArg {
 
 interface VolatileValue {
   kind: VolatileKind;
+  /** The word of the RUN it is written in. */
+  word: Word;
   /** The substitution as written, e.g. `$(git rev-parse HEAD)`. */
   text: string;
   range: Range;
@@ -74,7 +78,7 @@ function closingParen(text: string, open: number): number {
 }
 
 /** Volatile substitutions in one stretch of RUN text that starts at document offset `base`. */
-function scanText(model: DockerfileModel, text: string, base: number): VolatileValue[] {
+function scanText(model: DockerfileModel, word: Word, text: string, base: number): VolatileValue[] {
   const found: VolatileValue[] = [];
   const at = (start: number, end: number) => ({ start: model.document.positionAt(base + start), end: model.document.positionAt(base + end) });
   for (let i = 0; i < text.length; i++) {
@@ -90,7 +94,7 @@ function scanText(model: DockerfileModel, text: string, base: number): VolatileV
     } else {
       const random = text[i] === '$' ? /^\$(RANDOM\b|\{RANDOM\})/.exec(text.slice(i)) : null;
       if (random) {
-        found.push({ kind: 'random', text: random[0], range: at(i, i + random[0].length), arg: BUILD_ID });
+        found.push({ kind: 'random', word, text: random[0], range: at(i, i + random[0].length), arg: BUILD_ID });
         i += random[0].length - 1;
       }
       continue;
@@ -98,7 +102,7 @@ function scanText(model: DockerfileModel, text: string, base: number): VolatileV
     if (end <= 0) continue;
     const what = classifyCommand(inner);
     if (!what) continue;
-    found.push({ ...what, text: text.slice(i, end), range: at(i, end) });
+    found.push({ ...what, word, text: text.slice(i, end), range: at(i, end) });
     i = end - 1;
   }
   return found;
@@ -111,10 +115,57 @@ function volatileValuesIn(model: DockerfileModel, run: RunInstruction): Volatile
     for (const word of [...command.assignments, ...command.words]) {
       const text = model.document.getText(word.range);
       // Every substitution starts with `$` or a backtick: most words have neither.
-      if (/[$`]/.test(text)) found.push(...scanText(model, text, model.document.offsetAt(word.range.start)));
+      if (/[$`]/.test(text)) found.push(...scanText(model, word, text, model.document.offsetAt(word.range.start)));
     }
   }
   return found;
+}
+
+/** `-X importpath.name=value` (also `-X=…`, or inside `-ldflags=…`): the linker writes the value into the binary. */
+const LINKER_STAMP = /(?:^|[\s"'=])-X[\s=]/;
+
+/** `NAME=value` as an assignment (`VERSION=$(…) go build`, `version=$(…);`, `export VERSION=$(…)`): the name. */
+function assignedName(word: Word, command: RunInstruction['commands'][number]): string | undefined {
+  const declares = ['export', 'local', 'declare', 'readonly', 'typeset'].includes(command.words[0]?.value ?? '');
+  if (!command.assignments.includes(word) && !(declares && command.words.indexOf(word) > 0)) return undefined;
+  return /^([A-Za-z_]\w*)=/.exec(word.value)?.[1];
+}
+
+/**
+ * The words of a RUN that stamp a value into a binary with the linker's `-X`, directly or through
+ * shell variables assigned from it (`VERSION=$(git describe)` … `-ldflags "-X main.version=$VERSION"`,
+ * or the flags written to a file the build reads). A version or build time computed there is the
+ * binary's own stamp, computed on purpose: the project chose to build it from git or the clock.
+ */
+function stampedValues(model: DockerfileModel, run: RunInstruction, values: VolatileValue[]): Set<VolatileValue> {
+  const words = run.commands.flatMap((command) => [...command.assignments, ...command.words].map((word) => ({ word, command, text: model.document.getText(word.range) })));
+  const stamps = words.filter((w) => LINKER_STAMP.test(w.text));
+  const stamped = new Set<VolatileValue>();
+  for (const value of values) {
+    if (value.kind === 'random') continue;
+    if (stamps.some((s) => s.word === value.word)) {
+      stamped.add(value);
+      continue;
+    }
+    // The variables that carry the value, and those assigned from them in turn.
+    const carriers = new Set<string>();
+    const first = words.find((w) => w.word === value.word);
+    const name = first && assignedName(first.word, first.command);
+    if (!name) continue;
+    carriers.add(name);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const w of words) {
+        const assigned = assignedName(w.word, w.command);
+        if (assigned && !carriers.has(assigned) && referencedVariables(w.text).some((n) => carriers.has(n))) {
+          carriers.add(assigned);
+          grew = true;
+        }
+      }
+    }
+    if (stamps.some((s) => referencedVariables(s.text).some((n) => carriers.has(n)))) stamped.add(value);
+  }
+  return stamped;
 }
 
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */
@@ -148,6 +199,15 @@ function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
+/** A version or build time the build stamps into its binary: the project's choice, said as such. */
+function describeStamp(value: VolatileValue): string {
+  const instead = value.arg ? `\`--build-arg ${value.arg.name}=…\`` : 'a build ARG';
+  if (value.kind === 'git') {
+    return `${code(value.text)} stamps the binary's version from git (a \`-X\` linker flag): the build needs \`.git\` in its context, which every commit changes. If that is not wanted, pass the value in as ${instead} and exclude \`.git\` from the context.`;
+  }
+  return `${code(value.text)} stamps the time this RUN runs into the binary (a \`-X\` linker flag): a cached layer keeps the old time, and two builds of the same source give different binaries. If the stamp should follow the source instead, pass it in as ${instead} (from SOURCE_DATE_EPOCH, for instance).`;
+}
+
 function describe(value: VolatileValue): string {
   const instead = value.arg ? `Pass it in as \`--build-arg ${value.arg.name}=…\` instead.` : 'Pass the value in as a build ARG instead.';
   switch (value.kind) {
@@ -169,8 +229,15 @@ export default defineRule({
   check({ model, report }) {
     for (const run of model.instructions.filter(isRun)) {
       const values = volatileValuesIn(model, run);
+      const stamped = values.length > 0 ? stampedValues(model, run, values) : new Set<VolatileValue>();
       for (const value of values) {
-        const fix = buildFix(model, run, value, values);
+        // A placeholder ARG in its place would ship binaries stamped `dev` or `unknown` from every
+        // build that does not pass it: no fix, and no more than info for a deliberate choice.
+        if (stamped.has(value)) {
+          report({ range: value.range, message: describeStamp(value), severity: 'info' });
+          continue;
+        }
+        const fix = buildFix(model, run, value, values.filter((v) => !stamped.has(v)));
         report({ range: value.range, message: describe(value), fixes: fix ? [fix] : [] });
       }
     }

@@ -1,3 +1,4 @@
+import * as posix from 'node:path/posix';
 import { isRootUser } from '../go/goenv';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../cache/artifacts';
 import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model/model';
@@ -131,6 +132,30 @@ function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[])
   return { title: `Run the binary from a ${base.image} stage instead of the Go toolchain image`, edits, preferred: true };
 }
 
+/** The program a CMD or ENTRYPOINT starts: the first word of its exec form or shell form. */
+function startedProgram(instruction: InstructionModel): string | undefined {
+  const args = instruction.node.getArguments().map((a) => a.getValue().replace(/^\[?\s*"?|"?\s*,?\s*\]?$/g, ''));
+  const first = args.find((a) => a !== '');
+  return first === undefined ? undefined : posix.basename(first);
+}
+
+/**
+ * Why the toolchain in the final image is the image's point rather than a cost, if it is: the
+ * image starts nothing of its own (no ENTRYPOINT or CMD in any of its stages: a development or CI
+ * image that runs the commands it is given), it runs the program under Delve, or the program is
+ * built with optimizations off (`-gcflags=all=-N -l`) for a debugger. Such an image is built on
+ * purpose: the compiler and sources in it are what it is for.
+ */
+function toolchainIsThePoint(final: Stage, binaries: FinalBinary[]): boolean {
+  const starts = stageChain(final).flatMap((s) => s.instructions).filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+  if (starts.length === 0) return true;
+  if (starts.some((i) => startedProgram(i) === 'dlv')) return true;
+  return binaries.some((b) => {
+    const gcflags = b.build?.go.flags.get('gcflags')?.value ?? '';
+    return /(^|[\s=])-N(\s|$)/.test(gcflags) && /(^|[\s=])-l(\s|$)/.test(gcflags);
+  });
+}
+
 export default defineRule({
   id: 'GD011',
   name: 'go-toolchain-in-final-image',
@@ -141,11 +166,14 @@ export default defineRule({
     const final = model.finalStage;
     if (!final || !(final.facts.hasGo || isToolchainFamily(final.facts.family))) return;
     const binaries = finalBinaries(model).filter((b) => !b.copy && b.build);
-    if (binaries.length === 0) return;
+    if (binaries.length === 0 || toolchainIsThePoint(final, binaries)) return;
     const image = baseImageName(model, final);
     const size = final.facts.family === 'golang-alpine' ? 'over 200 MB' : 'over 800 MB';
     const first = binaries[0].build!;
-    const fix = buildFix(model, final, binaries);
+    // A final stage that runs the tests may be the image they are run in (a CI image): whether it
+    // is, or the binary is what ships, cannot be told, and the fix would make it only the latter.
+    const runsTests = stageChain(final).some((s) => s.runs.some((r) => r.go.some((g) => g.subcommand === 'test' || g.subcommand === 'vet')));
+    const fix = runsTests ? undefined : buildFix(model, final, binaries);
     report({
       range: final.image.range,
       message: `The final image is ${image}, the Go toolchain that built ${binaries[0].path ?? 'the binary'} on line ${first.run.range.start.line + 1}: every push, pull and deploy moves ${size} of compiler, caches and source for one binary. Copy the binary into a small runtime stage instead.`,
