@@ -126,12 +126,13 @@ export function usesModules(model: DockerfileModel, run: RunInstruction, go: GoC
 /**
  * Whether the command reads a go.mod this Dockerfile never copies from the build context: the
  * context is known, so is the directory the command runs in, yet no COPY puts a go.mod or go.work
- * at or above it. The module then comes with the image the stage starts FROM (a project's own
- * dependencies image, for one), which may hold its modules too: what the command downloads
- * cannot be known, and module-download advice says nothing.
+ * at or above it, and the stage starts FROM an image the analysis does not know. The module then
+ * comes with that image (a project's own dependencies image, for one), which may hold its modules
+ * too: what the command downloads cannot be known, and module-download advice says nothing.
  */
 export function goModFromBaseImage(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
-  if (!model.context?.root || namesVersionedPackage(go)) return false;
+  // A known image (golang, alpine…) holds no project's go.mod: without one copied, nothing is there.
+  if (!model.context?.root || namesVersionedPackage(go) || run.stage?.chain[0]?.facts.family !== 'other') return false;
   const located = moduleOfCommand(model, run, go);
   if (located.imageDir === undefined || located.imageModuleDir !== undefined) return false;
   if (!contextHasModule(model.context) || moduleReadBy(model, run, go) !== undefined) return false;

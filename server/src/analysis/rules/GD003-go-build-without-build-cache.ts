@@ -1,6 +1,6 @@
 import { compiles, servedByModuleCacheMount } from '../go/gocommand';
 import { effectiveGoEnv, mountCovers } from '../go/goenv';
-import { layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
+import { isModuleDownload, layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { seedsCacheBefore } from '../cache/cacheonly';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
@@ -49,7 +49,10 @@ export default defineRule({
         && !staysInLayer(model, run.stage, env.GOMODCACHE.value)
         // Source copied before the stage's module step is GD001's: its fix downloads the modules
         // first, and a module-cache mount added here first would silence it for a worse layout.
-        && !sourceBeforeDownload(site, model, run.stage);
+        && !sourceBeforeDownload(site, model, run.stage)
+        // A `go mod download` in this RUN is GD004's: its fix mounts the module cache on the
+        // download and every later step that reads the modules, which a mount here alone would not.
+        && !run.go.some(isModuleDownload);
       if (!missingBuildCache && !missingModCache) continue;
       // A Go cache mount on the wrong directory anywhere in the stage is GD005's finding: its fix
       // may move Go's directories (ENV), so mounts added here first could land in the wrong place.

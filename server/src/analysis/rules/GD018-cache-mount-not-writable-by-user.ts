@@ -1,7 +1,11 @@
 import { mountOwnerSuffix } from '../fixing/edits';
 import { isRootUser } from '../go/goenv';
-import { settledTarget, stageCacheOwner, stageFamilyRuns } from '../cache/cachemounts';
-import { cacheMounts, mountOnGoCache } from '../go/gofacts';
+import { runsInheriting, settledTarget, stageCacheOwner, stageFamilyRuns } from '../cache/cachemounts';
+import { cacheMounts, isModuleDownload, mountOnGoCache } from '../go/gofacts';
+import { effectiveGoEnv, mountCovers } from '../go/goenv';
+import { readsModules } from '../go/gocommand';
+import { downloadsModules } from '../go/modulemode';
+import type { BuildSite } from '../ci/types';
 import { instructionAtLine, isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model/model';
 import { defineRule, type Report } from './api';
 
@@ -29,16 +33,32 @@ function sameCacheWithoutOwner(run: RunInstruction, mount: Mount): Mount[] {
 }
 
 /**
+ * In CI, a module-cache mount that hides what an earlier `go mod download` put in its layer is
+ * dropped by GD006's fix (the layer is what the exported cache carries): it will not share the
+ * cache, so it asks no owner of other mounts. Its target is taken as GD005 will leave it.
+ */
+function droppedInCi(model: DockerfileModel, site: BuildSite | undefined, run: RunInstruction, mount: Mount): boolean {
+  if (site?.where !== 'ci' || !run.go.some(readsModules)) return false;
+  const target = settledTarget(run, mount);
+  if (target === undefined) return false;
+  const go = run.go.find(readsModules)!;
+  if (mountCovers(target, effectiveGoEnv(run, go).GOCACHE.value)) return false;
+  return model.runs.some((download) => download.go.some((g) => isModuleDownload(g) && !mountOnGoCache(download, g, 'GOMODCACHE') && downloadsModules(model, download, g)
+    && mountCovers(target, effectiveGoEnv(download, g).GOMODCACHE.value))
+    && runsInheriting(model, download).includes(run));
+}
+
+/**
  * Where a step of the stage (or of a stage built FROM it) uses the same cache as a user other than
  * root, and the owner a root step's mount of it should say: the stage's (stageCacheOwner), which
  * fixes give every root step's new mounts too, else the one written on that step's mount.
  */
-function ownerOfSameCache(model: DockerfileModel, run: RunInstruction, mount: Mount): { suffix: string; line: number } | undefined {
+function ownerOfSameCache(model: DockerfileModel, site: BuildSite | undefined, run: RunInstruction, mount: Mount): { suffix: string; line: number } | undefined {
   const key = cacheKey(run, mount);
   if (key === undefined) return undefined;
   for (const other of stageFamilyRuns(model, run.stage)) {
     if (!other.user || isRootUser(other.user.name)) continue;
-    const shared = cacheMounts(other).find((m) => cacheKey(other, m) === key);
+    const shared = cacheMounts(other).find((m) => cacheKey(other, m) === key && !droppedInCi(model, site, other, m));
     if (!shared) continue;
     const written = shared.uid !== undefined ? `,uid=${shared.uid}${shared.gid !== undefined ? `,gid=${shared.gid}` : ''}` : '';
     const suffix = stageCacheOwner(model, run.stage) || written;
@@ -51,10 +71,10 @@ function ownerOfSameCache(model: DockerfileModel, run: RunInstruction, mount: Mo
  * A step running as root mounts, without an owner, a cache another step mounts with one: when
  * this step runs first, BuildKit creates the cache owned by root and the other user cannot write.
  */
-function reportOwnerlessCopies(model: DockerfileModel, run: RunInstruction, report: (report: Report) => void): void {
+function reportOwnerlessCopies(model: DockerfileModel, site: BuildSite | undefined, run: RunInstruction, report: (report: Report) => void): void {
   for (const mount of cacheMounts(run)) {
     if (mount.uid !== undefined || writableByAll(mount)) continue;
-    const owner = ownerOfSameCache(model, run, mount);
+    const owner = ownerOfSameCache(model, site, run, mount);
     if (!owner) continue;
     const target = mount.targetResolved ?? mount.target ?? 'the mount';
     report({
@@ -79,11 +99,11 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount without uid/gid is used by a non-root USER, who cannot write to it: BuildKit creates cache directories owned by root.',
   fixable: true,
-  check({ model, report }) {
+  check({ model, site, report }) {
     for (const run of model.instructions.filter(isRun)) {
       const user = run.user;
       if (!user || isRootUser(user.name)) {
-        reportOwnerlessCopies(model, run, report);
+        reportOwnerlessCopies(model, site, run, report);
         continue;
       }
       for (const mount of cacheMounts(run)) {
