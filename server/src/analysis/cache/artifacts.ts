@@ -4,7 +4,7 @@
 import * as posix from 'node:path/posix';
 import { expandVariables, referencedVariables } from '../parse/expand';
 import type { GoCommand } from '../go/gocommand';
-import { effectiveGoEnv } from '../go/goenv';
+import { effectiveGoEnv, goSetting } from '../go/goenv';
 import { perObject, perObjectAnd } from '../model/memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 
@@ -56,7 +56,7 @@ export function resolvedOutput(model: DockerfileModel, step: GoBuildStep): strin
     return expanded.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
   }
   if (go.subcommand === 'install') {
-    const gobin = lookup('GOBIN');
+    const gobin = goSetting(run, go, 'GOBIN')?.value;
     const dir = gobin ? gobin : posix.join(effectiveGoEnv(run, go).GOPATH.value.split(':')[0], 'bin');
     return `${posix.normalize(dir)}/`;
   }

@@ -127,3 +127,23 @@ export function readsModules(go: GoCommand): boolean {
 export function servedByModuleCacheMount(go: GoCommand): boolean {
   return compiles(go) || go.subcommand === 'generate' || go.subcommand === 'get' || go.subcommand === 'mod vendor';
 }
+
+/**
+ * What `go env -w NAME=value …` or `go env -u NAME …` changes in the `go env -w` file: value
+ * undefined for `-u`. Nothing for any other command.
+ */
+export function goEnvFileChanges(go: GoCommand): { name: string; value: string | undefined }[] {
+  if (go.subcommand !== 'env') return [];
+  const mode = go.args.find((a) => a.value === '-w' || a.value === '-u')?.value;
+  if (!mode) return [];
+  const changes: { name: string; value: string | undefined }[] = [];
+  for (const arg of go.args) {
+    if (arg.value.startsWith('-')) continue;
+    const eq = arg.value.indexOf('=');
+    const name = eq < 0 ? arg.value : arg.value.slice(0, eq);
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) continue;
+    if (mode === '-w' && eq > 0) changes.push({ name, value: arg.value.slice(eq + 1) });
+    else if (mode === '-u' && eq < 0) changes.push({ name, value: undefined });
+  }
+  return changes;
+}

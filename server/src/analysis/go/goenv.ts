@@ -1,11 +1,15 @@
 // The Go environment in effect at an instruction: the directories `go` will really use for its
 // module and build caches, and where each value came from. Mirrors `go env`: GOMODCACHE defaults
 // to the first GOPATH entry + /pkg/mod, GOCACHE to $XDG_CACHE_HOME/go-build or
-// $HOME/.cache/go-build, GOPATH to $HOME/go; HOME comes from the user's passwd entry.
+// $HOME/.cache/go-build, GOPATH to $HOME/go; HOME comes from the user's passwd entry. The
+// environment is ENV, ARG and the image's, changed by `export` earlier in the RUN and the command's
+// own prefix; where it leaves a setting unset, the `go env -w` file of that HOME has its say.
 import * as posix from 'node:path/posix';
 import type { GoCommand } from './gocommand';
-import { perObjectAnd } from '../model/memo';
-import { instructionAtLine, isEnv, isArg, type DockerfileModel, type EnvInstruction, type InstructionModel, type Origin, type VarValue } from '../model/model';
+import { goEnvFileChanges } from './gocommand';
+import { shellSettingsBefore } from './shellenv';
+import { perObject, perObjectAnd } from '../model/memo';
+import { instructionAtLine, isEnv, isArg, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Origin, type RunInstruction, type Stage, type VarValue } from '../model/model';
 import type { Range } from '../model/types';
 import type { Word } from '../parse/shell';
 
@@ -40,6 +44,8 @@ function describeOrigin(origin: Origin): string {
     case 'arg': return `ARG${at}`;
     case 'user': return `USER${at}`;
     case 'inline': return 'set inline on this command';
+    case 'shell': return `set earlier in this RUN${at}`;
+    case 'goenv': return `\`go env -w\`${at}`;
     case 'derived': return origin.detail ?? 'derived';
     default: return origin.detail ?? 'Go default';
   }
@@ -50,12 +56,13 @@ export function isRootUser(name: string): boolean {
   return user === 'root' || user === '0';
 }
 
+/** A variable of the environment a command runs with; undefined when unset (or empty, which Go reads as unset). */
+type ProcessLookup = (name: string) => GoEnvValue | undefined;
+
 /** HOME for the user in effect, as Docker sets it from the image's /etc/passwd. */
-function effectiveHome(instruction: InstructionModel, inline: Map<string, string>): GoEnvValue {
-  const fromInline = inline.get('HOME');
-  if (fromInline !== undefined) return { value: fromInline, origin: { kind: 'inline' }, because: 'set inline on this command' };
-  const env = instruction.env.get('HOME');
-  if (env?.value) return { value: env.value, origin: env.origin, because: describeOrigin(env.origin) };
+function effectiveHome(instruction: InstructionModel, processEnv: ProcessLookup): GoEnvValue {
+  const set = processEnv('HOME');
+  if (set) return set;
   const user = instruction.user;
   if (!user || isRootUser(user.name)) {
     return { value: '/root', origin: user ? { kind: 'user', line: user.line } : { kind: 'default', detail: 'root user' }, because: user ? `USER root on line ${user.line + 1}` : 'the build runs as root' };
@@ -68,50 +75,117 @@ function effectiveHome(instruction: InstructionModel, inline: Map<string, string
   return { value: `/home/${name}`, origin: { kind: 'user', line: user.line, detail: 'assumed' }, because: `USER ${name} on line ${user.line + 1} (assumed home /home/${name})` };
 }
 
-function fromEnv(instruction: InstructionModel, inline: Map<string, string>, name: string): GoEnvValue | undefined {
-  const inlineValue = inline.get(name);
-  if (inlineValue !== undefined) return { value: inlineValue, origin: { kind: 'inline' }, because: 'set inline on this command' };
-  const v: VarValue | undefined = instruction.env.get(name);
-  if (!v || v.value === undefined || v.value === '') return undefined;
-  return { value: v.value, origin: v.origin, because: describeOrigin(v.origin) };
+/**
+ * The environment the command runs with: its own `NAME=value` prefix, then what the RUN's shell
+ * exported or unset before it, then ENV, ARG and the image.
+ */
+function processEnvOf(instruction: InstructionModel, go: GoCommand | undefined): ProcessLookup {
+  const inline = go?.inlineEnv;
+  const shell = go && isRun(instruction) ? shellSettingsBefore(instruction, go.command) : undefined;
+  return (name) => {
+    const inlineValue = inline?.get(name);
+    if (inlineValue !== undefined) return { value: inlineValue, origin: { kind: 'inline' }, because: 'set inline on this command' };
+    const set = shell?.get(name);
+    if (set) {
+      const line = set.word.range.start.line;
+      return set.value ? { value: set.value, origin: { kind: 'shell', line }, because: `set by \`${set.word.value}\` earlier in this RUN (line ${line + 1})` } : undefined;
+    }
+    const v: VarValue | undefined = instruction.env.get(name);
+    if (!v || v.value === undefined || v.value === '') return undefined;
+    return { value: v.value, origin: v.origin, because: describeOrigin(v.origin) };
+  };
+}
+
+/** Where `go env -w` keeps its settings for a command with this environment; undefined with GOENV=off. */
+function goEnvFile(processEnv: ProcessLookup, home: GoEnvValue): string | undefined {
+  const goenv = processEnv('GOENV')?.value;
+  if (goenv !== undefined) return goenv === 'off' ? undefined : goenv;
+  const config = processEnv('XDG_CONFIG_HOME')?.value;
+  return posix.join(config && config.startsWith('/') ? config : posix.join(home.value, '.config'), 'go/env');
+}
+
+/** Each `go env -w`/`-u` of a stage, in order, with the file it writes. */
+const goEnvWritesOf = perObject((stage: Stage): { run: RunInstruction; go: GoCommand; file: string; persists: boolean }[] => {
+  const writes = [];
+  for (const run of stage.runs) {
+    for (const go of run.go) {
+      if (go.subcommand !== 'env' || goEnvFileChanges(go).length === 0) continue;
+      const processEnv = processEnvOf(run, go);
+      const file = goEnvFile(processEnv, effectiveHome(run, processEnv));
+      if (!file) continue;
+      // A file under a cache or tmpfs mount is not in the layer: only the rest of its RUN sees it.
+      const persists = !run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && mountCovers(m.targetResolved, file));
+      writes.push({ run, go, file, persists });
+    }
+  }
+  return writes;
+});
+
+/** The settings of the `go env -w` file a command reads: what earlier `go env -w` in this stage and the stages it starts FROM wrote there. */
+function goEnvFileSettings(instruction: InstructionModel, go: GoCommand | undefined, file: string | undefined): Map<string, GoEnvValue> {
+  const settings = new Map<string, GoEnvValue>();
+  const stage = instruction.stage;
+  if (!stage || !file) return settings;
+  for (const from of stage.chain) {
+    for (const write of goEnvWritesOf(from)) {
+      if (write.file !== file) continue;
+      const sameRun = write.run === instruction;
+      if (sameRun ? !go || write.run.go.indexOf(write.go) >= write.run.go.indexOf(go) : write.run.position >= instruction.position || !write.persists) continue;
+      const line = write.go.range.start.line;
+      for (const { name, value } of goEnvFileChanges(write.go)) {
+        if (value === undefined || value === '') settings.delete(name);
+        else settings.set(name, { value, origin: { kind: 'goenv', line, detail: file }, because: `\`go env -w\` on line ${line + 1}, in ${file}` });
+      }
+    }
+  }
+  return settings;
 }
 
 /**
  * The effective Go environment for a command (or, without one, for the instruction). Most rules
- * ask it of the same commands: it is worked out once per command.
+ * ask it of the same commands: it is worked out once per command. As in Go, the environment wins
+ * over the `go env -w` file, which wins over Go's defaults.
  */
 export function effectiveGoEnv(instruction: InstructionModel, go?: GoCommand): GoEnv {
   return goEnvOf(instruction, go);
 }
 
+/** Any Go setting (GOBIN, GOWORK…) as the command sees it: its environment, else the `go env -w` file. */
+export function goSetting(instruction: InstructionModel, go: GoCommand | undefined, name: string): GoEnvValue | undefined {
+  const processEnv = processEnvOf(instruction, go);
+  return processEnv(name) ?? goEnvFileSettings(instruction, go, goEnvFile(processEnv, effectiveHome(instruction, processEnv))).get(name);
+}
+
 const goEnvOf = perObjectAnd((instruction: InstructionModel, go: GoCommand | undefined): GoEnv => {
-  const inline = go?.inlineEnv ?? new Map<string, string>();
-  const HOME = effectiveHome(instruction, inline);
-  const GOPATH = fromEnv(instruction, inline, 'GOPATH') ?? {
+  const processEnv = processEnvOf(instruction, go);
+  const HOME = effectiveHome(instruction, processEnv);
+  const file = goEnvFileSettings(instruction, go, goEnvFile(processEnv, HOME));
+  const setting = (name: string) => processEnv(name) ?? file.get(name);
+  const GOPATH = setting('GOPATH') ?? {
     value: posix.join(HOME.value, 'go'), origin: { kind: 'derived', detail: '$HOME/go' }, because: `Go's default $HOME/go, with HOME ${HOME.value} (${HOME.because})`,
   };
   const firstGopath = GOPATH.value.split(':')[0] || GOPATH.value;
-  const GOMODCACHE = fromEnv(instruction, inline, 'GOMODCACHE') ?? {
+  const GOMODCACHE = setting('GOMODCACHE') ?? {
     value: posix.join(firstGopath, 'pkg/mod'), origin: { kind: 'derived', detail: '$GOPATH/pkg/mod' }, because: `$GOPATH/pkg/mod with GOPATH ${GOPATH.value} (${GOPATH.because})`,
   };
-  const xdg = fromEnv(instruction, inline, 'XDG_CACHE_HOME');
-  const GOCACHE = fromEnv(instruction, inline, 'GOCACHE') ?? (xdg
+  const xdg = processEnv('XDG_CACHE_HOME');
+  const GOCACHE = setting('GOCACHE') ?? (xdg
     ? { value: posix.join(xdg.value, 'go-build'), origin: { kind: 'derived', detail: '$XDG_CACHE_HOME/go-build' }, because: `$XDG_CACHE_HOME/go-build (${xdg.because})` }
     : { value: posix.join(HOME.value, '.cache/go-build'), origin: { kind: 'derived', detail: '$HOME/.cache/go-build' }, because: `$HOME/.cache/go-build with HOME ${HOME.value} (${HOME.because})` });
   const facts = instruction.stage?.facts;
   const cgoDefault = facts?.family === 'golang-alpine' || facts?.family === 'alpine' ? '0' : '1';
-  const CGO_ENABLED = fromEnv(instruction, inline, 'CGO_ENABLED') ?? {
+  const CGO_ENABLED = setting('CGO_ENABLED') ?? {
     value: cgoDefault, origin: { kind: 'default' },
     because: cgoDefault === '0' ? 'Go turns cgo off when no C compiler is installed' : 'Go default: on when a C compiler is present',
   };
   return {
     HOME, GOPATH, GOMODCACHE, GOCACHE, CGO_ENABLED,
-    GOFLAGS: fromEnv(instruction, inline, 'GOFLAGS'),
-    GOOS: fromEnv(instruction, inline, 'GOOS'),
-    GOARCH: fromEnv(instruction, inline, 'GOARCH'),
-    GOPROXY: fromEnv(instruction, inline, 'GOPROXY'),
-    GOPRIVATE: fromEnv(instruction, inline, 'GOPRIVATE'),
-    GO111MODULE: fromEnv(instruction, inline, 'GO111MODULE'),
+    GOFLAGS: setting('GOFLAGS'),
+    GOOS: setting('GOOS'),
+    GOARCH: setting('GOARCH'),
+    GOPROXY: setting('GOPROXY'),
+    GOPRIVATE: setting('GOPRIVATE'),
+    GO111MODULE: setting('GO111MODULE'),
   };
 });
 

@@ -10,6 +10,7 @@ import { commandDirectory, imageFileCopy } from './commandmodule';
 import { perObject } from '../model/memo';
 import type { CopyInstruction, DockerfileModel, RunInstruction } from '../model/model';
 import type { GoCommand } from './gocommand';
+import { goSetting } from './goenv';
 import { moduleFacts, replacementApplies, workspaceFile, type GoModFile, type GoModReplace } from './gomod';
 
 export interface ManifestFile {
@@ -41,7 +42,7 @@ function parentDirs(dir: string): string[] {
 }
 
 function envValue(run: RunInstruction, go: GoCommand, name: string): string | undefined {
-  return go.inlineEnv.get(name) ?? run.env.get(name)?.value;
+  return goSetting(run, go, name)?.value;
 }
 
 function replaceText(replace: GoModReplace): string {

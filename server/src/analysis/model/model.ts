@@ -17,7 +17,8 @@ import { classifySources, type CopySource } from './sources';
 import { writtenArg, writtenArgumentsText, writtenCopy, writtenEnv, writtenFrom, writtenImageParts, writtenRun, type WrittenCopy, type WrittenMount } from '../parse/written';
 
 export interface Origin {
-  kind: 'image' | 'env' | 'arg' | 'user' | 'inline' | 'default' | 'derived' | 'unknown';
+  /** shell: `export` earlier in the same RUN; goenv: the file `go env -w` wrote. */
+  kind: 'image' | 'env' | 'arg' | 'user' | 'inline' | 'shell' | 'goenv' | 'default' | 'derived' | 'unknown';
   /** Zero-based line of the instruction that set it. */
   line?: number;
   detail?: string;

@@ -37,6 +37,8 @@ export interface ShellCommand {
   terminatorEnd: Position;
   /** The constructs around the command, outermost first: [] at the top level. */
   within: readonly ShellConstruct[];
+  /** The shell scopes around the command (shellTree.ts): where a variable it sets still holds. */
+  scope: readonly number[];
 }
 
 /** A run of characters from `from` on: each one column after the previous (`step` 1) or all at one place (0). */
@@ -123,6 +125,7 @@ export function parseShell(source: MappedText): ShellCommand[] {
       terminator: c.terminator,
       terminatorEnd: c.terminator ? pos(c.terminatorEnd) : range.end,
       within: c.within,
+      scope: c.scope,
     };
   });
 }

@@ -24,6 +24,12 @@ export interface OffsetCommand {
   terminator: string;
   terminatorEnd: number;
   within: ShellConstruct[];
+  /**
+   * The shell scopes around the command, outermost first: one id per construct, pipeline element
+   * or `sh -c` script it sits in. A variable set by a command reaches a later command only when its
+   * scope is a prefix of the later one's (a subshell's `export` ends with the subshell).
+   */
+  scope: number[];
 }
 
 const OPERATORS = new Set(['&&', '||', ';', ';;', ';&', ';;&', '|', '|&', '&']);
@@ -136,6 +142,9 @@ function firstErrorAt(node: Node): number | undefined {
 
 class CommandReader {
   readonly commands: OffsetCommand[] = [];
+  /** The scopes the reader is in now, and the id of the next one. */
+  private scope: number[] = [];
+  private nextScope = 0;
 
   constructor(private readonly text: string, private readonly depth: number) {}
 
@@ -144,9 +153,20 @@ class CommandReader {
     return { value: unquote(raw), raw, start: node.startIndex, end: node.endIndex };
   }
 
-  private push(command: OffsetCommand): OffsetCommand {
-    this.commands.push(command);
-    return command;
+  private push(command: Omit<OffsetCommand, 'scope'>): OffsetCommand {
+    const withScope = { ...command, scope: [...this.scope] };
+    this.commands.push(withScope);
+    return withScope;
+  }
+
+  /** Runs `read` inside a new scope. */
+  private inScope<T>(read: () => T): T {
+    this.scope.push(this.nextScope++);
+    try {
+      return read();
+    } finally {
+      this.scope.pop();
+    }
   }
 
   /**
@@ -183,8 +203,9 @@ class CommandReader {
       case 'ERROR': return undefined;
     }
     const construct = CONSTRUCTS[node.type];
-    const inner = construct ? [...within, construct] : within;
-    return this.sequence(node, inner, node.type === 'list' || node.type === 'pipeline' || node.type === 'negated_command');
+    const passesTail = node.type === 'list' || node.type === 'pipeline' || node.type === 'negated_command';
+    if (!construct) return this.sequence(node, within, passesTail);
+    return this.inScope(() => this.sequence(node, [...within, construct], passesTail));
   }
 
   /** Visits the children in order, giving each statement the operator that follows it. */
@@ -208,7 +229,8 @@ class CommandReader {
           previous.terminatorEnd = newline + 1;
         }
       }
-      previous = this.visit(child, within);
+      // Each command of a pipeline runs in a subshell of its own.
+      previous = node.type === 'pipeline' ? this.inScope(() => this.visit(child, within)) : this.visit(child, within);
       tail = previous;
     }
     return passesTail ? tail : undefined;
@@ -262,6 +284,7 @@ class CommandReader {
     // Outer offset of a script offset; the script's end maps just past its last character.
     const outer = (index: number) => index < offsets.length ? word.start + offsets[index] : word.start + offsets[offsets.length - 1] + 1;
     const outerEnd = (end: number) => end > 0 ? outer(end - 1) + 1 : outer(0);
+    const scope = [...this.scope, this.nextScope++];
     for (const inner of readCommands(script, this.depth + 1)) {
       const move = (w: OffsetWord): OffsetWord => ({ value: w.value, raw: w.raw, start: outer(w.start), end: outerEnd(w.end) });
       this.commands.push({
@@ -272,6 +295,7 @@ class CommandReader {
         terminator: inner.terminator,
         terminatorEnd: inner.terminator ? outerEnd(inner.terminatorEnd) : outerEnd(inner.end),
         within: [...within, 'sh -c', ...inner.within],
+        scope: [...scope, ...inner.scope],
       });
     }
   }

@@ -72,7 +72,7 @@ export default defineRule({
         }
         // Only where the image's default is in effect: overriding an ENV the file already sets
         // could move the cache away from another step that relies on it.
-        if (dir.origin.kind !== 'inline' && dir.origin.kind !== 'env' && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target, !retarget, anchor) && (retarget || !movesPending(run, mount))) {
+        if (!['inline', 'env', 'shell', 'goenv'].includes(dir.origin.kind) && safeMountTarget(target) && !underRootHomeOfOtherUser(run, target) && onlyMissedTarget(run, which, target, !retarget, anchor) && (retarget || !movesPending(run, mount))) {
           fixes.push({
             title: `Set ENV ${which}=${target} to match the cache mount`,
             edits: [insertLinesBefore(model, anchor, [`ENV ${which}=${target}`])],
