@@ -2,6 +2,7 @@
 import type { BuildContext } from './model/context';
 import { contextWarnings } from './model/contextWarnings';
 import { buildsGo } from './go/gofacts';
+import { explainDelegatedFindings } from './go/delegated';
 import { parseDockerfile, type DockerfileModel } from './model/model';
 import { toFinding, type Rule } from './rules/api';
 import { rules as allRules, ruleById } from './rules/index';
@@ -64,7 +65,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     const configured: Severity | undefined = setting && SEVERITIES.has(setting) ? setting : undefined;
     runRule(rule, model, site, configured, findings, warnings);
   }
-  return { model, findings: findings.filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings, site };
+  return { model, findings: explainDelegatedFindings(model, findings).filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings, site };
 }
 
 function runRule(rule: Rule, model: DockerfileModel, site: BuildSite | undefined, configured: Severity | undefined, findings: Finding[], warnings: string[]): void {

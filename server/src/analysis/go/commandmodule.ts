@@ -36,7 +36,7 @@ function shellPath(written: string, run: RunInstruction, from: string): string |
 }
 
 /** The directory the command runs in: the WORKDIR, then each `cd` before it in the same RUN, then `-C`. */
-export function commandDirectory(run: RunInstruction, go: GoCommand): string | undefined {
+export function commandDirectory(run: RunInstruction, go: Pick<GoCommand, 'command' | 'flags'>): string | undefined {
   let dir: string | undefined = run.workdir;
   const index = run.commands.indexOf(go.command);
   const before = index >= 0 ? run.commands.slice(0, index) : [];

@@ -27,6 +27,23 @@ export interface GoCommand {
   /** Command arguments after the subcommand, as written. */
   args: Word[];
   command: ShellCommand;
+  /**
+   * Set when the RUN runs the Go command through make or a script of the build context: every
+   * range above is then the `make build` / `./build.sh` command's in the Dockerfile.
+   */
+  via?: DelegatedFrom;
+}
+
+export interface DelegatedFrom {
+  /** The command as the RUN writes it: `make build`. */
+  host: string;
+  /** The Go command as the file runs it: `go build ./cmd/app`. */
+  text: string;
+  /** The file in the build context (`Makefile`, `scripts/build.sh`) and the one-based line. */
+  file: string;
+  line: number;
+  /** false when the line uses a value the file does not define (`$(LDFLAGS)`, `$VERSION`): its flags are not all known. */
+  complete: boolean;
 }
 
 /** Go flags that take a separate value (`-o out`), so the next word is not a package. */

@@ -6,6 +6,7 @@ import { safeMountTarget } from '../fixing/edits';
 import { effectiveGoEnv, mountCovers, pathsOverlap, type GoEnv } from './goenv';
 import { perObject, perObjectAnd } from '../model/memo';
 import type { DockerfileModel, Mount, RunInstruction, Stage } from '../model/model';
+import type { ShellCommand } from '../parse/shell';
 
 export function buildsGo(model: DockerfileModel): boolean {
   return runsOf(model).some((run) => run.go.length > 0);
@@ -161,7 +162,13 @@ const BUILD_RUNNERS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'bazel',
  * Where it does, what that Go reads (modules, caches) is not known.
  */
 export function mayRunGoUnseen(run: RunInstruction): boolean {
-  return run.commands.some((command) => {
+  // A make target or script read to its end is seen: its Go commands are among run.go.
+  return run.commands.some((command) => !run.readThrough?.has(command) && mayRunGoUnseenIn(command));
+}
+
+/** Whether one shell command may run Go the analysis cannot see (see mayRunGoUnseen). */
+export function mayRunGoUnseenIn(command: ShellCommand): boolean {
+  {
     const name = command.words[0]?.value ?? '';
     const base = name.split('/').pop() ?? '';
     if (BUILD_RUNNERS.has(base)) return true;
@@ -169,5 +176,5 @@ export function mayRunGoUnseen(run: RunInstruction): boolean {
     if (/\.(sh|bash)$/.test(name)) return true;
     if (['sh', 'bash', 'ash', 'dash', 'zsh'].includes(base)) return command.words.length > 1;
     return false;
-  });
+  }
 }

@@ -10,6 +10,7 @@ import { expandVariables, referencedVariables } from '../parse/expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
 import type { GoCommand } from '../go/gocommand';
 import { perObject } from './memo';
+import { addDelegatedGoCommands } from '../go/delegated';
 import { parseDockerfileAst } from '../parse/reusingParser';
 import type { ShellCommand } from '../parse/shell';
 import type { Range } from './types';
@@ -74,6 +75,8 @@ export interface RunInstruction extends InstructionBase {
   cacheMounts: Mount[];
   execForm: boolean;
   heredoc: boolean;
+  /** Commands that run make or a script the analysis read to its end: their Go commands are in `go`. */
+  readThrough?: Set<ShellCommand>;
 }
 
 export interface CopyInstruction extends InstructionBase {
@@ -349,7 +352,9 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
   });
   closeStage();
   linkStages(stages, instructions);
-  return { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+  const model: DockerfileModel = { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+  addDelegatedGoCommands(model);
+  return model;
 }
 
 /** The last .dockerignore read: it seldom changes between analyses, and compiling its patterns is not free. */

@@ -1,0 +1,274 @@
+// Go commands a RUN runs through make or a script: `RUN make build` whose Makefile target (or a
+// prerequisite) runs `go build`, `RUN ./scripts/build.sh` whose script runs `go install`. The
+// Makefile or script is read as the build context has it, at the path the Dockerfile's COPYs (or a
+// bind mount) put it; a file the image does not get from the context, or a target the reader
+// cannot find, yields nothing: the analysis never guesses from the RUN text alone.
+import * as posix from 'node:path/posix';
+import type { DockerfileModel, RunInstruction } from '../model/model';
+import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
+import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
+import { normalizeContextPath } from '../model/context';
+import { commandDirectory, imageFileFromContext } from './commandmodule';
+import { parseGoCommand, type GoCommand } from './gocommand';
+import { mayRunGoUnseenIn } from './gofacts';
+import type { Finding, Range } from '../model/types';
+
+const MAKE = /^g?make$/;
+const SHELLS = /^(sh|bash|ash|dash|zsh)$/;
+const MAKE_VALUE_FLAGS = new Set(['-C', '-f', '--file', '--makefile', '--directory', '-I', '-o', '-W', '-l']);
+const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile'];
+const MAX_DEPTH = 3;
+/**
+ * Commands known to run no Go: a recipe made only of these and Go commands is read to its end.
+ * Anything else (golangci-lint, a code generator, a tool built with Go) may read the modules.
+ */
+const PLAIN_UTILITIES = new Set([
+  'echo', 'printf', 'mkdir', 'cp', 'mv', 'rm', 'ln', 'chmod', 'chown', 'touch', 'install', 'cat', 'ls', 'test', '[', 'true', 'false',
+  ':', 'set', 'export', 'unset', 'exit', 'date', 'git', 'tr', 'cut', 'sed', 'grep', 'awk', 'tar', 'gzip', 'strip', 'upx', 'which',
+  'file', 'sha256sum', 'basename', 'dirname', 'pwd', 'sleep', 'tee', 'head', 'tail', 'sort', 'wc',
+]);
+
+/** Read Makefiles by text: the same file is read for every RUN that calls make. */
+const makefiles = new Map<string, Makefile>();
+function makefileOf(text: string): Makefile {
+  let read = makefiles.get(text);
+  if (!read) {
+    if (makefiles.size > 50) makefiles.clear();
+    makefiles.set(text, (read = readMakefile(text)));
+  }
+  return read;
+}
+
+function shellCommandsOf(text: string): ShellCommand[] {
+  return parseShell(joinMapped(text.split('\n').map((line, index) => ({ text: line, start: { line: index, character: 0 } })), '\n'));
+}
+
+interface Invocation {
+  kind: 'make' | 'script';
+  /** The image directory make runs in (after -C) or the script's image path. */
+  path: string;
+  /** The directory the commands start in. */
+  cwd: string;
+  makefile?: string;
+  targets: string[];
+  overrides: Map<string, string>;
+}
+
+/** What a shell command runs, when it is make or a script file; relative paths against `dir`. */
+function invocationOf(command: ShellCommand, dir: string): Invocation | undefined {
+  const words = command.words.map((w) => w.value);
+  const name = words[0] ?? '';
+  if (MAKE.test(name)) {
+    let path = dir;
+    let makefile: string | undefined;
+    const targets: string[] = [];
+    const overrides = new Map<string, string>();
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
+      if (MAKE_VALUE_FLAGS.has(word)) {
+        const value = words[++i];
+        if (value === undefined || value.includes('$')) return undefined;
+        if (word === '-C' || word === '--directory') path = posix.resolve(path, value);
+        else if (word !== '-I' && word !== '-o' && word !== '-W' && word !== '-l') makefile = posix.resolve(path, value);
+      } else if (/^-C./.test(word)) path = posix.resolve(path, word.slice(2));
+      else if (/^--(directory|file|makefile)=/.test(word)) {
+        const value = word.slice(word.indexOf('=') + 1);
+        if (word.startsWith('--directory')) path = posix.resolve(path, value);
+        else makefile = posix.resolve(path, value);
+      } else if (word.startsWith('-')) continue;
+      else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) overrides.set(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
+      else if (word.includes('$')) return undefined;
+      else targets.push(word);
+    }
+    return { kind: 'make', path, cwd: path, makefile, targets, overrides };
+  }
+  let script: string | undefined;
+  if (SHELLS.test(posix.basename(name))) {
+    const file = words[1];
+    if (file !== undefined && !file.startsWith('-') && /\.(sh|bash)$|\//.test(file)) script = file;
+  } else if (/\.(sh|bash)$/.test(name) || name.startsWith('./') || (name.startsWith('/') && name.includes('/scripts/'))) {
+    script = name;
+  }
+  if (script === undefined || script.includes('$')) return undefined;
+  return { kind: 'script', path: posix.resolve(dir, script), cwd: dir, targets: [], overrides: new Map() };
+}
+
+interface Found {
+  go: GoCommand;
+  file: string;
+  /** Zero-based line in the file. */
+  line: number;
+  /** The image directory the Go command runs in. */
+  dir: string;
+  complete: boolean;
+}
+
+/** The build-context file at an image path when the RUN runs: a bind mount of the context, else the COPYs. */
+function contextFileAt(model: DockerfileModel, run: RunInstruction, imagePath: string): string | undefined {
+  const context = model.context;
+  if (!context?.root) return undefined;
+  for (const mount of run.mounts) {
+    if (mount.type !== 'bind' || mount.from || !mount.targetResolved) continue;
+    const target = mount.targetResolved;
+    if (imagePath !== target && !imagePath.startsWith(`${target}/`)) continue;
+    const candidate = normalizeContextPath(posix.join(mount.source ?? '.', imagePath.slice(target.length)));
+    return context.exists(candidate) && !model.dockerignore.ignores(candidate) ? candidate : undefined;
+  }
+  return imageFileFromContext(model, run, imagePath);
+}
+
+interface Reading {
+  found: Found[];
+  /** Every command was followed: none may run Go the reader did not see. */
+  whole: boolean;
+}
+
+/** Go commands of shell text read from `file`, with `cd` followed from `dir`; make and scripts through `recurse`. */
+function goCommandsOfShell(text: string, file: string, firstLine: number, dir: string, complete: boolean, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading {
+  const found: Found[] = [];
+  let whole = true;
+  let cwd: string | undefined = dir;
+  for (const command of shellCommandsOf(text)) {
+    const name = command.words[0]?.value ?? '';
+    if (name === 'cd') {
+      const target = command.words[1]?.value;
+      cwd = target === undefined || /[$`*?~]/.test(target) || cwd === undefined ? undefined : posix.resolve(cwd, target);
+      continue;
+    }
+    if (cwd === undefined || name.includes('$')) { whole = false; continue; }
+    const go = parseGoCommand(command);
+    if (go) {
+      found.push({ go, file, line: firstLine + command.range.start.line, dir: cwd, complete: complete && !command.words.some((w) => w.value.includes('$')) });
+      continue;
+    }
+    const inner = recurse(command, cwd);
+    if (inner) { found.push(...inner.found); whole &&= inner.whole; }
+    else if (mayRunGoUnseenIn(command) || !PLAIN_UTILITIES.has(posix.basename(name))) whole = false;
+  }
+  return { found, whole };
+}
+
+function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocation, depth: number): Reading | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const recurse = (command: ShellCommand, dir: string) => {
+    const inner = invocationOf(command, dir);
+    return inner ? runsOf(model, run, inner, depth + 1) : undefined;
+  };
+  if (invocation.kind === 'script') {
+    const file = contextFileAt(model, run, invocation.path);
+    const text = file === undefined ? undefined : model.context?.readText(file);
+    if (file === undefined || text === undefined) return undefined;
+    // A script runs in the directory it is called from; a `cd` inside it is followed.
+    return goCommandsOfShell(text, file, 0, invocation.cwd, true, recurse);
+  }
+  const candidates = invocation.makefile ? [invocation.makefile] : MAKEFILE_NAMES.map((n) => posix.join(invocation.path, n));
+  for (const imagePath of candidates) {
+    const file = contextFileAt(model, run, imagePath);
+    const text = file === undefined ? undefined : model.context?.readText(file);
+    if (file === undefined || text === undefined) continue;
+    const makefile = makefileOf(text);
+    const targets = invocation.targets.length > 0 ? invocation.targets : [undefined];
+    const reading: Reading = { found: [], whole: true };
+    for (const target of targets) {
+      const recipe = recipeOf(makefile, target, invocation.overrides);
+      // A target the reader cannot find (a pattern rule, one inside a conditional): say nothing.
+      if (recipe === undefined) return undefined;
+      for (const line of recipe) {
+        const inner = goCommandsOfShell(line.text, file, line.line, invocation.path, line.complete, recurse);
+        reading.found.push(...inner.found);
+        reading.whole &&= inner.whole;
+      }
+    }
+    return reading;
+  }
+  return undefined;
+}
+
+/** The derived command, every range on the host command of the Dockerfile. */
+function onHost(found: Found, host: ShellCommand, hostDir: string): GoCommand {
+  const range: Range = host.range;
+  const { go } = found;
+  const flags = new Map([...go.flags].map(([name, flag]) => [name, { value: flag.value, range }]));
+  const ownChdir = go.flags.get('C')?.value;
+  const dir = ownChdir !== undefined ? posix.resolve(found.dir, ownChdir) : found.dir;
+  if (dir !== hostDir) flags.set('C', { value: dir, range });
+  const text = [...go.command.assignments, ...go.command.words].map((w) => w.raw).join(' ');
+  return {
+    subcommand: go.subcommand,
+    range,
+    nameRange: range,
+    flags,
+    output: go.output,
+    // make and scripts pass their environment on: `CGO_ENABLED=0 make` reaches the Go command.
+    inlineEnv: new Map([...host.assignments.flatMap((w): [string, string][] => (w.value.includes('=') ? [[w.value.slice(0, w.value.indexOf('=')), w.value.slice(w.value.indexOf('=') + 1)]] : [])), ...go.inlineEnv]),
+    args: go.args.map((w) => ({ value: w.value, raw: w.raw, range })),
+    command: host,
+    via: {
+      host: host.words.map((w) => w.raw).join(' '),
+      text: text.length > 80 ? `${text.slice(0, 77)}...` : text,
+      file: found.file,
+      line: found.line + 1,
+      complete: found.complete,
+    },
+  };
+}
+
+/**
+ * Adds to each RUN's Go commands those it runs through make or a script, in the order the shell
+ * runs them. Called once the model is complete (the COPYs of every stage are known).
+ */
+export function addDelegatedGoCommands(model: DockerfileModel): void {
+  if (!model.context?.root) return;
+  for (const run of model.runs) {
+    if (run.execForm || run.heredoc) continue;
+    if (!run.commands.some((c) => MAKE.test(c.words[0]?.value ?? '') || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
+    const merged: GoCommand[] = [];
+    let added = false;
+    for (const command of run.commands) {
+      const direct = run.go.filter((g) => g.command === command);
+      merged.push(...direct);
+      if (direct.length > 0) continue;
+      const hostDir = commandDirectory(run, { command, flags: new Map() });
+      if (hostDir === undefined) continue;
+      const invocation = invocationOf(command, hostDir);
+      if (!invocation) continue;
+      const reading = runsOf(model, run, invocation, 0);
+      if (!reading) continue;
+      if (reading.whole) (run.readThrough ??= new Set()).add(command);
+      const derived = reading.found.map((f) => onHost(f, command, hostDir));
+      if (derived.length > 0) added = true;
+      merged.push(...derived);
+    }
+    if (added) run.go = merged;
+  }
+}
+
+/** Rules whose finding rests on the Go command's flags or arguments. */
+const FLAG_RULES = new Set(['GD009', 'GD010', 'GD016', 'GD017', 'GD025']);
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/**
+ * Findings about a Go command run through make or a script, made true to what the user sees:
+ * the message says which file and line runs it; a fix that would rewrite the `make` command as if
+ * it were the Go command is dropped (the Go command lives in the Makefile); and where the line
+ * uses values the file does not define, findings about its flags are not made at all.
+ */
+export function explainDelegatedFindings(model: DockerfileModel, findings: Finding[]): Finding[] {
+  const delegated = model.runs.flatMap((run) => run.go.filter((g) => g.via !== undefined));
+  if (delegated.length === 0) return findings;
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const places = [finding.range, ...(finding.related ?? []).map((r) => r.range)];
+    const go = delegated.find((g) => places.some((p) => overlaps(p, g.command.range)));
+    if (!go?.via) { out.push(finding); continue; }
+    if (!go.via.complete && FLAG_RULES.has(finding.rule)) continue;
+    const fixes = finding.fixes.filter((fix) => !fix.edits.some((edit) => overlaps(edit.range, go.command.range)));
+    const origin = `\`${go.via.host}\` runs \`${go.via.text}\` (${go.via.file}:${go.via.line})`;
+    out.push({ ...finding, message: `${finding.message} ${origin}.`, fixes });
+  }
+  return out;
+}

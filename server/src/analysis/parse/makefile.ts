@@ -1,0 +1,206 @@
+// A small reader of the part of GNU make that decides what `make <target>` runs: rules (targets,
+// prerequisites, recipe lines with `\` continuations and `@`/`-`/`+` prefixes) and simple variable
+// assignments (`=`, `:=`, `::=`, `?=`, `+=`, `export`/`override`). What it cannot evaluate (functions
+// such as `$(shell …)`, conditionals, includes, `define`) it marks unknown instead of guessing:
+// a recipe line that uses an unknown value says so, and a target defined only inside a
+// conditional is not found at all.
+//
+// Why not a parser from npm: `tree-sitter-make` is a native addon (its WebAssembly build is not
+// published for the web-tree-sitter version the shell parser uses) and gives syntax only; the
+// evaluation (variables, prerequisites, the default goal) is the part needed here, and
+// `@kba/makefile-parser` is an unmaintained 0.0.x that drops continuations.
+
+export interface RecipeLine {
+  /** The command text after variable expansion, prefixes removed. */
+  text: string;
+  /** Zero-based line in the Makefile where the recipe line starts. */
+  line: number;
+  /** false when the text used a value the reader cannot know (`$(shell …)`, an undefined variable). */
+  complete: boolean;
+}
+
+interface MakeRule {
+  prerequisites: string[];
+  recipe: { text: string; line: number }[];
+}
+
+interface Variable {
+  value: string;
+  /** `=` expands when used; `:=` expanded when assigned. */
+  recursive: boolean;
+  /** Assigned in a way the reader cannot follow (inside a conditional, from a function, `define`). */
+  unknown?: boolean;
+}
+
+export interface Makefile {
+  rules: Map<string, MakeRule>;
+  variables: Map<string, Variable>;
+  /** The first target that is not special (`.PHONY`) nor a pattern: what a bare `make` builds. */
+  defaultTarget?: string;
+  /** The file includes others: a variable it does not define may be defined there. */
+  includes: boolean;
+}
+
+const ASSIGNMENT = /^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$/s;
+const CONDITIONAL_START = /^(ifeq|ifneq|ifdef|ifndef)\b/;
+
+/** Lines with their `\` continuations joined, each with the zero-based line it starts on. */
+function logicalLines(text: string): { text: string; line: number }[] {
+  const physical = text.replace(/\r\n/g, '\n').split('\n');
+  const out: { text: string; line: number }[] = [];
+  for (let i = 0; i < physical.length; i++) {
+    const start = i;
+    let current = physical[i];
+    while (/(^|[^\\])(\\\\)*\\$/.test(current) && i + 1 < physical.length) {
+      // make keeps a recipe's backslash-newline for the shell, which joins the lines: the same.
+      current = `${current.slice(0, -1).trimEnd()} ${physical[++i].replace(/^\t/, '').trimStart()}`;
+    }
+    out.push({ text: current, line: start });
+  }
+  return out;
+}
+
+function stripComment(line: string): string {
+  const at = line.search(/(^|[^\\])#/);
+  return at < 0 ? line : line.slice(0, at === 0 && line[0] === '#' ? 0 : at + 1);
+}
+
+export function readMakefile(text: string): Makefile {
+  const rules = new Map<string, MakeRule>();
+  const variables = new Map<string, Variable>();
+  let defaultTarget: string | undefined;
+  let includes = false;
+  let conditionalDepth = 0;
+  let inDefine: string | undefined;
+  // The rules the recipe lines that follow belong to; undefined outside a rule.
+  let current: MakeRule[] | undefined;
+  for (const { text: raw, line } of logicalLines(text)) {
+    if (inDefine !== undefined) {
+      if (/^\s*endef\b/.test(raw)) inDefine = undefined;
+      continue;
+    }
+    if (raw.startsWith('\t') && current) {
+      const recipe = raw.slice(1).trim();
+      if (recipe !== '') for (const rule of current) rule.recipe.push({ text: recipe, line });
+      continue;
+    }
+    const stripped = stripComment(raw).trim();
+    if (stripped === '') continue;
+    if (CONDITIONAL_START.test(stripped)) { conditionalDepth++; current = undefined; continue; }
+    if (/^else\b/.test(stripped)) { current = undefined; continue; }
+    if (/^endif\b/.test(stripped)) { conditionalDepth = Math.max(0, conditionalDepth - 1); current = undefined; continue; }
+    const define = /^(?:(?:export|override)\s+)*define\s+([A-Za-z_][A-Za-z0-9_.-]*)/.exec(stripped);
+    if (define) { inDefine = define[1]; variables.set(define[1], { value: '', recursive: true, unknown: true }); current = undefined; continue; }
+    if (/^-?s?include\s/.test(stripped)) { includes = true; current = undefined; continue; }
+    const assignment = ASSIGNMENT.exec(stripped);
+    // `a: b=c` is a target-specific variable, not an assignment: the colon comes first.
+    if (assignment && !/^[^=]*[^:=]:[^=]/.test(stripped.slice(0, stripped.indexOf(assignment[2]) + 1))) {
+      const [, name, op, value] = assignment;
+      const previous = variables.get(name);
+      if (conditionalDepth > 0 || op === '!=') variables.set(name, { value, recursive: true, unknown: true });
+      else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true }); }
+      else if (op === '+=') variables.set(name, previous ? { ...previous, value: `${previous.value} ${value}` } : { value, recursive: true });
+      else if (op === '=') variables.set(name, { value, recursive: true });
+      else variables.set(name, { value: expand(value, variables, new Map()).text, recursive: false, unknown: !expand(value, variables, new Map()).complete });
+      current = undefined;
+      continue;
+    }
+    const colon = /^([^:=]+?)\s*(::?)(?!=)\s*(.*)$/s.exec(stripped);
+    if (!colon || conditionalDepth > 0) { current = undefined; continue; }
+    const targets = colon[1].split(/\s+/).filter(Boolean);
+    let rest = colon[3];
+    let inline: string | undefined;
+    const semicolon = rest.indexOf(';');
+    if (semicolon >= 0) { inline = rest.slice(semicolon + 1).trim(); rest = rest.slice(0, semicolon); }
+    // A target-specific assignment (`build: GOOS=linux`) changes a variable for that target only.
+    if (/^[A-Za-z_][A-Za-z0-9_.-]*\s*(::=|:=|\?=|\+=|=)/.test(rest)) { current = undefined; continue; }
+    const prerequisites = rest.split('|')[0].split(/\s+/).filter(Boolean);
+    current = [];
+    for (const target of targets) {
+      if (target.includes('%')) continue;
+      let rule = rules.get(target);
+      if (!rule) rules.set(target, (rule = { prerequisites: [], recipe: [] }));
+      rule.prerequisites.push(...prerequisites);
+      current.push(rule);
+      if (defaultTarget === undefined && (!target.startsWith('.') || target.includes('/'))) defaultTarget = target;
+    }
+    if (inline) for (const rule of current) rule.recipe.push({ text: inline, line });
+  }
+  return { rules, variables, defaultTarget, includes };
+}
+
+/** make's functions: a reference with a space or comma in its name calls one. */
+const FUNCTION_CALL = /^[a-z-]+[\s,]/;
+
+/**
+ * Expands make references in text: `$(NAME)`, `${NAME}`, `$X`, `$$` (a dollar for the shell),
+ * automatic variables from `automatic`. What cannot be known leaves `complete` false.
+ */
+function expand(text: string, variables: Map<string, Variable>, automatic: Map<string, string>, depth = 0, includes = false): { text: string; complete: boolean } {
+  let out = '';
+  let complete = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch !== '$') { out += ch; continue; }
+    const next = text[i + 1];
+    if (next === undefined) break;
+    if (next === '$') { out += '$'; i++; continue; }
+    let name: string;
+    if (next === '(' || next === '{') {
+      const close = next === '(' ? ')' : '}';
+      let level = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === next) level++;
+        else if (text[j] === close && --level === 0) break;
+      }
+      name = text.slice(i + 2, j);
+      i = j;
+    } else {
+      name = next;
+      i++;
+    }
+    if (automatic.has(name)) { out += automatic.get(name); continue; }
+    if (FUNCTION_CALL.test(name) || name.includes('$') || name.includes(':') || depth > 20) { complete = false; out += `$(${name})`; continue; }
+    const variable = variables.get(name);
+    if (!variable || variable.unknown) {
+      // An undefined variable is empty to make, unless an included file or the environment may set it.
+      if (!variable && !includes && !/^[A-Z]/.test(name)) continue;
+      complete = false;
+      out += `$(${name})`;
+      continue;
+    }
+    if (!variable.recursive) { out += variable.value; continue; }
+    const inner = expand(variable.value, variables, automatic, depth + 1, includes);
+    complete &&= inner.complete;
+    out += inner.text;
+  }
+  return { text: out, complete };
+}
+
+/**
+ * The recipe lines `make target` runs, prerequisites first (each target once), with variables
+ * expanded; `overrides` are `make NAME=value` arguments. undefined when the target has no rule.
+ */
+export function recipeOf(makefile: Makefile, target: string | undefined, overrides: ReadonlyMap<string, string> = new Map()): RecipeLine[] | undefined {
+  const goal = target ?? makefile.defaultTarget;
+  if (goal === undefined || !makefile.rules.has(goal)) return undefined;
+  const variables = new Map(makefile.variables);
+  for (const [name, value] of overrides) variables.set(name, { value, recursive: false });
+  const lines: RecipeLine[] = [];
+  const done = new Set<string>();
+  const visit = (name: string) => {
+    if (done.has(name) || done.size > 200) return;
+    done.add(name);
+    const rule = makefile.rules.get(name);
+    if (!rule) return;
+    for (const prerequisite of rule.prerequisites) visit(prerequisite);
+    const automatic = new Map([['@', name], ['<', rule.prerequisites[0] ?? ''], ['^', [...new Set(rule.prerequisites)].join(' ')], ['MAKE', 'make']]);
+    for (const step of rule.recipe) {
+      const { text, complete } = expand(step.text, variables, automatic, 0, makefile.includes);
+      lines.push({ text: text.replace(/^[@+-]+\s*/, ''), line: step.line, complete });
+    }
+  };
+  visit(goal);
+  return lines;
+}

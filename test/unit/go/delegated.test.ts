@@ -1,0 +1,138 @@
+// Builds driven by make or a script: the Makefile reader, and the findings a `RUN make build` gets
+// when its target runs Go, each saying which file and line the Go command came from.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readMakefile, recipeOf } from '../../../server/src/analysis/parse/makefile';
+import { analyze } from '../../../server/src/analysis/analyze';
+import { memoryContext } from '../../../server/src/analysis/model/context';
+import { fixAll } from '../../../server/src/analysis/fixing/fixer';
+
+const GO_MOD = 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n';
+const GO_SUM = 'github.com/google/uuid v1.6.0 h1:x\n';
+
+describe('Makefile reader', () => {
+  it('runs prerequisites first, expands simple and recursive variables, drops @ and - prefixes, joins continuations', () => {
+    const makefile = readMakefile([
+      'GO ?= go',
+      'BIN := bin/app',
+      'PKG = ./cmd/$(NAME)',
+      'NAME = app',
+      '',
+      '.PHONY: build gen',
+      'build: gen ## builds it',
+      '\t@$(GO) build -o ${BIN} \\',
+      '\t\t$(PKG)',
+      '',
+      'gen:',
+      '\t-$(GO) generate ./...',
+      '\techo $$HOME',
+    ].join('\n'));
+    assert.deepEqual(recipeOf(makefile, 'build'), [
+      { text: 'go generate ./...', line: 11, complete: true },
+      { text: 'echo $HOME', line: 12, complete: true },
+      { text: 'go build -o bin/app ./cmd/app', line: 7, complete: true },
+    ]);
+    assert.equal(makefile.defaultTarget, 'build', 'a bare make builds the first ordinary target');
+  });
+
+  it('marks what it cannot know: functions, assignments in conditionals, variables defined elsewhere', () => {
+    const makefile = readMakefile([
+      'VERSION := $(shell git describe)',
+      'ifeq ($(DEBUG),1)',
+      'FLAGS = -gcflags=all=-N',
+      'endif',
+      'build:',
+      '\tgo build -ldflags "-X main.v=$(VERSION)" .',
+      '\tgo build $(FLAGS) .',
+      '\tgo vet $(LDFLAGS) .',
+      '\tgo test $(lowercase_unset) .',
+    ].join('\n'));
+    assert.deepEqual(recipeOf(makefile, 'build')?.map((l) => l.complete), [false, false, false, true]);
+  });
+
+  it('takes make NAME=value over the file, and finds no recipe for a target it does not know', () => {
+    const makefile = readMakefile('GOOS ?= linux\nbuild:\n\tGOOS=$(GOOS) go build .\n%.o: %.c\n\tcc $<\n');
+    assert.equal(recipeOf(makefile, 'build', new Map([['GOOS', 'darwin']]))?.[0].text, 'GOOS=darwin go build .');
+    assert.equal(recipeOf(makefile, 'main.o'), undefined, 'pattern rules are not followed');
+    assert.equal(recipeOf(makefile, 'release'), undefined);
+  });
+
+  it('reads a target whose recipe is on its own line after a semicolon, and a target-specific variable is not a rule', () => {
+    const makefile = readMakefile('all: ; go install ./...\nbuild: GOFLAGS=-mod=vendor\n');
+    assert.deepEqual(recipeOf(makefile, undefined)?.map((l) => l.text), ['go install ./...']);
+    assert.equal(recipeOf(makefile, 'build'), undefined);
+  });
+});
+
+const DOCKERFILE = [
+  'FROM golang:1.22',
+  'WORKDIR /src',
+  'COPY . .',
+  'RUN make build',
+  '',
+].join('\n');
+
+function check(dockerfile: string, files: Record<string, string>) {
+  return analyze(dockerfile, { context: memoryContext({ 'go.mod': GO_MOD, 'go.sum': GO_SUM, 'main.go': 'package main\n', ...files }) });
+}
+
+describe('RUN make / a script that runs Go', () => {
+  const MAKEFILE = 'GO ?= go\n\nbuild:\n\t$(GO) build -o /out/app .\n';
+
+  it('reports the Go command the target runs, naming the Makefile and its line', () => {
+    const { findings } = check(DOCKERFILE, { Makefile: MAKEFILE });
+    const gd003 = findings.find((f) => f.rule === 'GD003');
+    assert.ok(gd003, findings.map((f) => f.rule).join(' '));
+    assert.equal(gd003.range.start.line, 3);
+    assert.match(gd003.message, /`make build` runs `go build -o \/out\/app \.` \(Makefile:4\)\.$/);
+    const gd001 = findings.find((f) => f.rule === 'GD001');
+    assert.ok(gd001, 'the source is copied before the make target reads the modules');
+    assert.match(gd001.message, /\(Makefile:4\)/);
+  });
+
+  it('fixes with cache mounts on the RUN and keeps the make command', () => {
+    const { findings, model } = check(DOCKERFILE, { Makefile: MAKEFILE });
+    const fixed = fixAll(model.text, { context: memoryContext({ 'go.mod': GO_MOD, 'go.sum': GO_SUM, Makefile: MAKEFILE }) }).text;
+    assert.ok(findings.some((f) => f.rule === 'GD003' && f.fixes.length > 0));
+    assert.match(fixed, /RUN --mount=type=cache,target=\/root\/\.cache\/go-build[^\n]*make build/);
+  });
+
+  it('says nothing when the Makefile is not in the image, is ignored, or the target is unknown', () => {
+    const onlyManifests = DOCKERFILE.replace('COPY . .', 'COPY go.mod go.sum ./');
+    assert.deepEqual(check(onlyManifests, { Makefile: MAKEFILE }).findings.filter((f) => f.rule === 'GD003'), []);
+    assert.deepEqual(check(DOCKERFILE, { Makefile: MAKEFILE, '.dockerignore': 'Makefile\n' }).findings.filter((f) => f.rule === 'GD003'), []);
+    assert.deepEqual(check(DOCKERFILE.replace('make build', 'make release'), { Makefile: MAKEFILE }).findings.filter((f) => f.rule === 'GD003'), []);
+    assert.deepEqual(check(DOCKERFILE, {}).findings.filter((f) => f.rule === 'GD003'), []);
+  });
+
+  it('reads a script run by path or by sh, following cd, with the line of the Go command', () => {
+    const script = '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\necho building\ngo install ./...\n';
+    const simple = 'set -eu\n\nCGO_ENABLED=0 go build -o /out/app .\n';
+    const byPath = check(DOCKERFILE.replace('make build', './scripts/build.sh'), { 'scripts/build.sh': simple });
+    assert.match(byPath.findings.find((f) => f.rule === 'GD003')?.message ?? '', /`\.\/scripts\/build\.sh` runs `CGO_ENABLED=0 go build -o \/out\/app \.` \(scripts\/build\.sh:3\)/);
+    const bySh = check(DOCKERFILE.replace('make build', 'sh hack/build.sh'), { 'hack/build.sh': simple });
+    assert.ok(bySh.findings.some((f) => f.rule === 'GD003'));
+    // A `cd` the reader cannot follow leaves the commands after it unread.
+    const unfollowed = check(DOCKERFILE.replace('make build', 'bash scripts/build.sh'), { 'scripts/build.sh': script });
+    assert.deepEqual(unfollowed.findings.filter((f) => f.rule === 'GD003'), []);
+  });
+
+  it('counts a make target read to its end as a module reader: GD004 then speaks, and its fix mounts the module cache there too', () => {
+    const dockerfile = [
+      'FROM golang:1.22',
+      'WORKDIR /src',
+      'COPY go.mod go.sum ./',
+      'RUN go mod download',
+      'COPY . .',
+      'RUN --mount=type=cache,target=/root/.cache/go-build make',
+      '',
+    ].join('\n');
+    assert.deepEqual(check(dockerfile, {}).findings.filter((f) => f.rule === 'GD004'), [], 'an unread make may read the modules from the layer');
+    assert.deepEqual(check(dockerfile, { Makefile: MAKEFILE.replace('build:', 'build: lint\nlint:\n\tgolangci-lint run\n') }).findings.filter((f) => f.rule === 'GD004'), [], 'a target that runs a tool the reader cannot see is not read to its end');
+    const { findings } = check(dockerfile, { Makefile: MAKEFILE });
+    assert.deepEqual(findings.filter((f) => f.rule === 'GD004').map((f) => f.range.start.line), [3]);
+    const fixed = fixAll(dockerfile, { context: memoryContext({ 'go.mod': GO_MOD, 'go.sum': GO_SUM, Makefile: MAKEFILE }), fixRules: ['GD004'] }).text;
+    assert.match(fixed, /RUN --mount=type=cache,target=\/go\/pkg\/mod[^\n]* go mod download/);
+    assert.match(fixed, /RUN [^\n]*--mount=type=cache,target=\/go\/pkg\/mod[^\n]* make\n/);
+  });
+});
