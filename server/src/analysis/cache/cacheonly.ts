@@ -9,6 +9,7 @@ import { effectiveGoEnv, mountCovers, pathsOverlap } from '../go/goenv';
 import { cacheMounts } from '../go/gofacts';
 import { perObject } from '../model/memo';
 import { isCopy, isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model/model';
+import { shellInvocation } from '../parse/shellTree';
 
 export type WriteKind = 'GOMODCACHE' | 'GOCACHE' | 'output';
 
@@ -70,6 +71,62 @@ function findCacheOnlyWrite(model: DockerfileModel, stage: Stage, path: string):
     }
   }
   return found;
+}
+
+/** Commands that never run Go themselves: a RUN of only these (and Go commands read as such) writes no Go cache unseen. */
+const RUNS_NO_GO = new Set([
+  'apk', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'mkdir', 'cp', 'mv', 'rm', 'ln', 'chmod', 'chown', 'touch', 'cd',
+  'echo', 'printf', 'cat', 'ls', 'true', 'false', 'test', '[', 'export', 'unset', 'set', 'git', 'curl', 'wget', 'tar',
+  'unzip', 'gzip', 'adduser', 'addgroup', 'useradd', 'groupadd', 'update-ca-certificates', 'ssh-keyscan', 'sed',
+  'grep', 'tee', 'sleep', 'whoami', 'id', 'env', 'upx', 'strip', 'file', 'ldd',
+]);
+
+/** The RUN may run Go in a way the analysis cannot see: make, a script, a tool it does not know. */
+function mayRunGoUnseen(run: RunInstruction): boolean {
+  const seen = new Set(run.go.map((g) => g.command));
+  return run.commands.some((c) => {
+    if (seen.has(c) || c.words.length === 0) return false;
+    const name = c.words[0].value;
+    const base = name.slice(name.lastIndexOf('/') + 1);
+    if (RUNS_NO_GO.has(base) && !(base === 'env' && c.words.length > 1)) return false;
+    // `sh -c '…'`: its script's commands are read on their own.
+    return shellInvocation(c.words).script === undefined;
+  });
+}
+
+export interface UnwrittenGoCache {
+  kind: 'GOCACHE' | 'GOMODCACHE';
+  /** The stage's Go commands, none of which writes that cache; empty when it runs none. */
+  goCommands: { run: RunInstruction; go: GoCommand }[];
+}
+
+/**
+ * A Go cache directory (or a path inside it) that nothing in `stage` or the stages it is built
+ * FROM ever writes, not even inside a cache mount: no Go command there fills that cache, no COPY
+ * or command names it, and the base image is one known to carry no Go cache. `COPY --from` of it
+ * fails the build.
+ */
+export function neverWrittenGoCache(model: DockerfileModel, stage: Stage, path: string): UnwrittenGoCache | undefined {
+  if (/[*?[]/.test(path)) return undefined;
+  const chain = stageChain(stage);
+  if (chain[0].facts.family === 'other') return undefined;
+  const last = stage.instructions[stage.instructions.length - 1];
+  const env = effectiveGoEnv(last);
+  const kind = mountCovers(env.GOCACHE.value, path) ? 'GOCACHE' : mountCovers(env.GOMODCACHE.value, path) ? 'GOMODCACHE' : undefined;
+  if (!kind) return undefined;
+  const goCommands: UnwrittenGoCache['goCommands'] = [];
+  for (const instruction of chain.flatMap((s) => s.instructions)) {
+    if (isCopy(instruction) && (!instruction.destResolved || pathsOverlap(instruction.destResolved.replace(/(.)\/$/, '$1'), path))) return undefined;
+    if (!isRun(instruction)) continue;
+    if (instruction.execForm || mayRunGoUnseen(instruction)) return undefined;
+    if (pathsNamedInLayer(instruction).some((p) => pathsOverlap(p, path))) return undefined;
+    for (const go of instruction.go) {
+      // Written somewhere near it, in a layer or a mount: the other case (or none) of GD007.
+      if (goWrites(model, instruction.stage ?? stage, instruction, go).some((w) => pathsOverlap(w.path, path))) return undefined;
+      goCommands.push({ run: instruction, go });
+    }
+  }
+  return { kind, goCommands };
 }
 
 /**

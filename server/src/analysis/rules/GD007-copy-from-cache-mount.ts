@@ -3,7 +3,7 @@ import { effectiveGoEnv } from '../go/goenv';
 import { cacheMounts, misdirectedGoMounts, mountOnGoCache } from '../go/gofacts';
 import { addRunFlag, indentOf, instructionLines, mountOwnerSuffix } from '../fixing/edits';
 import { cacheMountFlagFor, ownerOptionsOf, sameCacheMountFlag, settledTarget, stageReads, type StageRead } from '../cache/cachemounts';
-import { writtenOnlyInCacheMount, type CacheWrite } from '../cache/cacheonly';
+import { neverWrittenGoCache, writtenOnlyInCacheMount, type CacheWrite, type UnwrittenGoCache } from '../cache/cacheonly';
 import { isRun, type CopyInstruction, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model/model';
 import type { Fix, TextEdit } from '../model/types';
 import { defineRule } from './api';
@@ -65,17 +65,39 @@ function stageLabel(stage: Stage): string {
   return stage.name ? `stage \`${stage.name}\`` : `stage ${stage.index}`;
 }
 
+/** Why a stage has none of a Go cache: the Go commands it runs, none of which fills that cache. */
+function neverWrittenBecause(unwritten: UnwrittenGoCache): string {
+  const { kind, goCommands } = unwritten;
+  if (goCommands.length === 0) return 'it runs no Go command';
+  const shown = goCommands.slice(0, 2).map(({ go }) => `\`go ${go.subcommand}\` on line ${go.range.start.line + 1}`);
+  const listed = goCommands.length > 2 ? `${shown.join(', ')} and ${goCommands.length - 2} more` : shown.join(' and ');
+  const one = goCommands.length === 1;
+  const does = kind === 'GOCACHE' ? (one ? 'compiles nothing' : 'compile nothing') : (one ? 'downloads no module' : 'download no module');
+  return `${one ? 'its only Go command' : 'its Go commands'} (${listed}) ${does}`;
+}
+
 export default defineRule({
   id: 'GD007',
   name: 'copy-from-cache-mount',
   severity: 'error',
-  summary: '`COPY --from` copies a path the other stage only wrote inside a cache mount, which never reaches the image: it copies an empty or missing directory.',
+  summary: '`COPY --from` copies a path the other stage only wrote inside a cache mount, which never reaches the image, or a Go cache it never wrote at all: it copies an empty or missing directory.',
   fixable: true,
   check({ model, site, report }) {
     const copies = stageReads(model).filter((r): r is StageRead & { copy: CopyInstruction } => r.copy !== undefined);
     for (const read of copies) {
       const write = writtenOnlyInCacheMount(model, read.stage, read.path);
-      if (!write) continue;
+      if (!write) {
+        const unwritten = neverWrittenGoCache(model, read.stage, read.path);
+        if (!unwritten) continue;
+        const cache = unwritten.kind === 'GOCACHE' ? 'build cache (GOCACHE)' : 'module cache (GOMODCACHE)';
+        report({
+          range: read.range,
+          message: `${read.path}, Go's ${cache} in ${stageLabel(read.stage)}, is never written there, not even inside a cache mount: ${neverWrittenBecause(unwritten)}, and its base image \`${read.stage.chain[0].image.raw}\` has none. The path is not in that stage's image, so this COPY fails the build (\`not found\`).`,
+          related: unwritten.goCommands.slice(0, 2).map(({ go }) => ({ range: go.nameRange, message: unwritten.kind === 'GOCACHE' ? 'compiles nothing' : 'downloads no module' })),
+          fixes: [],
+        });
+        continue;
+      }
       const index = read.copy.sources.findIndex((s) => s.range === read.range);
       const mountLine = write.run.range.start.line + 1;
       const empty = read.path === write.mount.targetResolved;
