@@ -263,7 +263,9 @@ export function explainDelegatedFindings(model: DockerfileModel, findings: Findi
   const out: Finding[] = [];
   for (const finding of findings) {
     const places = [finding.range, ...(finding.related ?? []).map((r) => r.range)];
-    const go = delegated.find((g) => places.some((p) => overlaps(p, g.command.range)));
+    const onThisHost = delegated.filter((g) => places.some((p) => overlaps(p, g.command.range)));
+    // Several Go commands behind one `make`: the one the message names (`go build`), else the first.
+    const go = onThisHost.find((g) => finding.message.includes(`\`go ${g.subcommand}`)) ?? onThisHost[0];
     if (!go?.via) { out.push(finding); continue; }
     if (!go.via.complete && FLAG_RULES.has(finding.rule)) continue;
     const fixes = finding.fixes.filter((fix) => !fix.edits.some((edit) => overlaps(edit.range, go.command.range)));
