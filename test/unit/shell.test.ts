@@ -73,6 +73,13 @@ describe('shell commands of a RUN', () => {
     assert.equal(run.go[0].output, '/app');
   });
 
+  it('lists the files output redirections write, not the ones they read', () => {
+    const text = 'FROM alpine\nRUN echo "alias t=tool" >> ~/.profile && cat <in >"$HOME/out" 2>/dev/null && sh -c \'echo a > /root/a\' && (echo b &> /tmp/b)\n';
+    const run = runOf(text);
+    assert.deepEqual(run.commands.map((c) => c.writes.map((w) => w.value)), [['~/.profile'], ['$HOME/out', '/dev/null'], [], ['/root/a'], ['/tmp/b']]);
+    assert.equal(textAt(text, run.commands[3].writes[0].range), '/root/a');
+  });
+
   it('reads Go commands in command substitutions', () => {
     const run = runOf('FROM golang:1.22\nRUN export GOCACHE=$(go env GOCACHE) && go build -o /app .\n');
     assert.deepEqual(run.go.map((g) => [g.subcommand, g.command.within.join('>')]), [['env', 'substitution'], ['build', '']]);

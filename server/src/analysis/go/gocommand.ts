@@ -120,6 +120,26 @@ export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
 }
 
 /**
+ * A build for a debugger: optimisations and inlining off (`-gcflags="all=-N -l"`), so Delve can
+ * step through the code; it maps the binary back to its sources by their absolute paths.
+ */
+export function isDebugBuild(go: GoCommand): boolean {
+  const gcflags = go.flags.get('gcflags')?.value ?? '';
+  return /(?:^|[\s=])-N(?=\s|$)/.test(gcflags) && /(?:^|[\s=])-l(?=\s|$)/.test(gcflags);
+}
+
+/** The package arguments of a command, as written: its arguments other than flags and their values. */
+export function packageArgs(go: GoCommand): Word[] {
+  const packages: Word[] = [];
+  for (let i = 0; i < go.args.length; i++) {
+    const match = /^--?([A-Za-z][\w.-]*)(=)?/.exec(go.args[i].value);
+    if (!match) packages.push(go.args[i]);
+    else if (match[2] === undefined && VALUE_FLAGS.has(match[1])) i++;
+  }
+  return packages;
+}
+
+/**
  * Commands that compile, and so read and fill GOCACHE. `go mod …`, `go env`, `go version` and
  * `go list -m` compile nothing; `go list` compiles only for `-export` (and cgo files for `-compiled`).
  */

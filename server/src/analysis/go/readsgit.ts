@@ -6,6 +6,7 @@
 import { perObject } from '../model/memo';
 import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import type { BuildContext } from '../model/context';
+import { installedPackages } from '../model/packages';
 
 /** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
 function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
@@ -28,11 +29,7 @@ function gitLine(run: RunInstruction): number | undefined {
 }
 
 function installsGit(run: RunInstruction): boolean {
-  return run.commands.some((c) => {
-    const words = c.words.map((w) => w.value);
-    const installer = (words[0] === 'apk' && words[1] === 'add') || (/^apt(-get)?$/.test(words[0] ?? '') && words.includes('install')) || (/^(yum|dnf|microdnf)$/.test(words[0] ?? '') && words.includes('install'));
-    return installer && words.slice(2).some((w) => w === 'git' || w.startsWith('git='));
-  });
+  return installedPackages(run).includes('git');
 }
 
 /** A Makefile in the context root that runs git (for a version stamp, usually). */

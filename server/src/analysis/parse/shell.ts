@@ -30,6 +30,8 @@ export interface ShellCommand {
   assignments: Word[];
   /** The command name and its arguments. */
   words: Word[];
+  /** The files its output redirections write (`> f`, `>> f`, `&> f`), as words. */
+  writes: Word[];
   range: Range;
   /** The operator that ends this command (`&&`, `||`, `;`, `|`, `&`, newline) or '' at the end. */
   terminator: string;
@@ -121,6 +123,7 @@ export function parseShell(source: MappedText): ShellCommand[] {
     return {
       assignments: c.assignments.map(word),
       words: c.words.map(word),
+      writes: c.writes.map(word),
       range,
       terminator: c.terminator,
       terminatorEnd: c.terminator ? pos(c.terminatorEnd) : range.end,

@@ -19,6 +19,8 @@ export interface OffsetWord {
 export interface OffsetCommand {
   assignments: OffsetWord[];
   words: OffsetWord[];
+  /** The files its output redirections write (`> f`, `>> f`, `&> f`). */
+  writes: OffsetWord[];
   start: number;
   end: number;
   terminator: string;
@@ -178,13 +180,13 @@ class CommandReader {
       case 'command': return this.command(node, within, []);
       case 'declaration_command': case 'unset_command': {
         const words = node.children.filter((c): c is Node => c !== null && !REDIRECTS.has(c.type)).map((c) => this.word(c));
-        const command = this.push({ assignments: [], words, start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
+        const command = this.push({ assignments: [], words, writes: [], start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
         this.nested(node, within);
         return command;
       }
       case 'variable_assignment': case 'variable_assignments': {
         const parts = node.type === 'variable_assignment' ? [node] : node.namedChildren.filter((c): c is Node => c !== null);
-        const command = this.push({ assignments: parts.map((p) => this.word(p)), words: [], start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
+        const command = this.push({ assignments: parts.map((p) => this.word(p)), words: [], writes: [], start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
         this.nested(node, within);
         return command;
       }
@@ -197,6 +199,7 @@ class CommandReader {
         let tail: OffsetCommand | undefined;
         if (body?.type === 'command') tail = this.command(body, within, extra);
         else if (body) tail = this.visit(body, within);
+        tail?.writes.push(...children.filter((c) => REDIRECTS.has(c.type)).flatMap((r) => this.writtenFile(r)));
         for (const redirect of children) if (REDIRECTS.has(redirect.type)) this.nested(redirect, within);
         return tail;
       }
@@ -245,6 +248,15 @@ class CommandReader {
     }
   }
 
+  /** The file an output redirection writes: the first target of `>`, `>>`, `>|`, `&>`, `&>>`. */
+  private writtenFile(redirect: Node): OffsetWord[] {
+    if (redirect.type !== 'file_redirect') return [];
+    const operator = redirect.children.find((c) => c !== null && !c.isNamed)?.type ?? '';
+    if (!['>', '>>', '>|', '&>', '&>>'].includes(operator)) return [];
+    const target = redirect.namedChildren.find((c): c is Node => c !== null && c.type !== 'file_descriptor');
+    return target ? [this.word(target)] : [];
+  }
+
   private extraRedirectWords(redirect: Node): OffsetWord[] {
     if (redirect.type !== 'file_redirect') return [];
     const targets = redirect.namedChildren.filter((c): c is Node => c !== null && c.type !== 'file_descriptor');
@@ -255,16 +267,18 @@ class CommandReader {
     const assignments: OffsetWord[] = [];
     const words: OffsetWord[] = [];
     const redirects: Node[] = [];
+    const writes: OffsetWord[] = [];
     for (const child of node.children) {
       if (!child || !child.isNamed) continue;
       if (REDIRECTS.has(child.type)) {
         redirects.push(child);
+        writes.push(...this.writtenFile(child));
         words.push(...this.extraRedirectWords(child));
       } else if (child.type === 'variable_assignment' && words.length === 0) assignments.push(this.word(child));
       else words.push(this.word(child));
     }
     words.push(...extra);
-    const command = this.push({ assignments, words, start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
+    const command = this.push({ assignments, words, writes, start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });
     this.nested(node, within);
     this.script(words, within);
     return command;
@@ -290,6 +304,7 @@ class CommandReader {
       this.commands.push({
         assignments: inner.assignments.map(move),
         words: inner.words.map(move),
+        writes: inner.writes.map(move),
         start: outer(inner.start),
         end: outerEnd(inner.end),
         terminator: inner.terminator,

@@ -194,7 +194,7 @@ function shellCommandsOf(node: Instruction, args: readonly Argument[], document:
     const words = strings.map((s) => ({ value: s.value, raw: s.value, range: s.range }));
     if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
     const range = { start: words[0].range.start, end: words[words.length - 1].range.end };
-    return { execForm: true, heredoc: false, commands: [{ assignments: [], words, range, terminator: '', terminatorEnd: range.end, within: [], scope: [] }] };
+    return { execForm: true, heredoc: false, commands: [{ assignments: [], words, writes: [], range, terminator: '', terminatorEnd: range.end, within: [], scope: [] }] };
   }
   const heredocs = heredocsOf(node, args);
   if (heredocs.length > 0) return { commands: heredocCommands(args, heredocs, document), execForm: false, heredoc: true };

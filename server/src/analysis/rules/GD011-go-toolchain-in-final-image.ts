@@ -1,5 +1,6 @@
-import * as posix from 'node:path/posix';
 import { isRootUser } from '../go/goenv';
+import { isDebugBuild } from '../go/gocommand';
+import { startedProgram } from '../model/startup';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../cache/artifacts';
 import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model/model';
 import { baseImageName, resolvedImage } from '../model/imageref';
@@ -132,13 +133,6 @@ function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[])
   return { title: `Run the binary from a ${base.image} stage instead of the Go toolchain image`, edits, preferred: true };
 }
 
-/** The program a CMD or ENTRYPOINT starts: the first word of its exec form or shell form. */
-function startedProgram(instruction: InstructionModel): string | undefined {
-  const args = instruction.node.getArguments().map((a) => a.getValue().replace(/^\[?\s*"?|"?\s*,?\s*\]?$/g, ''));
-  const first = args.find((a) => a !== '');
-  return first === undefined ? undefined : posix.basename(first);
-}
-
 /**
  * Why the toolchain in the final image is the image's point rather than a cost, if it is: the
  * image starts nothing of its own (no ENTRYPOINT or CMD in any of its stages: a development or CI
@@ -150,10 +144,7 @@ function toolchainIsThePoint(final: Stage, binaries: FinalBinary[]): boolean {
   const starts = stageChain(final).flatMap((s) => s.instructions).filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
   if (starts.length === 0) return true;
   if (starts.some((i) => startedProgram(i) === 'dlv')) return true;
-  return binaries.some((b) => {
-    const gcflags = b.build?.go.flags.get('gcflags')?.value ?? '';
-    return /(^|[\s=])-N(\s|$)/.test(gcflags) && /(^|[\s=])-l(\s|$)/.test(gcflags);
-  });
+  return binaries.some((b) => b.build !== undefined && isDebugBuild(b.build.go));
 }
 
 export default defineRule({

@@ -1,7 +1,9 @@
 import { finalBinaries, type GoBuildStep } from '../cache/artifacts';
 import { effectiveGoEnv } from '../go/goenv';
-import type { GoCommand } from '../go/gocommand';
+import { moduleOfCommand } from '../go/commandmodule';
+import { isDebugBuild, packageArgs, type GoCommand } from '../go/gocommand';
 import { goOlderThan } from '../go/goversion';
+import type { DockerfileModel } from '../model/model';
 import { defineRule } from './api';
 
 const TRIMPATH_IN_GOFLAGS = /(?:^|\s)--?trimpath(?:=(?:true|1))?(?=\s|$)/;
@@ -10,6 +12,20 @@ function trimsPaths(step: GoBuildStep): boolean {
   const flag = step.go.flags.get('trimpath');
   if (flag) return flag.value === '' || flag.value === 'true' || flag.value === '1';
   return TRIMPATH_IN_GOFLAGS.test(effectiveGoEnv(step.run, step.go).GOFLAGS?.value ?? '');
+}
+
+/**
+ * A build of other modules' code only: each package is `path@version` (a tool at a fixed version)
+ * or an import path outside the main module (a dependency's packages). Its paths are those of the
+ * module cache, fixed by the version, and none of them is the project's own.
+ */
+function buildsOtherModules(model: DockerfileModel, step: GoBuildStep): boolean {
+  const packages = packageArgs(step.go).map((w) => w.value);
+  if (packages.length === 0) return false;
+  const main = moduleOfCommand(model, step.run, step.go).module?.goMod.module;
+  // An import path starts with a domain (`golang.org/x/net/http2`); `cmd/main.go` or `./cmd/app` is the project's.
+  const outsideMain = (p: string) => main !== undefined && /^[^./$][^/]*\.[^/]*\//.test(p) && !p.endsWith('.go') && p !== main && !p.startsWith(`${main}/`);
+  return packages.every((p) => p.includes('@') || outsideMain(p));
 }
 
 export default defineRule({
@@ -22,7 +38,7 @@ export default defineRule({
     const reported = new Set<GoCommand>();
     for (const binary of finalBinaries(model)) {
       const step = binary.build;
-      if (!step || reported.has(step.go) || trimsPaths(step)) continue;
+      if (!step || reported.has(step.go) || trimsPaths(step) || isDebugBuild(step.go) || buildsOtherModules(model, step)) continue;
       // -trimpath came with Go 1.13: an older go rejects the flag.
       if (goOlderThan(model, step.run, '1.13', step.go)) continue;
       reported.add(step.go);

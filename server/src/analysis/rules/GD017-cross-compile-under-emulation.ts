@@ -6,6 +6,7 @@ import { stageChain } from '../cache/artifacts';
 import { defineRule } from './api';
 
 const TARGET_PLATFORM = /\$\{?TARGET(?:OS|ARCH|VARIANT|PLATFORM)\b/;
+const TARGET_PLATFORM_NAMES = /\$\{?(TARGET(?:OS|ARCH|VARIANT|PLATFORM))\b/g;
 const BUILD_PLATFORM = /\$\{?BUILD(?:PLATFORM|OS|ARCH)\b/;
 const PLATFORM_SETTINGS = ['GOOS', 'GOARCH', 'GOARM'];
 
@@ -22,6 +23,15 @@ function writtenSetting(model: DockerfileModel, run: RunInstruction, go: GoComma
   return written === undefined ? undefined : { value: written, line: origin.range.start.line };
 }
 
+/**
+ * Whether a TARGET* variable the value uses is in scope at the RUN: BuildKit only passes the
+ * automatic platform ARGs to a stage that declares them (`ARG TARGETARCH`); undeclared, the
+ * variable is empty and the setting is its default, whatever the target platform.
+ */
+function declaresTargetArg(run: RunInstruction, value: string): boolean {
+  return [...value.matchAll(TARGET_PLATFORM_NAMES)].some((m) => run.env.has(m[1]));
+}
+
 interface TargetSetting {
   name: string;
   value: string;
@@ -36,7 +46,7 @@ function targetSetting(model: DockerfileModel, stage: Stage): TargetSetting | un
     for (const go of run.go.filter(compiles)) {
       for (const name of PLATFORM_SETTINGS) {
         const setting = writtenSetting(model, run, go, name);
-        if (!setting || !TARGET_PLATFORM.test(setting.value)) continue;
+        if (!setting || !TARGET_PLATFORM.test(setting.value) || !declaresTargetArg(run, setting.value)) continue;
         const cgo = effectiveGoEnv(run, go).CGO_ENABLED;
         return { name, ...setting, cgo: cgo.origin.kind !== 'default' && cgo.value === '1' };
       }

@@ -1,10 +1,13 @@
+import * as posix from 'node:path/posix';
 import { isToolchainFamily } from '../model/images';
-import { finalBinaries, stageChain } from '../cache/artifacts';
+import { finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts';
 import { insertLinesAfter, insertLinesBefore } from '../fixing/edits';
 import { isRootUser } from '../go/goenv';
 import { resolvedImage } from '../model/imageref';
 import { repositoryPath } from '../model/images';
-import { instructionAtLine, type DockerfileModel, type Stage } from '../model/model';
+import { instructionAtLine, isCopy, isRun, type DockerfileModel, type Stage } from '../model/model';
+import { installedPackages } from '../model/packages';
+import { imageStart, startedPath } from '../model/startup';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
@@ -17,6 +20,66 @@ function imageRunsAsNonRoot(model: DockerfileModel, final: Stage): boolean {
   const image = resolvedImage(model, root);
   const tag = (image?.tag ?? root.image.tag ?? '').toLowerCase();
   return tag.includes('nonroot') || repositoryPath(image?.name ?? root.image.name) === 'chainguard/static';
+}
+
+/**
+ * Base images whose config the analysis knows to set no USER, besides those of its image table:
+ * the distributions' own images. An image outside both may set a user of its own.
+ */
+const ROOT_OS_IMAGES = new Set(['debian', 'ubuntu', 'busybox', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux', 'archlinux']);
+
+/** Whether the user the final image's base runs as is known: scratch, alpine, golang, distroless, a distribution's image. */
+function baseUserKnown(model: DockerfileModel, final: Stage): boolean {
+  const root = stageChain(final)[0];
+  if (root.facts.family !== 'other') return true;
+  const image = resolvedImage(model, root);
+  return ROOT_OS_IMAGES.has(repositoryPath(image?.name ?? root.image.name));
+}
+
+/**
+ * Packages that are only of use to root: network configuration (they need CAP_NET_ADMIN) and the
+ * tools an entrypoint uses to drop root itself once it has set up what needs it.
+ */
+const ROOT_PACKAGES = new Set(['iptables', 'ip6tables', 'nftables', 'iproute2', 'iproute', 'ipset', 'wireguard-tools', 'su-exec', 'gosu', 'setpriv']);
+
+/** Whether a path is in root's home: `/root`, `~`, `$HOME` while the step runs as root. */
+function inRootHome(path: string): boolean {
+  return /^(?:\/root|~|\$HOME|\$\{HOME\})(?:\/|$)/.test(path);
+}
+
+/**
+ * Evidence in the file that the final image needs root to do its work, so that a non-root USER
+ * would break it: a package only root can use, set-up written to root's home (`git config
+ * --global`, a file under ~ or /root) that another user would not read, a VOLUME (Docker creates
+ * its directory owned by root, so only root can write it), or the Go toolchain (the go command
+ * the image is kept for needs a writable cache under HOME, and a numeric user's HOME is /).
+ */
+function needsRoot(final: Stage): boolean {
+  const chain = stageChain(final);
+  // A toolchain final image is also GD011's finding (when the toolchain is not the image's point):
+  // its fix makes a new final stage, which this rule then looks at.
+  if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family))) return true;
+  const instructions = chain.flatMap((s) => s.instructions).filter((i) => !i.user || isRootUser(i.user.name));
+  return instructions.some((i) => i.keyword === 'VOLUME'
+    || (isCopy(i) && !i.from && i.destResolved !== undefined && inRootHome(i.destResolved))
+    || (isRun(i) && (installedPackages(i).some((p) => ROOT_PACKAGES.has(p))
+      || i.commands.some((c) => c.writes.some((w) => inRootHome(w.value))
+        || (c.words[0]?.value === 'git' && c.words[1]?.value === 'config' && c.words.some((w) => w.value === '--global'))))));
+}
+
+/**
+ * The Go binary the image starts, when its ENTRYPOINT (else CMD) names one of them; all of them
+ * when the stages start nothing; none when it starts another program (a prebuilt server, a script
+ * that may drop root itself). A binary whose path is not known may be the one started.
+ */
+function startedBinaries(final: Stage, binaries: readonly FinalBinary[]): FinalBinary[] {
+  const start = imageStart(final);
+  const program = start ? startedPath(start) : undefined;
+  if (program === undefined) return [...binaries];
+  const named = binaries.filter((b) => b.path !== undefined && !b.path.endsWith('/')
+    && (program.includes('/') ? posix.normalize(program) === b.path || (!program.startsWith('/') && posix.basename(b.path) === posix.basename(program)) : posix.basename(b.path) === program));
+  if (named.length > 0) return named;
+  return binaries.filter((b) => b.path === undefined || b.path.endsWith('/'));
 }
 
 /**
@@ -55,12 +118,10 @@ export default defineRule({
   check({ model, report }) {
     const final = model.finalStage;
     if (!final) return;
-    const binaries = finalBinaries(model);
     const user = final.endUser;
-    if (binaries.length === 0 || (user && !isRootUser(user.name)) || (!user && imageRunsAsNonRoot(model, final))) return;
-    // A toolchain final image is GD011's finding: its fix makes a new final stage, which this
-    // rule then looks at. Reporting both would set the user in a stage about to stop being final.
-    if ((final.facts.hasGo || isToolchainFamily(final.facts.family)) && binaries.some((b) => !b.copy && b.build)) return;
+    if ((user && !isRootUser(user.name)) || (!user && (imageRunsAsNonRoot(model, final) || !baseUserKnown(model, final)))) return;
+    const binaries = startedBinaries(final, finalBinaries(model));
+    if (binaries.length === 0 || needsRoot(final)) return;
     const binary = binaries.find((b) => b.path)?.path ?? 'the Go binary';
     const userInstruction = user ? instructionAtLine(model, user.line) : undefined;
     const cause = user ? `\`USER ${user.name}\` on line ${user.line + 1} is the last USER of the final image` : 'the final image sets no USER';
