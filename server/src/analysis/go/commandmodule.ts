@@ -119,17 +119,24 @@ export function imageFileFromContext(model: DockerfileModel, instruction: Instru
   return imageFileCopy(model, instruction, imagePath)?.contextPath;
 }
 
-/** imageFileFromContext with the COPY that puts the file there. */
-export function imageFileCopy(model: DockerfileModel, instruction: InstructionModel, imagePath: string): { contextPath: string; copy: CopyInstruction } | undefined {
+/**
+ * imageFileFromContext with the COPY that puts the file there. Rules ask it for the same paths
+ * (go.mod, go.sum, go.work up the directory tree) again and again: answered once per instruction
+ * and path.
+ */
+export const imageFileCopy = perOwnedObjectAnd((model: DockerfileModel, instruction: InstructionModel, imagePath: string): { contextPath: string; copy: CopyInstruction } | undefined => {
   const context = model.context;
   if (!context?.root) return undefined;
-  const copies = instructionsBefore(instruction).filter(isCopy).filter((c) => !c.from && !c.heredoc);
-  for (const copy of copies.reverse()) {
-    const found = contextPathBy(copy, imagePath, context);
-    if (found !== undefined && !model.dockerignore.ignores(found)) return { contextPath: found, copy };
+  const copies = contextCopiesBefore(instruction);
+  for (let i = copies.length - 1; i >= 0; i--) {
+    const found = contextPathBy(copies[i], imagePath, context);
+    if (found !== undefined && !model.dockerignore.ignores(found)) return { contextPath: found, copy: copies[i] };
   }
   return undefined;
-}
+});
+
+/** The COPYs and ADDs from the build context (not another stage, not a here-document) before `instruction`. */
+const contextCopiesBefore = perObject((instruction: InstructionModel): CopyInstruction[] => instructionsBefore(instruction).filter(isCopy).filter((c) => !c.from && !c.heredoc));
 
 /** Commands that bring files into the image from elsewhere than the build context. */
 const FETCHES = /^(git|wget|curl|go|tar|unzip|svn|hg)$/;

@@ -9,6 +9,7 @@ import type { DockerfileModel, InstructionModel, RunInstruction, Stage } from '.
 import type { GoCommand } from './gocommand';
 import { moduleOfCommand } from './commandmodule';
 import { compareGoVersions } from './gomod';
+import { perOwnedObjectAnd } from '../model/memo';
 
 export interface GoVersionInEffect {
   /** "1.22", "1.22.3" or "1.21rc2" as the tag or go.mod writes it. */
@@ -39,12 +40,17 @@ function rootStage(stage: Stage): Stage {
 
 /** The Go version of a stage's base image, from its tag; undefined when the image does not say. */
 export function goVersionOfImage(model: DockerfileModel, stage: Stage): GoVersionInEffect | undefined {
+  return imageGoVersion(model, stage, undefined);
+}
+
+/** Asked for every Go command by several rules: read once per stage. */
+const imageGoVersion = perOwnedObjectAnd((model: DockerfileModel, stage: Stage, _detail: undefined): GoVersionInEffect | undefined => {
   const root = rootStage(stage);
   const image = resolvedImage(model, root);
   if (!image || !isOfficialGoImage(image.name)) return undefined;
   const version = goVersionOfTag(image.tag);
   return version ? { version, source: 'image', from: image.reference } : undefined;
-}
+});
 
 /**
  * The Go version in effect for a command (or an instruction): the image's, else the go.mod `go`

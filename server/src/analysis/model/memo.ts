@@ -23,16 +23,23 @@ export function perObjectAnd<K extends object, D, V>(compute: (key: K, detail: D
 }
 
 /**
- * `compute(owner, key, detail)`, remembered per key object and detail: for facts of an object that
- * belongs to one owner (a RUN of one model), which the computation needs beside it.
+ * `compute(owner, key, detail)`, remembered per key object, owner and detail (each compared with
+ * ===): for facts of an object that belongs to one owner (a RUN of one model), which the
+ * computation needs beside it. The owner is part of the key, so the same object asked about with
+ * another owner (a stage of one model under another build site) is computed for that owner.
  */
 export function perOwnedObjectAnd<O, K extends object, D, V>(compute: (owner: O, key: K, detail: D) => V): (owner: O, key: K, detail: D) => V {
-  const cache = new WeakMap<K, Map<D, V>>();
+  const cache = new WeakMap<K, Map<O, Map<D, V>>>();
   return (owner, key, detail) => {
-    let byDetail = cache.get(key);
+    let byOwner = cache.get(key);
+    if (!byOwner) {
+      byOwner = new Map();
+      cache.set(key, byOwner);
+    }
+    let byDetail = byOwner.get(owner);
     if (!byDetail) {
       byDetail = new Map();
-      cache.set(key, byDetail);
+      byOwner.set(owner, byDetail);
     }
     let value = byDetail.get(detail);
     if (value === undefined && !byDetail.has(detail)) {
