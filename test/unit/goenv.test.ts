@@ -150,6 +150,10 @@ describe('go env -w', () => {
     assert.equal(atLastGo('FROM golang:1.22\nRUN go env -w GOCACHE=/gc\nRUN go env -u GOCACHE\nRUN go build\n').GOCACHE.value, '/root/.cache/go-build');
     assert.equal(atLastGo('FROM golang:1.22\nRUN --mount=type=cache,target=/root/.config go env -w GOCACHE=/gc\nRUN go build\n').GOCACHE.value, '/root/.cache/go-build');
   });
+  it('the shell expands the value before go env -w writes it', () => {
+    assert.equal(atLastGo('FROM golang:1.22\nARG CACHE_ROOT=/caches\nRUN go env -w GOCACHE=$CACHE_ROOT/build\nRUN go build\n').GOCACHE.value, '/caches/build');
+    assert.equal(atLastGo('FROM golang:1.22\nRUN go env -w GOCACHE=$(mktemp -d)\nRUN go build\n').GOCACHE.value, '/root/.cache/go-build');
+  });
   it('a RUN before the go env -w does not see it', () => {
     const model = parseDockerfile('FROM golang:1.22\nRUN go build\nRUN go env -w GOCACHE=/gc\n');
     const run = model.instructions.filter(isRun)[0];

@@ -58,6 +58,20 @@ describe('hover on a go command', () => {
     assert.equal(row(shown, 'GOOS'), '| GOOS | `linux` | set inline on this command |');
   });
 
+  it('an export earlier in the RUN: the directory in effect and the word that set it', () => {
+    const text = 'FROM alpine:3.19\nRUN apk add go \\\n  && export GOPATH=/root/gocode \\\n  && go install example.com/tool@latest\n';
+    const shown = hoverAt(text, 'go install');
+    assert.equal(row(shown, 'GOPATH'), '| GOPATH | `/root/gocode` | set by `GOPATH=/root/gocode` earlier in this RUN (line 3) |');
+    assert.match(row(shown, 'GOMODCACHE'), /`\/root\/gocode\/pkg\/mod`/);
+  });
+
+  it('go env -w in an earlier step: the value and the file it came from', () => {
+    const text = 'FROM golang:1.22\nRUN go env -w GOCACHE=/gocache GOFLAGS=-mod=mod\nRUN --mount=type=cache,target=/gocache go build ./...\n';
+    const shown = hoverAt(text, 'go build');
+    assert.equal(row(shown, 'GOCACHE'), '| GOCACHE | `/gocache` | `go env -w` on line 2, in /root/.config/go/env |');
+    assert.match(hoverAt(text, 'target=/gocache', {}, 8), /✅ It holds Go's build cache here: GOCACHE is `\/gocache`/);
+  });
+
   it('modules downloaded into an earlier layer', () => {
     const text = 'FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build ./...\n';
     assert.match(hoverAt(text, 'go build'), /\*\*Module cache\*\* `\/go\/pkg\/mod`: filled by `go mod download` on line 3/);

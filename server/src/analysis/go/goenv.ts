@@ -8,6 +8,7 @@ import * as posix from 'node:path/posix';
 import type { GoCommand } from './gocommand';
 import { goEnvFileChanges } from './gocommand';
 import { shellSettingsBefore } from './shellenv';
+import { expandVariables } from '../parse/expand';
 import { perObject, perObjectAnd } from '../model/memo';
 import { instructionAtLine, isEnv, isArg, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Origin, type RunInstruction, type Stage, type VarValue } from '../model/model';
 import type { Range } from '../model/types';
@@ -105,8 +106,17 @@ function goEnvFile(processEnv: ProcessLookup, home: GoEnvValue): string | undefi
 }
 
 /** Each `go env -w`/`-u` of a stage, in order, with the file it writes. */
-const goEnvWritesOf = perObject((stage: Stage): { run: RunInstruction; go: GoCommand; file: string; persists: boolean }[] => {
-  const writes = [];
+interface GoEnvFileWrite {
+  run: RunInstruction;
+  go: GoCommand;
+  file: string;
+  persists: boolean;
+  /** The values as the shell passes them (`$VAR` expanded); undefined for `-u`, or a value only the build knows. */
+  changes: { name: string; value: string | undefined }[];
+}
+
+const goEnvWritesOf = perObject((stage: Stage): GoEnvFileWrite[] => {
+  const writes: GoEnvFileWrite[] = [];
   for (const run of stage.runs) {
     for (const go of run.go) {
       if (go.subcommand !== 'env' || goEnvFileChanges(go).length === 0) continue;
@@ -115,7 +125,11 @@ const goEnvWritesOf = perObject((stage: Stage): { run: RunInstruction; go: GoCom
       if (!file) continue;
       // A file under a cache or tmpfs mount is not in the layer: only the rest of its RUN sees it.
       const persists = !run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && mountCovers(m.targetResolved, file));
-      writes.push({ run, go, file, persists });
+      const lookup = (name: string) => processEnv(name)?.value ?? '';
+      const changes = goEnvFileChanges(go).map(({ name, value }) => ({
+        name, value: value === undefined || /\$\(|`/.test(value) ? undefined : expandVariables(value, lookup),
+      }));
+      writes.push({ run, go, file, persists, changes });
     }
   }
   return writes;
@@ -132,7 +146,7 @@ function goEnvFileSettings(instruction: InstructionModel, go: GoCommand | undefi
       const sameRun = write.run === instruction;
       if (sameRun ? !go || write.run.go.indexOf(write.go) >= write.run.go.indexOf(go) : write.run.position >= instruction.position || !write.persists) continue;
       const line = write.go.range.start.line;
-      for (const { name, value } of goEnvFileChanges(write.go)) {
+      for (const { name, value } of write.changes) {
         if (value === undefined || value === '') settings.delete(name);
         else settings.set(name, { value, origin: { kind: 'goenv', line, detail: file }, because: `\`go env -w\` on line ${line + 1}, in ${file}` });
       }
