@@ -2,7 +2,7 @@ import { finalBinaries, type GoBuildStep } from '../cache/artifacts';
 import { effectiveGoEnv } from '../go/goenv';
 import { moduleOfCommand } from '../go/commandmodule';
 import { isDebugBuild, packageArgs, type GoCommand } from '../go/gocommand';
-import { goOlderThan } from '../go/goversion';
+import { goAtLeast } from '../go/goversion';
 import type { DockerfileModel } from '../model/model';
 import { defineRule } from './api';
 
@@ -39,8 +39,9 @@ export default defineRule({
     for (const binary of finalBinaries(model)) {
       const step = binary.build;
       if (!step || reported.has(step.go) || trimsPaths(step) || isDebugBuild(step.go) || buildsOtherModules(model, step)) continue;
-      // -trimpath came with Go 1.13: an older go rejects the flag.
-      if (goOlderThan(model, step.run, '1.13', step.go)) continue;
+      // -trimpath came with Go 1.13: an older go rejects the flag, and where neither the image nor
+      // go.mod says which Go builds (a toolchain from a tarball, GOPATH mode), it may be older.
+      if (goAtLeast(model, step.run, '1.13', step.go) !== true) continue;
       reported.add(step.go);
       const command = `go ${step.go.subcommand}`;
       const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;

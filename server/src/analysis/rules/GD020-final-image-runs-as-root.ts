@@ -5,7 +5,8 @@ import { insertLinesAfter, insertLinesBefore } from '../fixing/edits';
 import { isRootUser } from '../go/goenv';
 import { resolvedImage } from '../model/imageref';
 import { repositoryPath } from '../model/images';
-import { instructionAtLine, isCopy, isRun, type DockerfileModel, type Stage } from '../model/model';
+import { instructionAtLine, isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
+import { expandVariables } from '../parse/expand';
 import { installedPackages } from '../model/packages';
 import { imageStart, startedPath } from '../model/startup';
 import type { TextEdit } from '../model/types';
@@ -37,10 +38,24 @@ function baseUserKnown(model: DockerfileModel, final: Stage): boolean {
 }
 
 /**
- * Packages that are only of use to root: network configuration (they need CAP_NET_ADMIN) and the
- * tools an entrypoint uses to drop root itself once it has set up what needs it.
+ * Packages that are only of use to root: network configuration (they need CAP_NET_ADMIN), FUSE
+ * mounting (CAP_SYS_ADMIN), and the tools an entrypoint uses to drop root itself once it has set
+ * up what needs it.
  */
-const ROOT_PACKAGES = new Set(['iptables', 'ip6tables', 'nftables', 'iproute2', 'iproute', 'ipset', 'wireguard-tools', 'su-exec', 'gosu', 'setpriv']);
+const ROOT_PACKAGES = new Set(['iptables', 'ip6tables', 'nftables', 'iproute2', 'iproute', 'ipset', 'wireguard-tools', 'fuse', 'fuse3', 'su-exec', 'gosu', 'setpriv']);
+
+/**
+ * A port below 1024 the image EXPOSEs (its ARG/ENV defaults expanded): only root binds it where
+ * the runtime keeps the kernel's default `ip_unprivileged_port_start` (Docker lowers it, Kubernetes
+ * runtimes need not).
+ */
+function exposesPrivilegedPort(instruction: InstructionModel): boolean {
+  if (instruction.keyword !== 'EXPOSE') return false;
+  return instruction.node.getArguments().some((a) => {
+    const port = Number(expandVariables(a.getValue(), (name) => instruction.env.get(name)?.value).split('/')[0]);
+    return Number.isInteger(port) && port > 0 && port < 1024;
+  });
+}
 
 /** Whether a path is in root's home: `/root`, `~`, `$HOME` while the step runs as root. */
 function inRootHome(path: string): boolean {
@@ -51,7 +66,7 @@ function inRootHome(path: string): boolean {
  * Evidence in the file that the final image needs root to do its work, so that a non-root USER
  * would break it: a package only root can use, set-up written to root's home (`git config
  * --global`, a file under ~ or /root) that another user would not read, a VOLUME (Docker creates
- * its directory owned by root, so only root can write it), or the Go toolchain (the go command
+ * its directory owned by root, so only root can write it), a privileged port, or the Go toolchain (the go command
  * the image is kept for needs a writable cache under HOME, and a numeric user's HOME is /).
  */
 function needsRoot(final: Stage): boolean {
@@ -60,7 +75,7 @@ function needsRoot(final: Stage): boolean {
   // its fix makes a new final stage, which this rule then looks at.
   if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family))) return true;
   const instructions = chain.flatMap((s) => s.instructions).filter((i) => !i.user || isRootUser(i.user.name));
-  return instructions.some((i) => i.keyword === 'VOLUME'
+  return instructions.some((i) => i.keyword === 'VOLUME' || exposesPrivilegedPort(i)
     || (isCopy(i) && !i.from && i.destResolved !== undefined && inRootHome(i.destResolved))
     || (isRun(i) && (installedPackages(i).some((p) => ROOT_PACKAGES.has(p))
       || i.commands.some((c) => c.writes.some((w) => inRootHome(w.value))
