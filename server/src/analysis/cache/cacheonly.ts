@@ -10,6 +10,7 @@ import { cacheMounts } from '../go/gofacts';
 import { perObject } from '../model/memo';
 import { isCopy, isRun, type DockerfileModel, type Mount, type RunInstruction, type Stage } from '../model/model';
 import { shellInvocation } from '../parse/shellTree';
+import { PLAIN_UTILITIES } from '../go/delegated';
 
 export type WriteKind = 'GOMODCACHE' | 'GOCACHE' | 'output';
 
@@ -73,24 +74,27 @@ function findCacheOnlyWrite(model: DockerfileModel, stage: Stage, path: string):
   return found;
 }
 
-/** Commands that never run Go themselves: a RUN of only these (and Go commands read as such) writes no Go cache unseen. */
-const RUNS_NO_GO = new Set([
-  'apk', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'mkdir', 'cp', 'mv', 'rm', 'ln', 'chmod', 'chown', 'touch', 'cd',
-  'echo', 'printf', 'cat', 'ls', 'true', 'false', 'test', '[', 'export', 'unset', 'set', 'git', 'curl', 'wget', 'tar',
-  'unzip', 'gzip', 'adduser', 'addgroup', 'useradd', 'groupadd', 'update-ca-certificates', 'ssh-keyscan', 'sed',
-  'grep', 'tee', 'sleep', 'whoami', 'id', 'env', 'upx', 'strip', 'file', 'ldd',
+/** Image set-up commands that run no Go, beside the plain utilities a make recipe may use. */
+const SETUP_COMMANDS = new Set([
+  'apk', 'apt-get', 'apt', 'yum', 'dnf', 'microdnf', 'cd', 'adduser', 'addgroup', 'useradd', 'groupadd',
+  'update-ca-certificates', 'ssh-keyscan', 'curl', 'wget', 'unzip', 'id', 'whoami', 'ldd',
 ]);
 
-/** The RUN may run Go in a way the analysis cannot see: make, a script, a tool it does not know. */
-function mayRunGoUnseen(run: RunInstruction): boolean {
+/**
+ * Whether every command of the RUN is one the analysis knows: a Go command, a make target or
+ * script read to its end, a shell running a script it reads, or a command that runs no Go. Stricter
+ * than gofacts' mayRunGoUnseen, which lets unknown tools pass: a tool such as golangci-lint fills
+ * the build cache, so a claim that nothing wrote it needs every command known.
+ */
+function runsOnlyKnownCommands(run: RunInstruction): boolean {
   const seen = new Set(run.go.map((g) => g.command));
-  return run.commands.some((c) => {
-    if (seen.has(c) || c.words.length === 0) return false;
+  return run.commands.every((c) => {
+    if (seen.has(c) || run.readThrough?.has(c) || c.words.length === 0) return true;
     const name = c.words[0].value;
     const base = name.slice(name.lastIndexOf('/') + 1);
-    if (RUNS_NO_GO.has(base) && !(base === 'env' && c.words.length > 1)) return false;
+    if ((PLAIN_UTILITIES.has(base) || SETUP_COMMANDS.has(base)) && base !== 'env') return true;
     // `sh -c '…'`: its script's commands are read on their own.
-    return shellInvocation(c.words).script === undefined;
+    return shellInvocation(c.words).script !== undefined;
   });
 }
 
@@ -118,7 +122,7 @@ export function neverWrittenGoCache(model: DockerfileModel, stage: Stage, path: 
   for (const instruction of chain.flatMap((s) => s.instructions)) {
     if (isCopy(instruction) && (!instruction.destResolved || pathsOverlap(instruction.destResolved.replace(/(.)\/$/, '$1'), path))) return undefined;
     if (!isRun(instruction)) continue;
-    if (instruction.execForm || mayRunGoUnseen(instruction)) return undefined;
+    if (instruction.execForm || !runsOnlyKnownCommands(instruction)) return undefined;
     if (pathsNamedInLayer(instruction).some((p) => pathsOverlap(p, path))) return undefined;
     for (const go of instruction.go) {
       // Written somewhere near it, in a layer or a mount: the other case (or none) of GD007.

@@ -22,7 +22,7 @@ const MAX_DEPTH = 3;
  * Commands known to run no Go: a recipe made only of these and Go commands is read to its end.
  * Anything else (golangci-lint, a code generator, a tool built with Go) may read the modules.
  */
-const PLAIN_UTILITIES = new Set([
+export const PLAIN_UTILITIES: ReadonlySet<string> = new Set([
   'echo', 'printf', 'mkdir', 'cp', 'mv', 'rm', 'ln', 'chmod', 'chown', 'touch', 'install', 'cat', 'ls', 'test', '[', 'true', 'false',
   ':', 'set', 'export', 'unset', 'exit', 'date', 'git', 'tr', 'cut', 'sed', 'grep', 'awk', 'tar', 'gzip', 'strip', 'upx', 'which',
   'file', 'sha256sum', 'basename', 'dirname', 'pwd', 'sleep', 'tee', 'head', 'tail', 'sort', 'wc',
