@@ -1,6 +1,7 @@
 import { absoluteSource, finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts';
 import { insertLinesAfter } from '../fixing/edits';
 import { mountCovers } from '../go/goenv';
+import { mayDialTls } from '../go/tlsclient';
 import { isCopy, isRun, type CopyInstruction, type Stage } from '../model/model';
 import type { Fix } from '../model/types';
 import { defineRule } from './api';
@@ -43,7 +44,8 @@ export default defineRule({
     const final = model.finalStage;
     if (!final || final.facts.family !== 'scratch') return;
     const binaries = finalBinaries(model);
-    if (binaries.length === 0) return;
+    // Certificates only matter to a program that opens TLS connections; its sources may show it opens none.
+    if (binaries.length === 0 || binaries.every((b) => b.build && !mayDialTls(model, b.build.run, b.build.go))) return;
     const chain = stageChain(final);
     if (chain.some((s) => s.instructions.some((i) => isCopy(i) && copiesCertificates(i)))) return;
     // A binary told where its certificates are has them somewhere we cannot see.
