@@ -93,6 +93,19 @@ describe('quick fixes', () => {
     await client.diagnosticsFor(uri, lacks('GD001'), 'diagnostics without GD001');
   });
 
+  it('reads the Makefile a RUN make runs from disk, and again when it changes', async () => {
+    const dockerfile = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN make build\n';
+    const project = await openProject(dockerfile, { Makefile: 'build:\n\techo nothing to build\n' });
+    const before = await client.diagnosticsFor(project.uri);
+    assert.ok(!before.some((d) => d.code === 'GD003'), 'a target that runs no Go gets no GD003');
+    fs.writeFileSync(path.join(project.dir, 'Makefile'), 'build:\n\tgo build -o /out/app .\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(project.dir, 'Makefile')).href, type: 2 }] });
+    const gd003 = only(await client.diagnosticsFor(project.uri, has('GD003'), 'GD003 once the target runs go build'), 'GD003');
+    assert.equal(gd003.range.start.line, 3);
+    const message = typeof gd003.message === 'string' ? gd003.message : gd003.message.value;
+    assert.match(message, /`make build` runs `go build -o \/out\/app \.` \(Makefile:2\)\.$/);
+  });
+
   it('GD003: adds a cache mount on GOCACHE', async () => {
     const { uri } = await openProject(NAIVE_DOCKERFILE);
     const gd003 = only(await client.diagnosticsFor(uri, has('GD003')), 'GD003');
@@ -280,7 +293,7 @@ describe('settings and watchers', () => {
     try {
       const registration = await client.registrations.next((r) => r.method === 'workspace/didChangeWatchedFiles', 'a file watcher registration');
       const globs = (registration.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
-      assert.deepEqual(globs.sort(), ['**/.dockerignore', '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/go.mod', '**/go.sum', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}']);
+      assert.deepEqual(globs.sort(), ['**/.dockerignore', '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/go.mod', '**/go.sum', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}', '**/{Taskfile,taskfile}*.{yml,yaml}']);
       await client.open(project.uri, NAIVE_DOCKERFILE);
       await client.configurationRequests.next((scope) => scope === project.uri, 'a configuration request for the document');
     } finally {

@@ -14,6 +14,8 @@ export const WATCHED_FILE_GLOBS = [
   '**/.dockerignore', '**/go.mod', '**/go.sum',
   // The CI files that say where a Dockerfile is built (goDockerfileCache.buildsIn: auto).
   '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}',
+  // What `RUN task build` runs (the analysis reads the Taskfile the Dockerfile copies).
+  '**/{Taskfile,taskfile}*.{yml,yaml}',
 ];
 
 /** What the client tells the server when it starts it (`initializationOptions`). */

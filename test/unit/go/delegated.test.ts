@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readMakefile, recipeOf } from '../../../server/src/analysis/parse/makefile';
+import { taskStepsOf } from '../../../server/src/analysis/parse/taskfile';
 import { analyze } from '../../../server/src/analysis/analyze';
 import { memoryContext } from '../../../server/src/analysis/model/context';
 import { fixAll } from '../../../server/src/analysis/fixing/fixer';
@@ -64,6 +65,48 @@ describe('Makefile reader', () => {
   });
 });
 
+describe('Taskfile reader', () => {
+  const TASKFILE = [
+    'version: "3"',
+    'vars:',
+    '  OUT: bin/app',
+    '  SHA:',
+    '    sh: git rev-parse HEAD',
+    'tasks:',
+    '  default:',
+    '    deps: [gen]',
+    '    cmds:',
+    '      - go build -o {{.OUT}} .',
+    '      - cmd: go vet ./...',
+    '      - task: lint',
+    '  gen: go generate ./...',
+    '  lint:',
+    '    dir: tools',
+    '    cmds:',
+    '      - |',
+    '        go run ./lint -sha {{.SHA}}',
+    '  ci:',
+    '    cmds:',
+    '      - task: other:build',
+  ].join('\n');
+
+  it('runs deps first, then cmds and the tasks they call, with plain vars filled in and each line', () => {
+    assert.deepEqual(taskStepsOf(TASKFILE, undefined), [
+      { text: 'go generate ./...', line: 12, complete: true, dir: undefined },
+      { text: 'go build -o bin/app .', line: 9, complete: true, dir: undefined },
+      { text: 'go vet ./...', line: 10, complete: true, dir: undefined },
+      { text: 'go run ./lint -sha {{.SHA}}\n', line: 17, complete: false, dir: 'tools' },
+    ]);
+    assert.equal(taskStepsOf(TASKFILE, undefined, new Map([['OUT', '/out/x']]))?.[1].text, 'go build -o /out/x .');
+  });
+
+  it('finds nothing for a task it does not know or one calling an included Taskfile, nor in broken YAML', () => {
+    assert.equal(taskStepsOf(TASKFILE, 'release'), undefined);
+    assert.equal(taskStepsOf(TASKFILE, 'ci'), undefined);
+    assert.equal(taskStepsOf('tasks: [\n', 'build'), undefined);
+  });
+});
+
 const DOCKERFILE = [
   'FROM golang:1.22',
   'WORKDIR /src',
@@ -115,6 +158,13 @@ describe('RUN make / a script that runs Go', () => {
     // A `cd` the reader cannot follow leaves the commands after it unread.
     const unfollowed = check(DOCKERFILE.replace('make build', 'bash scripts/build.sh'), { 'scripts/build.sh': script });
     assert.deepEqual(unfollowed.findings.filter((f) => f.rule === 'GD003'), []);
+  });
+
+  it('reads `task build` from the Taskfile the Dockerfile copies', () => {
+    const taskfile = 'version: "3"\ntasks:\n  build:\n    cmds:\n      - go build -o /out/app .\n';
+    const { findings } = check(DOCKERFILE.replace('make build', 'task build'), { 'Taskfile.yml': taskfile });
+    assert.match(findings.find((f) => f.rule === 'GD003')?.message ?? '', /`task build` runs `go build -o \/out\/app \.` \(Taskfile\.yml:5\)\.$/);
+    assert.deepEqual(check(DOCKERFILE.replace('make build', 'task --list'), { 'Taskfile.yml': taskfile }).findings.filter((f) => f.rule === 'GD003'), []);
   });
 
   it('counts a make target read to its end as a module reader: GD004 then speaks, and its fix mounts the module cache there too', () => {

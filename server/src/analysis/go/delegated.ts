@@ -7,6 +7,7 @@ import * as posix from 'node:path/posix';
 import type { DockerfileModel, RunInstruction } from '../model/model';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
+import { taskStepsOf } from '../parse/taskfile';
 import { normalizeContextPath } from '../model/context';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
 import { parseGoCommand, type GoCommand } from './gocommand';
@@ -17,6 +18,8 @@ const MAKE = /^g?make$/;
 const SHELLS = /^(sh|bash|ash|dash|zsh)$/;
 const MAKE_VALUE_FLAGS = new Set(['-C', '-f', '--file', '--makefile', '--directory', '-I', '-o', '-W', '-l']);
 const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile'];
+const TASKFILE_NAMES = ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml', 'Taskfile.dist.yml', 'taskfile.dist.yml', 'Taskfile.dist.yaml', 'taskfile.dist.yaml'];
+const TASK_VALUE_FLAGS = new Set(['-d', '--dir', '-t', '--taskfile', '-o', '--output', '-c', '--color']);
 const MAX_DEPTH = 3;
 /**
  * Commands known to run no Go: a recipe made only of these and Go commands is read to its end.
@@ -44,12 +47,13 @@ function shellCommandsOf(text: string): ShellCommand[] {
 }
 
 interface Invocation {
-  kind: 'make' | 'script';
+  kind: 'make' | 'script' | 'task';
   /** The image directory make runs in (after -C) or the script's image path. */
   path: string;
   /** The directory the commands start in. */
   cwd: string;
-  makefile?: string;
+  /** The Makefile or Taskfile named with -f / -t. */
+  file?: string;
   targets: string[];
   overrides: Map<string, string>;
 }
@@ -80,7 +84,34 @@ function invocationOf(command: ShellCommand, dir: string): Invocation | undefine
       else if (word.includes('$')) return undefined;
       else targets.push(word);
     }
-    return { kind: 'make', path, cwd: path, makefile, targets, overrides };
+    return { kind: 'make', path, cwd: path, file: makefile, targets, overrides };
+  }
+  if (name === 'task') {
+    let path = dir;
+    let taskfile: string | undefined;
+    const targets: string[] = [];
+    const overrides = new Map<string, string>();
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
+      // Arguments after `--` are the tasks' CLI_ARGS, not task names.
+      if (word === '--') break;
+      if (TASK_VALUE_FLAGS.has(word)) {
+        const value = words[++i];
+        if (value === undefined || value.includes('$')) return undefined;
+        if (word === '-d' || word === '--dir') path = posix.resolve(path, value);
+        else if (word === '-t' || word === '--taskfile') taskfile = posix.resolve(path, value);
+      } else if (/^--(dir|taskfile)=/.test(word)) {
+        const value = word.slice(word.indexOf('=') + 1);
+        if (word.startsWith('--dir')) path = posix.resolve(path, value);
+        else taskfile = posix.resolve(path, value);
+      } else if (word.startsWith('-')) {
+        // --list, --dry, --summary and the like run no task.
+        if (/^(-l|--list|--list-all|-a|-n|--dry|--summary|-i|--init|--version|-h|--help|--status)$/.test(word)) return undefined;
+      } else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) overrides.set(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
+      else if (word.includes('$')) return undefined;
+      else targets.push(word);
+    }
+    return { kind: 'task', path, cwd: path, file: taskfile, targets, overrides };
   }
   let script: string | undefined;
   if (SHELLS.test(posix.basename(name))) {
@@ -161,7 +192,8 @@ function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocat
     // A script runs in the directory it is called from; a `cd` inside it is followed.
     return goCommandsOfShell(text, file, 0, invocation.cwd, true, recurse);
   }
-  const candidates = invocation.makefile ? [invocation.makefile] : MAKEFILE_NAMES.map((n) => posix.join(invocation.path, n));
+  if (invocation.kind === 'task') return taskRuns(model, run, invocation, recurse);
+  const candidates = invocation.file ? [invocation.file] : MAKEFILE_NAMES.map((n) => posix.join(invocation.path, n));
   for (const imagePath of candidates) {
     const file = contextFileAt(model, run, imagePath);
     const text = file === undefined ? undefined : model.context?.readText(file);
@@ -175,6 +207,31 @@ function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocat
       if (recipe === undefined) return undefined;
       for (const line of recipe) {
         const inner = goCommandsOfShell(line.text, file, line.line, invocation.path, line.complete, recurse);
+        reading.found.push(...inner.found);
+        reading.whole &&= inner.whole;
+      }
+    }
+    return reading;
+  }
+  return undefined;
+}
+
+function taskRuns(model: DockerfileModel, run: RunInstruction, invocation: Invocation, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading | undefined {
+  const candidates = invocation.file ? [invocation.file] : TASKFILE_NAMES.map((n) => posix.join(invocation.path, n));
+  for (const imagePath of candidates) {
+    const file = contextFileAt(model, run, imagePath);
+    const text = file === undefined ? undefined : model.context?.readText(file);
+    if (file === undefined || text === undefined) continue;
+    const reading: Reading = { found: [], whole: true };
+    // Tasks run in the Taskfile's directory (or their own `dir:` under it).
+    const base = posix.dirname(imagePath);
+    for (const target of invocation.targets.length > 0 ? invocation.targets : [undefined]) {
+      const steps = taskStepsOf(text, target, invocation.overrides);
+      if (steps === undefined) return undefined;
+      for (const step of steps) {
+        if (step.dir !== undefined && /[{$]/.test(step.dir)) { reading.whole = false; continue; }
+        const dir = step.dir === undefined ? base : posix.resolve(base, step.dir);
+        const inner = goCommandsOfShell(step.text, file, step.line, dir, step.complete, recurse);
         reading.found.push(...inner.found);
         reading.whole &&= inner.whole;
       }
@@ -221,7 +278,7 @@ export function addDelegatedGoCommands(model: DockerfileModel): void {
   if (!model.context?.root) return;
   for (const run of model.runs) {
     if (run.execForm || run.heredoc) continue;
-    if (!run.commands.some((c) => MAKE.test(c.words[0]?.value ?? '') || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
+    if (!run.commands.some((c) => MAKE.test(c.words[0]?.value ?? '') || c.words[0]?.value === 'task' || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
     const merged: GoCommand[] = [];
     let added = false;
     for (const command of run.commands) {
