@@ -7,7 +7,9 @@
 //   --rounds N     rebuilds per variant and profile (default 3; medians)
 //   --profiles a,b loopback,ci-typical,ci-slow (default all)
 //   --compile      time the whole build; by default the Go build step lists the packages
-//                  instead of compiling them (see MODULE_PHASE)
+//                  instead of compiling them (see modulePhase)
+//   --service S    service-ci (default: 160 required modules) or service (the small service of
+//                  the rebuild benchmark, 50 lines of requirements)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -38,14 +40,37 @@ export const PROFILES: NetworkProfile[] = [
 
 type VariantName = 'naive' | 'fix --builds-in local' | 'fix --builds-in ci' | 'hand-tuned CI';
 
+/** A service the bench builds: its folder, its Go build step and the line the rebuild changes. */
+interface Service {
+  dir: string;
+  buildStep: string;
+  /** Where the binary goes: the module phase leaves an empty file there, so later steps work. */
+  output: string;
+  changeFile: string;
+  changeLine: RegExp;
+  changed(label: string): string;
+}
+
+const SERVICES: Record<string, Service> = {
+  'service-ci': {
+    dir: 'bench/service-ci', buildStep: 'CGO_ENABLED=0 go build -o /out/reports .', output: '/out/reports',
+    changeFile: 'internal/version/version.go', changeLine: /^const Greeting = .*$/m, changed: (label) => `const Greeting = "reports ok (${label})"`,
+  },
+  service: {
+    dir: 'bench/service', buildStep: 'CGO_ENABLED=0 go build -o /usr/local/bin/orders .', output: '/usr/local/bin/orders',
+    changeFile: 'internal/api/greeting.go', changeLine: /^const greeting = .*$/m, changed: (label) => `const greeting = "orders ok (${label})"`,
+  },
+};
+
 /**
  * In CI the build cache mount starts empty for every variant (no variant restores it), so the Go
  * compile costs the same in all of them; what differs is how the modules arrive. By default the
  * build step lists the packages (`go list -deps`), which needs every module the build needs and
  * compiles nothing, so the run measures that difference on a 2-core machine in minutes, not hours.
  */
-const BUILD_STEP = 'CGO_ENABLED=0 go build -o /out/reports .';
-const MODULE_PHASE = 'CGO_ENABLED=0 go list -deps . >/dev/null && mkdir -p /out && touch /out/reports';
+function modulePhase(service: Service): string {
+  return `CGO_ENABLED=0 go list -deps . >/dev/null && mkdir -p ${path.posix.dirname(service.output)} && touch ${service.output}`;
+}
 
 async function api(method: string, url: string, body?: unknown): Promise<void> {
   const response = await fetch(`${TOXIPROXY_API}${url}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -71,8 +96,8 @@ function cliFix(naive: string, where: 'local' | 'ci'): string {
   return run.stdout;
 }
 
-function variants(compile: boolean): { name: VariantName; slug: string; text: string }[] {
-  const dir = path.join(repoRoot, 'bench/service-ci');
+function variants(service: Service, compile: boolean): { name: VariantName; slug: string; text: string }[] {
+  const dir = path.join(repoRoot, service.dir);
   const naive = path.join(dir, 'Dockerfile.naive');
   const all: { name: VariantName; slug: string; text: string }[] = [
     { name: 'naive', slug: 'naive', text: fs.readFileSync(naive, 'utf8') },
@@ -81,26 +106,29 @@ function variants(compile: boolean): { name: VariantName; slug: string; text: st
     { name: 'hand-tuned CI', slug: 'tuned-ci', text: fs.readFileSync(path.join(dir, 'Dockerfile.tuned-ci'), 'utf8') },
   ];
   for (const v of all) {
-    if (!v.text.includes(BUILD_STEP)) throw new Error(`${v.name}: the build step "${BUILD_STEP}" is not in the Dockerfile`);
-    if (!compile) v.text = v.text.replace(BUILD_STEP, MODULE_PHASE);
+    if (!v.text.includes(service.buildStep)) throw new Error(`${v.name}: the build step "${service.buildStep}" is not in the Dockerfile`);
+    if (!compile) v.text = v.text.replace(service.buildStep, modulePhase(service));
   }
   return all;
 }
 
 const RUN_ID = Date.now().toString(36);
 
-function workCopy(slug: string, text: string): string {
+function workCopy(service: Service, slug: string, text: string): string {
   const dir = path.join(repoRoot, 'bench/work/ci', slug);
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(path.join(repoRoot, 'bench/service-ci'), dir, { recursive: true });
+  fs.cpSync(path.join(repoRoot, service.dir), dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'Dockerfile'), text);
   return dir;
 }
 
 /** The one-line change before each rebuild: unique, so no rebuild can reuse another's layers. */
-function changeOneLine(dir: string, label: string): void {
-  const file = path.join(dir, 'internal/version/version.go');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^const Greeting = .*$/m, `const Greeting = "reports ok (${label}, ${RUN_ID})"`));
+function changeOneLine(service: Service, dir: string, label: string): void {
+  const file = path.join(dir, service.changeFile);
+  const before = fs.readFileSync(file, 'utf8');
+  const after = before.replace(service.changeLine, service.changed(`${label}, ${RUN_ID}`));
+  if (after === before) throw new Error(`${service.changeFile}: the line to change is not there`);
+  fs.writeFileSync(file, after);
 }
 
 async function build(dir: string, slug: string, cache: 'export' | 'import', label: string): Promise<number> {
@@ -131,8 +159,10 @@ async function wipeBuilder(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, profiles: { type: 'string' }, compile: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, profiles: { type: 'string' }, compile: { type: 'boolean', default: false }, service: { type: 'string', default: 'service-ci' } } });
   const rounds = Number(values.rounds);
+  const service = SERVICES[values.service!];
+  if (!service) throw new Error(`--service must be ${Object.keys(SERVICES).join(' or ')}`);
   const profiles = values.profiles ? PROFILES.filter((p) => values.profiles!.split(',').includes(p.name)) : PROFILES;
   const engine = await engineDescription();
   if (!engine) throw new Error(`the ${BUILDER} builder does not answer: run scripts/engine/setup.sh`);
@@ -140,23 +170,23 @@ async function main(): Promise<void> {
   if (toxiproxy.status !== 0) throw new Error(`scripts/engine/toxiproxy.sh failed: ${toxiproxy.stderr}`);
   // The modules come from the Go module proxy once, on the host; the loopback proxy of
   // scripts/engine/setup.sh serves them to the builds from the host's module cache.
-  const download = spawnSync('go', ['mod', 'download'], { cwd: path.join(repoRoot, 'bench/service-ci'), encoding: 'utf8' });
-  if (download.status !== 0) throw new Error(`go mod download in bench/service-ci failed: ${download.stderr}`);
-  const all = variants(values.compile!);
-  const modules = fs.readFileSync(path.join(repoRoot, 'bench/service-ci/go.mod'), 'utf8').split('\n').filter((l) => /^\t\S+ v\S+/.test(l)).length;
-  log(`${engine}; service with ${modules} required modules; ${rounds} round(s); ${values.compile ? 'full build' : 'module phase'}`);
+  const download = spawnSync('go', ['mod', 'download'], { cwd: path.join(repoRoot, service.dir), encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download in ${service.dir} failed: ${download.stderr}`);
+  const all = variants(service, values.compile!);
+  const modules = fs.readFileSync(path.join(repoRoot, service.dir, 'go.mod'), 'utf8').split('\n').filter((l) => /^\t\S+ v\S+/.test(l)).length;
+  log(`${engine}; ${service.dir} with ${modules} required modules; ${rounds} round(s); ${values.compile ? 'full build' : 'module phase'}`);
   const results: Record<string, Record<string, number[]>> = {};
   for (const variant of all) {
-    const dir = workCopy(variant.slug, variant.text);
+    const dir = workCopy(service, variant.slug, variant.text);
     // The cache CI exported after the last build on the default branch.
     await setNetwork(PROFILES[0]);
     await wipeBuilder();
-    changeOneLine(dir, 'export');
+    changeOneLine(service, dir, 'export');
     log(`${variant.name}: export ${Math.round((await build(dir, variant.slug, 'export', 'export')) / 1000)} s`);
     for (const profile of profiles) {
       for (let round = 0; round < rounds; round++) {
         await wipeBuilder();
-        changeOneLine(dir, `${profile.name} ${round}`);
+        changeOneLine(service, dir, `${profile.name} ${round}`);
         await setNetwork(profile);
         const ms = await build(dir, variant.slug, 'import', `${profile.name}-${round}`);
         await setNetwork(PROFILES[0]);
@@ -169,8 +199,9 @@ async function main(): Promise<void> {
     const m = (v: VariantName) => median(results[p.name]?.[v] ?? [NaN]) / 1000;
     return { profile: p.name, naive: m('naive'), local: m('fix --builds-in local'), ci: m('fix --builds-in ci'), tuned: m('hand-tuned CI') };
   });
-  const out = { engine, modules, rounds, mode: values.compile ? 'full build' : 'module phase', date: new Date().toISOString().slice(0, 10), rows, raw: results };
-  fs.writeFileSync(path.join(repoRoot, 'bench/ci-results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const out = { engine, service: service.dir, modules, rounds, mode: values.compile ? 'full build' : 'module phase', date: new Date().toISOString().slice(0, 10), rows, raw: results };
+  const name = `ci-results${values.service === 'service-ci' ? '' : `-${values.service}`}${values.compile ? '-compile' : ''}.json`;
+  fs.writeFileSync(path.join(repoRoot, 'bench', name), `${JSON.stringify(out, null, 2)}\n`);
   const f = (s: number) => `${s.toFixed(1)} s`;
   process.stdout.write('| profile | naive | fix --builds-in local | fix --builds-in ci | hand-tuned CI | local ÷ ci | ci ÷ hand-tuned |\n|---|---|---|---|---|---|---|\n');
   for (const r of rows) process.stdout.write(`| ${r.profile} | ${f(r.naive)} | ${f(r.local)} | ${f(r.ci)} | ${f(r.tuned)} | ${(r.local / r.ci).toFixed(2)}x | ${(r.ci / r.tuned).toFixed(2)}x |\n`);
