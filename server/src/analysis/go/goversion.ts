@@ -5,6 +5,7 @@
 // alone) and images outside the table give no version: the analysis then says less, never more.
 import { repositoryPath } from '../model/images';
 import { resolvedImage } from '../model/imageref';
+import { expandVariables } from '../parse/expand';
 import type { DockerfileModel, InstructionModel, RunInstruction, Stage } from '../model/model';
 import type { GoCommand } from './gocommand';
 import { moduleOfCommand } from './commandmodule';
@@ -43,11 +44,35 @@ export function goVersionOfImage(model: DockerfileModel, stage: Stage): GoVersio
   return imageGoVersion(model, stage, undefined);
 }
 
+/** An official Go release archive, as go.dev/dl names it: go1.4.2.linux-amd64.tar.gz → 1.4.2. */
+const RELEASE_ARCHIVE = /(?:^|[/=\s])go(\d+\.\d+(?:\.\d+)?)\.linux-[a-z0-9]+\.tar\.gz(?![\w.])/;
+
+/**
+ * The Go a stage installs from an official release archive (`curl …/go1.21.5.linux-amd64.tar.gz`,
+ * the archive's name through ENV or ARG): the image then runs that Go. Read from the RUN words of
+ * the stage and the stages it starts FROM, with the variables in scope there filled in.
+ */
+function archiveGoVersion(stage: Stage): GoVersionInEffect | undefined {
+  for (const s of stage.chain.length > 0 ? stage.chain : [stage]) {
+    for (const instruction of s.instructions) {
+      if (instruction.keyword !== 'RUN') continue;
+      const lookup = (name: string) => instruction.env.get(name)?.value;
+      for (const command of (instruction as RunInstruction).commands) {
+        for (const word of command.words) {
+          const m = RELEASE_ARCHIVE.exec(expandVariables(word.value, lookup));
+          if (m) return { version: m[1], source: 'image', from: `the Go ${m[1]} release archive installed on line ${instruction.range.start.line + 1}` };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Asked for every Go command by several rules: read once per stage. */
 const imageGoVersion = perOwnedObjectAnd((model: DockerfileModel, stage: Stage, _detail: undefined): GoVersionInEffect | undefined => {
   const root = rootStage(stage);
   const image = resolvedImage(model, root);
-  if (!image || !isOfficialGoImage(image.name)) return undefined;
+  if (!image || !isOfficialGoImage(image.name)) return archiveGoVersion(stage);
   const version = goVersionOfTag(image.tag);
   return version ? { version, source: 'image', from: image.reference } : undefined;
 });
