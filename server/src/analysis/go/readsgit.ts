@@ -7,6 +7,8 @@ import { perObject } from '../model/memo';
 import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import type { BuildContext } from '../model/context';
 import { installedPackages } from '../model/packages';
+import { readMakefile } from '../parse/makefile';
+import { joinMapped, parseShell } from '../parse/shell';
 
 /** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
 function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
@@ -49,6 +51,61 @@ const readsBuildInfo = perObject((context: BuildContext): string | undefined => 
   }
   return undefined;
 });
+
+/**
+ * git subcommands that work on the repository itself (its objects, refs and work tree), not only
+ * report on it: a version passed in replaces `git describe`, nothing replaces `git checkout`.
+ */
+const REPOSITORY_SUBCOMMANDS = new Set([
+  'checkout', 'switch', 'reset', 'restore', 'submodule', 'stash', 'merge', 'cherry-pick', 'rebase', 'revert',
+  'pull', 'fetch', 'worktree', 'bisect', 'archive', 'clean', 'lfs',
+]);
+/** git's own options that take a value before the subcommand (`git -C dir checkout`). */
+const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path']);
+
+/** The subcommand a `git` command line runs (`git -C src checkout v1` → checkout). */
+function gitSubcommand(words: readonly string[]): string | undefined {
+  for (let i = 1; i < words.length; i++) {
+    if (GIT_VALUE_OPTIONS.has(words[i])) { i++; continue; }
+    if (!words[i].startsWith('-')) return words[i];
+  }
+  return undefined;
+}
+
+/** A Makefile in the context root whose recipes work on the repository (`git checkout $(TAG)`). */
+const makefileNeedsRepository = perObject((context: BuildContext): boolean => {
+  for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
+    const text = context.readText(name);
+    if (text === undefined) continue;
+    for (const rule of readMakefile(text).rules.values()) {
+      for (const step of rule.recipe) {
+        const commands = parseShell(joinMapped([{ text: step.text.replace(/^[@+-]+\s*/, ''), start: { line: step.line, character: 0 } }], '\n'));
+        if (commands.some((c) => c.words[0]?.value === 'git' && REPOSITORY_SUBCOMMANDS.has(gitSubcommand(c.words.map((w) => w.value)) ?? ''))) return true;
+      }
+    }
+  }
+  return false;
+});
+
+/**
+ * Why the build needs the repository itself from what the COPY brings in (`git checkout` of a
+ * release in a RUN after it, or in the Makefile a `make` there runs); undefined when it does not.
+ * Excluding .git there breaks the build, and no build argument can stand in for it.
+ */
+export function gitRepositoryNeededAfter(model: DockerfileModel, copy: CopyInstruction): string | undefined {
+  const runs = runsSeeing(model, copy);
+  for (const run of runs) {
+    for (const c of run.commands) {
+      const words = c.words.map((w) => w.value);
+      if (words[0] !== 'git') continue;
+      const sub = gitSubcommand(words);
+      if (sub !== undefined && REPOSITORY_SUBCOMMANDS.has(sub)) return `\`git ${sub}\` runs on line ${c.words[0].range.start.line + 1}`;
+    }
+  }
+  const make = runs.find((r) => r.commands.some((c) => /^g?make$/.test(c.words[0]?.value ?? '')));
+  if (make && model.context && makefileNeedsRepository(model.context)) return `\`make\` on line ${make.range.start.line + 1} runs a Makefile that works on the git repository`;
+  return undefined;
+}
 
 export interface GitRead {
   /** What reads it: "`git` runs on line 8". */

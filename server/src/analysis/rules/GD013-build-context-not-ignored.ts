@@ -1,5 +1,5 @@
 import { isCopy, type CopyInstruction, type DockerfileModel } from '../model/model';
-import { gitReadAfter } from '../go/readsgit';
+import { gitReadAfter, gitRepositoryNeededAfter } from '../go/readsgit';
 import type { FileChange, Fix } from '../model/types';
 import { defineRule } from './api';
 
@@ -48,6 +48,9 @@ export default defineRule({
       };
       // The last step of an image that nothing builds on: a new commit rebuilds only this copy.
       if (nothingAfter(model, copy)) continue;
+      // The build checks out or otherwise works on the repository it copied: .git is part of what
+      // it builds from, and excluding it breaks the build (no version passed in can replace it).
+      if (gitRepositoryNeededAfter(model, copy)) continue;
       const base = `\`${copy.keyword} ${source.value}\` copies the whole context including \`.git\`, which ${missing ? 'no .dockerignore excludes' : '.dockerignore does not exclude'}: every commit changes \`.git\`, so this ${copy.keyword} and everything after it rebuild on every commit even when no source changed.`;
       const git = gitReadAfter(model, copy);
       report({
