@@ -73,6 +73,17 @@ export function imageFacts(name: string, tag: string | undefined): ImageFacts {
   return { family: 'other', hasGo: false, env: {}, workdir: '/', staticOnly: false, musl: false, summary: 'image with no known Go defaults: GOPATH defaults to $HOME/go' };
 }
 
+/**
+ * Distributions' own base images: their config sets no USER and no Go variable, so Go's defaults
+ * as root hold there although they are outside the table above.
+ */
+const DISTRIBUTION_IMAGES = new Set(['debian', 'ubuntu', 'busybox', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux', 'archlinux']);
+
+/** Whether an image outside the table is a distribution's own (`ubuntu:22.04`, `docker.io/library/debian`). */
+export function isDistributionImage(name: string): boolean {
+  return DISTRIBUTION_IMAGES.has(repositoryPath(name));
+}
+
 export function isToolchainFamily(family: ImageFamily): boolean {
   return family === 'golang' || family === 'golang-alpine';
 }

@@ -9,6 +9,7 @@ import { buildCacheDefeat } from '../go/cachedefeat';
 import { goOlderThan } from '../go/goversion';
 import { goCachesDeletedAfter } from '../go/cachedeleted';
 import { downloadsModules, goModFromBaseImage, sourceBeforeDownload } from '../go/modulemode';
+import { assumptionWords, bothAssumptions, unknownImageAssumption } from '../go/imageassumptions';
 import { defineRule } from './api';
 import { cacheMountsStartEmpty } from '../ci/describe';
 import { ciLocation, type BuildSite } from '../ci/types';
@@ -68,16 +69,23 @@ export default defineRule({
       // stage copies out) from every later step.
       const mountable = targets.filter((t) => safeMountTarget(t) && !staysInLayer(model, run.stage!, t));
       const command = `\`go ${go.subcommand}\``;
-      const message = missingBuildCache
-        ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
-        + (missingBuildCache ? ciBuildCacheNote(site) : '')
-        : `${compiles(go) && mountOnGoCache(run, go, 'GOCACHE') ? `${command} has a build cache mount but modules are` : `${command} reads modules that are`} not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
+      // On a base image the analysis does not know, Go's default directories are only a guess:
+      // that image may set GOCACHE, GOPATH, HOME or USER. Said as an assumption, at info.
+      const assumed = bothAssumptions(missingBuildCache ? unknownImageAssumption(model, run, go, 'GOCACHE') : undefined,
+        missingModCache ? unknownImageAssumption(model, run, go, 'GOMODCACHE') : undefined);
+      const message = assumed
+        ? `${command} runs without a cache mount on Go's default ${missingBuildCache ? `GOCACHE (${env.GOCACHE.value})` : ''}${missingBuildCache && missingModCache ? ' and ' : ''}${missingModCache ? `GOMODCACHE (${env.GOMODCACHE.value})` : ''}, ${assumptionWords(assumed)} (\`go env${missingBuildCache ? ' GOCACHE' : ''}${missingModCache ? ' GOMODCACHE' : ''}\` in that image shows ${missingBuildCache && missingModCache ? 'them' : 'it'}). Without a mount there, ${missingBuildCache ? 'whenever this layer rebuilds, every package is compiled from scratch' : 'every build downloads the modules again'}${missingBuildCache && missingModCache ? ' and the modules are downloaded again' : ''}.`
+        : missingBuildCache
+          ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
+            + ciBuildCacheNote(site)
+          : `${compiles(go) && mountOnGoCache(run, go, 'GOCACHE') ? `${command} has a build cache mount but modules are` : `${command} reads modules that are`} not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
       report({
         range: go.nameRange,
         message,
+        ...(assumed ? { severity: 'info' as const } : {}),
         // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
         fixes: mountable.length > 0 ? [{
-          title: `Add a cache mount on ${mountable.join(' and ')}`,
+          title: `Add a cache mount on ${mountable.join(' and ')}${assumed ? ` (Go's default, ${assumptionWords(assumed)})` : ''}`,
           edits: mountable.map((t) => addRunFlag(run, cacheMountFlagFor(model, run.stage, t, owner))),
           preferred: true,
         }] : [],

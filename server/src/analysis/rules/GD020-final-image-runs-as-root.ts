@@ -4,7 +4,7 @@ import { finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts'
 import { insertLinesAfter, insertLinesBefore } from '../fixing/edits';
 import { isRootUser } from '../go/goenv';
 import { resolvedImage } from '../model/imageref';
-import { repositoryPath } from '../model/images';
+import { isDistributionImage, repositoryPath } from '../model/images';
 import { instructionAtLine, isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import { expandVariables } from '../parse/expand';
 import { installedPackages } from '../model/packages';
@@ -23,18 +23,12 @@ function imageRunsAsNonRoot(model: DockerfileModel, final: Stage): boolean {
   return tag.includes('nonroot') || repositoryPath(image?.name ?? root.image.name) === 'chainguard/static';
 }
 
-/**
- * Base images whose config the analysis knows to set no USER, besides those of its image table:
- * the distributions' own images. An image outside both may set a user of its own.
- */
-const ROOT_OS_IMAGES = new Set(['debian', 'ubuntu', 'busybox', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux', 'archlinux']);
-
 /** Whether the user the final image's base runs as is known: scratch, alpine, golang, distroless, a distribution's image. */
 function baseUserKnown(model: DockerfileModel, final: Stage): boolean {
   const root = stageChain(final)[0];
   if (root.facts.family !== 'other') return true;
   const image = resolvedImage(model, root);
-  return ROOT_OS_IMAGES.has(repositoryPath(image?.name ?? root.image.name));
+  return isDistributionImage(image?.name ?? root.image.name);
 }
 
 /**
