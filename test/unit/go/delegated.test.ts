@@ -29,9 +29,9 @@ describe('Makefile reader', () => {
       '\techo $$HOME',
     ].join('\n'));
     assert.deepEqual(recipeOf(makefile, 'build'), [
-      { text: 'go generate ./...', line: 11, complete: true },
-      { text: 'echo $HOME', line: 12, complete: true },
-      { text: 'go build -o bin/app ./cmd/app', line: 7, complete: true },
+      { text: 'go generate ./...', line: 11, complete: true, environment: ['GO'] },
+      { text: 'echo $HOME', line: 12, complete: true, environment: [] },
+      { text: 'go build -o bin/app ./cmd/app', line: 7, complete: true, environment: ['GO'] },
     ]);
     assert.equal(makefile.defaultTarget, 'build', 'a bare make builds the first ordinary target');
   });
@@ -49,6 +49,22 @@ describe('Makefile reader', () => {
       '\tgo test $(lowercase_unset) .',
     ].join('\n'));
     assert.deepEqual(recipeOf(makefile, 'build')?.map((l) => l.complete), [false, false, false, true]);
+  });
+
+  it('says which variables of its environment a recipe line reads: unset in the file, set with ?=, or read by a := value', () => {
+    const makefile = readMakefile([
+      'VERSION ?= $(shell git describe)',
+      'COMMIT := $(BUILD_COMMIT)',
+      'DATE = fixed',
+      'LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)',
+      'build:',
+      '\tgo build -ldflags "$(LDFLAGS)" .',
+      'plain:',
+      '\tgo build -ldflags "-X main.date=$(DATE)" .',
+    ].join('\n'));
+    assert.deepEqual(recipeOf(makefile, 'build')?.[0].environment.sort(), ['BUILD_COMMIT', 'VERSION']);
+    assert.deepEqual(recipeOf(makefile, 'plain')?.[0].environment, [], 'DATE = … wins over the environment');
+    assert.deepEqual(recipeOf(makefile, 'build', new Map([['VERSION', '1.0']]))?.[0].environment, ['BUILD_COMMIT'], 'make VERSION=… wins over the environment');
   });
 
   it('takes make NAME=value over the file, and finds no recipe for a target it does not know', () => {

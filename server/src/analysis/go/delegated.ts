@@ -8,6 +8,7 @@ import type { DockerfileModel, RunInstruction } from '../model/model';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
 import { taskStepsOf } from '../parse/taskfile';
+import { referencedVariables } from '../parse/expand';
 import { normalizeContextPath } from '../model/context';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
 import { parseGoCommand, type GoCommand } from './gocommand';
@@ -132,6 +133,8 @@ interface Found {
   /** The image directory the Go command runs in. */
   dir: string;
   complete: boolean;
+  /** Variables of the RUN's environment the file passes to the Go command. */
+  environment: string[];
 }
 
 /** The build-context file at an image path when the RUN runs: a bind mount of the context, else the COPYs. */
@@ -155,7 +158,7 @@ interface Reading {
 }
 
 /** Go commands of shell text read from `file`, with `cd` followed from `dir`; make and scripts through `recurse`. */
-function goCommandsOfShell(text: string, file: string, firstLine: number, dir: string, complete: boolean, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading {
+function goCommandsOfShell(text: string, file: string, firstLine: number, dir: string, complete: boolean, recurse: (command: ShellCommand, dir: string) => Reading | undefined, makeEnvironment: readonly string[] = []): Reading {
   const found: Found[] = [];
   let whole = true;
   let cwd: string | undefined = dir;
@@ -169,7 +172,9 @@ function goCommandsOfShell(text: string, file: string, firstLine: number, dir: s
     if (cwd === undefined || name.includes('$')) { whole = false; continue; }
     const go = parseGoCommand(command);
     if (go) {
-      found.push({ go, file, line: firstLine + command.range.start.line, dir: cwd, complete: complete && !command.words.some((w) => w.value.includes('$')) });
+      // What the shell expands on the line (`$VERSION`) comes from the environment too.
+      const environment = [...new Set([...makeEnvironment, ...[...command.assignments, ...command.words].flatMap((w) => referencedVariables(w.raw))])];
+      found.push({ go, file, line: firstLine + command.range.start.line, dir: cwd, complete: complete && !command.words.some((w) => w.value.includes('$')), environment });
       continue;
     }
     const inner = recurse(command, cwd);
@@ -206,7 +211,7 @@ function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocat
       // A target the reader cannot find (a pattern rule, one inside a conditional): say nothing.
       if (recipe === undefined) return undefined;
       for (const line of recipe) {
-        const inner = goCommandsOfShell(line.text, file, line.line, invocation.path, line.complete, recurse);
+        const inner = goCommandsOfShell(line.text, file, line.line, invocation.path, line.complete, recurse, line.environment);
         reading.found.push(...inner.found);
         reading.whole &&= inner.whole;
       }
@@ -266,6 +271,7 @@ function onHost(found: Found, host: ShellCommand, hostDir: string): GoCommand {
       file: found.file,
       line: found.line + 1,
       complete: found.complete,
+      environment: found.environment,
     },
   };
 }

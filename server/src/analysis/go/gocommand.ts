@@ -44,6 +44,11 @@ export interface DelegatedFrom {
   line: number;
   /** false when the line uses a value the file does not define (`$(LDFLAGS)`, `$VERSION`): its flags are not all known. */
   complete: boolean;
+  /**
+   * Variables of the RUN's environment the file passes to the Go command: `$VERSION` in a script,
+   * a make variable the Makefile never sets or sets with `?=` (the environment wins).
+   */
+  environment: readonly string[];
 }
 
 /** Go flags that take a separate value (`-o out`), so the next word is not a package. */

@@ -17,6 +17,11 @@ export interface RecipeLine {
   line: number;
   /** false when the text used a value the reader cannot know (`$(shell …)`, an undefined variable). */
   complete: boolean;
+  /**
+   * Variables of make's environment the line reads: ones the Makefile never sets, or sets with
+   * `?=` (the environment's value wins): an ARG or ENV of that name reaches the command.
+   */
+  environment: string[];
 }
 
 interface MakeRule {
@@ -30,6 +35,10 @@ interface Variable {
   recursive: boolean;
   /** Assigned in a way the reader cannot follow (inside a conditional, from a function, `define`). */
   unknown?: boolean;
+  /** Assigned with `?=`: a variable of that name in make's environment wins over this value. */
+  environmentWins?: boolean;
+  /** `:=`: the environment variables its value read when it was assigned. */
+  read?: string[];
 }
 
 export interface Makefile {
@@ -98,10 +107,14 @@ export function readMakefile(text: string): Makefile {
       const [, name, op, value] = assignment;
       const previous = variables.get(name);
       if (conditionalDepth > 0 || op === '!=') variables.set(name, { value, recursive: true, unknown: true });
-      else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true }); }
+      else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true, environmentWins: true }); }
       else if (op === '+=') variables.set(name, previous ? { ...previous, value: `${previous.value} ${value}` } : { value, recursive: true });
       else if (op === '=') variables.set(name, { value, recursive: true });
-      else variables.set(name, { value: expand(value, variables, new Map()).text, recursive: false, unknown: !expand(value, variables, new Map()).complete });
+      else {
+        const environment = new Set<string>();
+        const expanded = expand(value, variables, new Map(), 0, false, environment);
+        variables.set(name, { value: expanded.text, recursive: false, unknown: !expanded.complete, read: [...environment] });
+      }
       current = undefined;
       continue;
     }
@@ -136,7 +149,7 @@ const FUNCTION_CALL = /^[a-z-]+[\s,]/;
  * Expands make references in text: `$(NAME)`, `${NAME}`, `$X`, `$$` (a dollar for the shell),
  * automatic variables from `automatic`. What cannot be known leaves `complete` false.
  */
-function expand(text: string, variables: Map<string, Variable>, automatic: Map<string, string>, depth = 0, includes = false): { text: string; complete: boolean } {
+function expand(text: string, variables: Map<string, Variable>, automatic: Map<string, string>, depth = 0, includes = false, environment?: Set<string>): { text: string; complete: boolean } {
   let out = '';
   let complete = true;
   for (let i = 0; i < text.length; i++) {
@@ -163,6 +176,8 @@ function expand(text: string, variables: Map<string, Variable>, automatic: Map<s
     if (automatic.has(name)) { out += automatic.get(name); continue; }
     if (FUNCTION_CALL.test(name) || name.includes('$') || name.includes(':') || depth > 20) { complete = false; out += `$(${name})`; continue; }
     const variable = variables.get(name);
+    if (!variable || variable.environmentWins) environment?.add(name);
+    for (const read of variable?.read ?? []) environment?.add(read);
     if (!variable || variable.unknown) {
       // An undefined variable is empty to make, unless an included file or the environment may set it.
       if (!variable && !includes && !/^[A-Z]/.test(name)) continue;
@@ -171,7 +186,7 @@ function expand(text: string, variables: Map<string, Variable>, automatic: Map<s
       continue;
     }
     if (!variable.recursive) { out += variable.value; continue; }
-    const inner = expand(variable.value, variables, automatic, depth + 1, includes);
+    const inner = expand(variable.value, variables, automatic, depth + 1, includes, environment);
     complete &&= inner.complete;
     out += inner.text;
   }
@@ -197,8 +212,9 @@ export function recipeOf(makefile: Makefile, target: string | undefined, overrid
     for (const prerequisite of rule.prerequisites) visit(prerequisite);
     const automatic = new Map([['@', name], ['<', rule.prerequisites[0] ?? ''], ['^', [...new Set(rule.prerequisites)].join(' ')], ['MAKE', 'make']]);
     for (const step of rule.recipe) {
-      const { text, complete } = expand(step.text, variables, automatic, 0, makefile.includes);
-      lines.push({ text: text.replace(/^[@+-]+\s*/, ''), line: step.line, complete });
+      const environment = new Set<string>();
+      const { text, complete } = expand(step.text, variables, automatic, 0, makefile.includes, environment);
+      lines.push({ text: text.replace(/^[@+-]+\s*/, ''), line: step.line, complete, environment: [...environment] });
     }
   };
   visit(goal);

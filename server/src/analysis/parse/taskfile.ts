@@ -7,7 +7,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { RecipeLine } from './makefile';
 
-export interface TaskStep extends RecipeLine {
+export interface TaskStep extends Omit<RecipeLine, 'environment'> {
   /** The task's `dir:` relative to the Taskfile's directory, when it sets one. */
   dir?: string;
 }

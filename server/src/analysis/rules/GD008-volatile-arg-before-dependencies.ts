@@ -28,7 +28,12 @@ function rerunsOnEveryCommit(model: DockerfileModel, stage: Stage, step: RunInst
   return stage.instructions.some((i) => isCopy(i) && !i.from && i.position < step.position && i.sources.some((s) => copiesGit(model, s.value)));
 }
 
+/**
+ * Whether the instruction uses the variable: its own text, or a Go command it runs through make or
+ * a script that reads it from the environment (`VERSION ?= …` in the Makefile, `$VERSION` in a script).
+ */
 function refersTo(model: DockerfileModel, instruction: InstructionModel, name: string): boolean {
+  if (isRun(instruction) && instruction.go.some((go) => go.via?.environment.includes(name))) return true;
   return referencedVariables(model.document.getText(instruction.range)).includes(name);
 }
 
