@@ -3,12 +3,13 @@ import type { BuildContext } from './model/context';
 import { contextWarnings } from './model/contextWarnings';
 import { buildsGo } from './go/gofacts';
 import { explainDelegatedFindings } from './go/delegated';
-import { parseDockerfile, type DockerfileModel } from './model/model';
+import { parseDockerfile, type DockerfileModel, type Stage } from './model/model';
 import { toFinding, type Rule } from './rules/api';
 import { rules as allRules, ruleById } from './rules/index';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { Finding, RuleSettings, Severity } from './model/types';
 import type { BuildSite, BuildsIn } from './ci/types';
+import { reuseKey, reuseScope, type Found, type ReusableAnalysis, type ReuseScope } from './reuse';
 
 export interface AnalyzeOptions {
   /** The build context; without it, context-dependent rules assume the common layout. */
@@ -22,6 +23,11 @@ export interface AnalyzeOptions {
    * step that builds it). Without it the advice is for a local builder and the hover says so.
    */
   buildsIn?: BuildsIn | BuildSite;
+  /**
+   * The last analysis of the same document with the same options (the editor's previous
+   * version): the findings of stages the edit cannot have changed are taken from it.
+   */
+  previous?: AnalysisResult;
 }
 
 export interface AnalysisResult {
@@ -41,8 +47,11 @@ function siteOf(buildsIn: AnalyzeOptions['buildsIn']): BuildSite | undefined {
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 
 function byPosition(a: Finding, b: Finding): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
 }
+
+/** What each analysis leaves for the next analysis of the same document. */
+const reusable = new WeakMap<AnalysisResult, ReusableAnalysis>();
 
 export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   const warnings: string[] = [];
@@ -58,22 +67,54 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   if (!buildsGo(model)) return { model, findings, warnings, site };
   warnings.push(...contextWarnings(model));
   const only = options.only?.map((id) => id.toUpperCase());
+  const key = reuseKey(options.context, { settings, only }, site);
+  const scope = reuseScope(options.previous && reusable.get(options.previous), model, key);
+  const byRule = new Map<string, Found[]>();
   const suppressions = readSuppressions(model);
   for (const rule of allRules) {
     const setting = settings[rule.id] ?? settings[rule.id.toLowerCase()];
     if (setting === 'off' || (only && !only.includes(rule.id))) continue;
     const configured: Severity | undefined = setting && SEVERITIES.has(setting) ? setting : undefined;
-    runRule(rule, model, site, configured, findings, warnings);
+    const found = runScoped(rule, model, site, configured, warnings, scope);
+    if (!found) continue;
+    byRule.set(rule.id, found);
+    for (const f of found) findings.push(f.finding);
   }
-  return { model, findings: explainDelegatedFindings(model, findings).filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings, site };
+  const result = { model, findings: explainDelegatedFindings(model, findings).filter((f) => !isSuppressed(model, suppressions, f)).sort(byPosition), warnings, site };
+  reusable.set(result, { key, model, byRule });
+  return result;
 }
 
-function runRule(rule: Rule, model: DockerfileModel, site: BuildSite | undefined, configured: Severity | undefined, findings: Finding[], warnings: string[]): void {
+/**
+ * A rule's findings: for a scoped rule with a reuse scope, those it finds looking at the stages
+ * the scope names, and the previous analysis' for the others. Undefined when the rule failed.
+ */
+function runScoped(rule: Rule, model: DockerfileModel, site: BuildSite | undefined, configured: Severity | undefined, warnings: string[], scope: ReuseScope | undefined): Found[] | undefined {
+  const before = rule.scoped ? scope?.previous.byRule.get(rule.id) : undefined;
+  const fresh = runRule(rule, model, site, configured, warnings, before && scope!.stages);
+  if (!fresh || !before) return fresh;
+  return [...before.filter((f) => f.origin >= 0 && !scope!.stages.has(f.origin)), ...fresh];
+}
+
+const ANYWHERE = -1;
+
+function runRule(rule: Rule, model: DockerfileModel, site: BuildSite | undefined, configured: Severity | undefined, warnings: string[], scope?: ReadonlySet<number>): Found[] | undefined {
+  const found: Found[] = [];
+  // The stage the rule last said it looks at: what it reports from then on was found there.
+  let origin = ANYWHERE;
+  const inScope = (stage: Stage | undefined) => {
+    if (!stage) origin = ANYWHERE;
+    else if (!scope || scope.has(stage.index)) origin = stage.index;
+    else return false;
+    return true;
+  };
   try {
-    rule.check({ model, site, report: (r) => findings.push(toFinding(rule, r, configured ?? r.severity ?? rule.severity)) });
+    rule.check({ model, site, inScope, report: (r) => found.push({ finding: toFinding(rule, r, configured ?? r.severity ?? rule.severity), origin }) });
+    return found;
   } catch (error) {
     // One broken rule must not take the others (or the editor) down with it.
     warnings.push(`${rule.id} failed on this Dockerfile: ${(error as Error).stack ?? String(error)}`);
     if (process.env.GO_DOCKERFILE_CACHE_STRICT === '1') throw error;
+    return undefined;
   }
 }

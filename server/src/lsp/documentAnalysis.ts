@@ -50,7 +50,8 @@ export class DocumentAnalyses {
     if (entry && entry.version === document.version && entry.settings === settings && entry.contextGeneration === this.contextGeneration) {
       return entry.analysis;
     }
-    const analysis = this.analyse(document, settings);
+    // The last version's analysis: the stages an edit cannot have changed keep its findings.
+    const analysis = this.analyse(document, settings, entry?.analysis.result);
     this.latest.set(document.uri, { version: document.version, settings, contextGeneration: this.contextGeneration, analysis });
     return analysis;
   }
@@ -65,7 +66,7 @@ export class DocumentAnalyses {
     this.latest.delete(uri);
   }
 
-  private analyse(document: TextDocument, settings: ServerSettings): DocumentAnalysis {
+  private analyse(document: TextDocument, settings: ServerSettings, previous: AnalysisResult | undefined): DocumentAnalysis {
     const warnings: string[] = [];
     const text = document.getText();
     if (text.length > MAX_ANALYZED_LENGTH) {
@@ -73,7 +74,7 @@ export class DocumentAnalyses {
       return { warnings };
     }
     const context = this.contextFor(document.uri, settings, warnings);
-    const result = analyze(text, { context, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings) });
+    const result = analyze(text, { context, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings), previous });
     return { result, context, warnings: [...warnings, ...result.warnings] };
   }
 

@@ -140,8 +140,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'The module source is copied before its dependencies are downloaded, so any source change downloads every module again.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     for (const stage of model.stages) {
+      if (!inScope(stage)) continue;
       const found = sourceBeforeDownload(site, model, stage);
       if (!found) continue;
       const { step, copy, source } = found;

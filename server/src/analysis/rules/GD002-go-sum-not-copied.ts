@@ -70,8 +70,10 @@ export default defineRule({
   severity: 'error',
   summary: 'go.mod is copied for a module download without go.sum, so the download cannot check modules against the committed checksums.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const stage of model.stages) {
+      if (!inScope(stage)) continue;
       // Each download gets one finding: its fix on any of the COPYs of go.mod above it clears
       // the others, so offering one keeps the result the same whichever the user picks first.
       const candidates = new Map<RunInstruction, { copy: CopyInstruction; source: CopySource; sum: string }[]>();

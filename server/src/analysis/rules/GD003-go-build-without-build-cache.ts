@@ -26,9 +26,11 @@ export default defineRule({
   severity: 'warning',
   summary: 'A Go build runs without a BuildKit cache mount on the directory Go really uses for its build cache, so every rebuild compiles everything from scratch.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     const inCi = site?.where === 'ci';
     for (const run of model.instructions.filter(isRun)) {
+      if (!inScope(run.stage)) continue;
       // Commands that only read modules (`go get`, `go mod vendor`…) need the module cache, not the
       // build cache; `go mod tidy|verify|graph|why`, `go env`, `go version`, `go list -m` neither.
       const go = run.go.find(compiles) ?? run.go.find(servedByModuleCacheMount);

@@ -31,11 +31,13 @@ export default defineRule({
   severity: 'info',
   summary: '`go mod download` runs without a cache mount on the module cache, so any change to go.mod or go.sum downloads every module again.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     // In CI the mount starts empty and is never exported: modules belong in the layer there (GD021).
     if (site?.where === 'ci') return;
     for (const run of model.instructions.filter(isRun)) {
       const stage = run.stage;
+      if (!inScope(stage)) continue;
       const go = run.go.find(isModuleDownload);
       if (!stage || !go || mountOnGoCache(run, go, 'GOMODCACHE')) continue;
       // Vendored, GOPATH mode or no requirements: the module cache holds nothing worth keeping.

@@ -58,8 +58,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount meant for Go is not on the directory Go really uses for that cache at this step, so the cache stays empty.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
+      if (!inScope(run.stage)) continue;
       for (const { mount, which, go, env, retarget } of misdirectedGoMounts(run)) {
         const target = mount.targetResolved!;
         const dir = env[which];

@@ -1,11 +1,34 @@
-import { readsModules } from '../go/gocommand';
+import { readsModules, type GoCommand } from '../go/gocommand';
 import { effectiveGoEnv, mountCovers } from '../go/goenv';
 import { isModuleDownload, misdirectedGoMounts, mountOnGoCache } from '../go/gofacts';
 import { addRunFlag, dropMountEdit, mountOwnerSuffix } from '../fixing/edits';
 import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
-import { isRun, type Mount } from '../model/model';
+import { isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model/model';
+import type { BuildSite } from '../ci/types';
 import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
+
+/** A download whose modules later cache mounts hide, with those mounts; undefined when there is nothing to say. */
+function hiddenDownload(model: DockerfileModel, site: BuildSite | undefined, download: RunInstruction): { go: GoCommand; modcache: string; mounts: { run: RunInstruction; mount: Mount }[] } | undefined {
+  const go = download.go.find(isModuleDownload);
+  if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) return undefined;
+  // Nothing downloaded (vendored, GOPATH mode, no requirements): nothing a mount could hide.
+  if (!downloadsModules(model, download, go)) return undefined;
+  // A download after the source copy is GD001's to move first: a mount added here would
+  // keep modules across builds and silence it, leaving the download where it is.
+  if (download.stage && sourceBeforeDownload(site, model, download.stage)) return undefined;
+  // A Go cache mount on the wrong directory, on the download or a later step, is GD005's to
+  // fix first: where it ends up decides what is hidden.
+  if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).length > 0)) return undefined;
+  const modcache = effectiveGoEnv(download, go).GOMODCACHE.value;
+  return { go, modcache, mounts: mountsHidingModules(model, download, modcache) };
+}
+
+/** A mount hiding the modules of several downloads is reported once, for the first of them. */
+function hiddenEarlier(model: DockerfileModel, site: BuildSite | undefined, download: RunInstruction, mount: Mount): boolean {
+  return model.runs.some((earlier) => earlier.position < download.position && earlier.go.some(isModuleDownload)
+    && hiddenDownload(model, site, earlier)?.mounts.some((m) => m.mount === mount) === true);
+}
 
 export default defineRule({
   id: 'GD006',
@@ -13,22 +36,16 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount on the module cache hides the modules an earlier `go mod download` put into the image, so the later step downloads them again.',
   fixable: true,
-  check({ model, site, report }) {
-    const reported = new Set<Mount>();
+  scoped: true,
+  check({ model, site, inScope, report }) {
     for (const download of model.instructions.filter(isRun)) {
-      const go = download.go.find(isModuleDownload);
-      if (!go || mountOnGoCache(download, go, 'GOMODCACHE')) continue;
-      // Nothing downloaded (vendored, GOPATH mode, no requirements): nothing a mount could hide.
-      if (!downloadsModules(model, download, go)) continue;
-      // A download after the source copy is GD001's to move first: a mount added here would
-      // keep modules across builds and silence it, leaving the download where it is.
-      if (download.stage && sourceBeforeDownload(site, model, download.stage)) continue;
-      // A Go cache mount on the wrong directory, on the download or a later step, is GD005's to
-      // fix first: where it ends up decides what is hidden.
-      if ([download, ...runsInheriting(model, download)].some((r) => misdirectedGoMounts(r).length > 0)) continue;
-      const modcache = effectiveGoEnv(download, go).GOMODCACHE.value;
-      for (const { run, mount } of mountsHidingModules(model, download, modcache)) {
-        if (reported.has(mount)) continue;
+      if (!inScope(download.stage)) continue;
+      const hidden = hiddenDownload(model, site, download);
+      if (!hidden) continue;
+      const { go, modcache } = hidden;
+      const reported = new Set<Mount>();
+      for (const { run, mount } of hidden.mounts) {
+        if (reported.has(mount) || hiddenEarlier(model, site, download, mount)) continue;
         reported.add(mount);
         const later = run.go.find(readsModules)!;
         report({

@@ -82,9 +82,12 @@ export default defineRule({
   severity: 'error',
   summary: '`COPY --from` copies a path the other stage only wrote inside a cache mount, which never reaches the image, or a Go cache it never wrote at all: it copies an empty or missing directory.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     const copies = stageReads(model).filter((r): r is StageRead & { copy: CopyInstruction } => r.copy !== undefined);
     for (const read of copies) {
+      // What the copy finds depends on the stage it reads from, whose related stages include the reader.
+      if (!inScope(read.stage)) continue;
       const write = writtenOnlyInCacheMount(model, read.stage, read.path);
       if (!write) {
         const unwritten = neverWrittenGoCache(model, read.stage, read.path);

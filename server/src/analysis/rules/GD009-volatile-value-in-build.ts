@@ -226,8 +226,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A RUN computes a value that changes on every build or needs .git in the context ($(date), $(git …), $RANDOM) instead of taking it as a build ARG.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
+      if (!inScope(run.stage)) continue;
       const values = volatileValuesIn(model, run);
       const stamped = values.length > 0 ? stampedValues(model, run, values) : new Set<VolatileValue>();
       for (const value of values) {

@@ -28,13 +28,14 @@ export default defineRule({
   severity: 'error',
   summary: 'A Go binary built with cgo enabled is copied into an image without the C library it links against (scratch, distroless static, or Alpine for a glibc build), so the container cannot start.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     const final = model.finalStage;
     if (!final) return;
     const reported = new Set<GoBuildStep['go']>();
     for (const binary of finalBinaries(model)) {
       const step = binary.build;
-      if (!step || reported.has(step.go)) continue;
+      if (!step || reported.has(step.go) || !inScope(step.stage)) continue;
       const lacks = missingLibc(final, step.stage);
       // undefined: CGO_ENABLED is an ARG whose value only the build knows.
       if (!lacks || linksLibc(step) !== true) continue;

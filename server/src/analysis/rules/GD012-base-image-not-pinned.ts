@@ -7,9 +7,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A base image is not pinned: no tag or `:latest` (warning), or a tag without an `@sha256:` digest (info), so the image under every cached layer can change between builds.',
   fixable: false,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const stage of model.stages) {
-      if (stage.image.stage) continue;
+      if (stage.image.stage || !inScope(stage)) continue;
       // undefined: built from an ARG whose value only the build knows.
       const image = resolvedImage(model, stage);
       if (!image || image.digest || image.name.toLowerCase() === 'scratch' || image.name === '') continue;

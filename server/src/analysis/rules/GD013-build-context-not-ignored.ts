@@ -33,11 +33,12 @@ export default defineRule({
   severity: 'warning',
   summary: 'The whole build context is copied while .dockerignore does not exclude .git, so every commit invalidates that COPY and every layer after it.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     if (!model.context?.root || excludesGit(model)) return;
     const missing = model.dockerignore.text === undefined;
     for (const copy of model.instructions.filter(isCopy)) {
-      if (copy.from) continue;
+      if (copy.from || !inScope(copy.stage)) continue;
       const source = copy.sources.find((s) => WHOLE_CONTEXT.has(s.value.trim()));
       if (!source) continue;
       const fix: Fix = {

@@ -48,8 +48,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'The build changes go.mod and go.sum itself (`go get`, `go mod tidy`, `-mod=mod`), so what it compiles depends on the network at build time, not on the commit.',
   fixable: false,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
+      if (!inScope(run.stage)) continue;
       for (const go of run.go) {
         // In GOPATH mode there is no go.mod or go.sum to rewrite.
         if (!usesModules(model, run, go)) continue;

@@ -34,11 +34,12 @@ export default defineRule({
   severity: 'info',
   summary: 'A Go binary that ships in the final image is built without -trimpath, so it carries the absolute paths of the build container.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     const reported = new Set<GoCommand>();
     for (const binary of finalBinaries(model)) {
       const step = binary.build;
-      if (!step || reported.has(step.go) || trimsPaths(step) || isDebugBuild(step.go) || buildsOtherModules(model, step)) continue;
+      if (!step || reported.has(step.go) || !inScope(step.stage) || trimsPaths(step) || isDebugBuild(step.go) || buildsOtherModules(model, step)) continue;
       // -trimpath came with Go 1.13: an older go rejects the flag, and where neither the image nor
       // go.mod says which Go builds (a toolchain from a tarball, GOPATH mode), it may be older.
       if (goAtLeast(model, step.run, '1.13', step.go) !== true) continue;

@@ -99,8 +99,11 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount without uid/gid is used by a non-root USER, who cannot write to it: BuildKit creates cache directories owned by root.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
+      // In CI a mount's fate depends on every download of the file (droppedInCi).
+      if (!inScope(site?.where === 'ci' ? undefined : run.stage)) continue;
       const user = run.user;
       if (!user || isRootUser(user.name)) {
         reportOwnerlessCopies(model, site, run, report);

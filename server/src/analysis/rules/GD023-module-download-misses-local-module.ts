@@ -47,8 +47,10 @@ export default defineRule({
   severity: 'error',
   summary: 'A module download after a manifest COPY lacks the go.mod of a module that go.mod replaces with a local directory, or of a go.work workspace module: the download fails.',
   fixable: true,
-  check({ model, site, report }) {
+  scoped: true,
+  check({ model, site, inScope, report }) {
     for (const stage of model.stages) {
+      if (!inScope(stage)) continue;
       // Source copied above the first module step is GD001's finding: its fix copies every
       // manifest the download reads, these included.
       if (sourceBeforeDownload(site, model, stage)) continue;

@@ -94,9 +94,10 @@ export default defineRule({
   severity: 'error',
   summary: "The golang image's Go is older than the go.mod `go` (or `toolchain`) line: the build fails (GOTOOLCHAIN=local, the image's default) or downloads a newer Go first (GOTOOLCHAIN=auto).",
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     for (const stage of model.stages) {
-      if (stage.image.stage) continue;
+      if (stage.image.stage || !inScope(stage)) continue;
       const image = resolvedImage(model, stage);
       if (!image || repositoryPath(image.name) !== 'golang') continue;
       const imageVersion = goVersionOfTag(image.tag);

@@ -3,7 +3,7 @@ import { compareGoVersions } from '../go/gomod';
 import { goVersionInEffect } from '../go/goversion';
 import type { SettingSite } from '../go/goenv';
 import { lineText } from '../fixing/edits';
-import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import { instructionAtLine, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Fix, Range, Severity, TextEdit } from '../model/types';
 import type { GoCommand } from '../go/gocommand';
 import { defineRule } from './api';
@@ -96,14 +96,20 @@ export default defineRule({
   severity: 'warning',
   summary: 'A Go build throws its build cache away (`-a`, GOFLAGS=-a, GOCACHE=off), so it recompiles everything on every run and no cache mount can help it.',
   fixable: true,
-  check({ model, report }) {
+  scoped: true,
+  check({ model, inScope, report }) {
     const reported = new Set<string>();
     for (const run of model.instructions.filter(isRun)) {
       if (!run.stage) continue;
+      // A setting is reported where it is written: in this stage or one it starts FROM.
+      const looked = run.stage.chain.filter((s) => inScope(s));
+      if (looked.length === 0) continue;
       for (const go of run.go) {
         const defeat = buildCacheDefeat(model, run, go);
         if (!defeat) continue;
         const range = defeat.flag?.range ?? (defeat.setting?.site && !defeat.setting.site.fromArg ? defeat.setting.site.range : go.nameRange);
+        const at = range === go.nameRange || range === defeat.flag?.range ? run.stage : instructionAtLine(model, range.start.line)?.stage;
+        if (!at || !looked.includes(at) || !inScope(at)) continue;
         if (reported.has(key(range))) continue;
         reported.add(key(range));
         const { message, severity } = describe(model, run, go, defeat);

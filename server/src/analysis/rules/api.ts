@@ -1,5 +1,5 @@
 // The shape of a rule: one file per rule, the fix beside the check.
-import type { DockerfileModel } from '../model/model';
+import type { DockerfileModel, Stage } from '../model/model';
 import type { Finding, Fix, Range, RelatedLocation, Severity } from '../model/types';
 import type { BuildSite } from '../ci/types';
 
@@ -17,6 +17,13 @@ export interface RuleContext {
   readonly model: DockerfileModel;
   /** Where the Dockerfile is built; undefined when unknown (the advice is then a local builder's). */
   readonly site?: BuildSite;
+  /**
+   * A scoped rule calls this before it looks at a stage (undefined: at no stage in particular),
+   * and skips the stage when it answers false: re-analysing an edited document, the last analysis
+   * already holds what the rule finds there. What the rule reports until its next call counts as
+   * found looking at that stage.
+   */
+  inScope(stage: Stage | undefined): boolean;
   report(report: Report): void;
 }
 
@@ -30,6 +37,11 @@ export interface Rule {
   summary: string;
   /** Whether the rule can offer an automatic fix (the `fixable` field of the JSON output). */
   fixable: boolean;
+  /**
+   * The rule asks `inScope` before it looks at each stage, and what it finds looking at a stage
+   * depends only on that stage's related stages (see reuse.ts).
+   */
+  scoped?: boolean;
   check(context: RuleContext): void;
 }
 

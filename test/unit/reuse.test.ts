@@ -1,0 +1,138 @@
+// An editor's analysis reuses the last version's findings for the stages an edit cannot have
+// changed (server/src/analysis/reuse.ts). Whatever the edit, the findings must be exactly those of
+// an analysis from scratch: checked over every rule fixture, the real-world corpus and generated
+// multi-stage files, each edited line by line with lines of Go builds.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { analyze, type AnalyzeOptions, type AnalysisResult } from '../../server/src/analysis/analyze';
+import { parseDockerfile } from '../../server/src/analysis/model/model';
+import { reuseKey, reuseScope } from '../../server/src/analysis/reuse';
+import { FIXTURES, casesIn, fixtureContext, fixtureSite, ruleDirs } from '../helpers/fixtures';
+import { realWorldFixtures } from '../helpers/realWorld';
+import { dockerfile, FUZZ_SEED } from '../fuzz/arbitraries';
+
+/** Lines an edit puts in place of another: Go steps, cache mounts, Go settings, copies. */
+const GO_LINES = [
+  'RUN go build -o /out/app .',
+  'RUN --mount=type=cache,target=/root/.cache/go-build go build -o /out/app ./cmd/app',
+  'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
+  'RUN go mod download',
+  'RUN go build -ldflags "-X main.version=$(git describe --tags)" -o /out/app .',
+  'RUN make build',
+  'ENV GOFLAGS=-mod=vendor',
+  'ENV CGO_ENABLED=0',
+  'ENV GOCACHE=/cache',
+  'ARG VERSION',
+  'USER 1000',
+  'WORKDIR /src/app',
+  'COPY . .',
+  'COPY go.mod go.sum ./',
+  'COPY --from=build /out/app /usr/local/bin/app',
+  '',
+];
+
+interface Case {
+  name: string;
+  text: string;
+  options: AnalyzeOptions;
+}
+
+/** A deterministic sequence of numbers from a seed (mulberry32). */
+function numbers(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Several Go services built in their own stages, one final image copying every binary. */
+function servicesFile(services: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < services; i++) {
+    lines.push(
+      `FROM golang:1.22 AS svc${i}`,
+      `WORKDIR /src/svc${i}`,
+      'COPY . .',
+      `ENV BUILD_SERIAL=${i}`,
+      'RUN go mod download',
+      `RUN go build -ldflags "-X main.built=$(date +%s)" -o /out/svc${i} ./cmd/server`,
+    );
+  }
+  lines.push('FROM gcr.io/distroless/static-debian12');
+  for (let i = 0; i < services; i++) lines.push(`COPY --from=svc${i} /out/svc${i} /usr/local/bin/`);
+  lines.push('ENTRYPOINT ["/usr/local/bin/svc0"]');
+  return `${lines.join('\n')}\n`;
+}
+
+function cases(): Case[] {
+  const all: Case[] = [];
+  for (const id of ruleDirs()) {
+    const dir = path.join(FIXTURES, id);
+    for (const file of [...casesIn(dir, 'invalid'), ...casesIn(dir, 'valid')]) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      all.push({ name: `${id}/${file}`, text, options: { context: fixtureContext(dir, file.replace(/\.Dockerfile$/, '')), buildsIn: fixtureSite(dir, file) } });
+    }
+  }
+  for (const fixture of realWorldFixtures()) all.push({ name: `real-world/${fixture.name}`, text: fixture.text, options: { context: fixture.context } });
+  fc.sample(dockerfile, { seed: FUZZ_SEED, numRuns: 150 }).forEach((g, i) => all.push({ name: `generated #${i}`, text: g.text, options: {} }));
+  all.push({ name: 'eight services', text: servicesFile(8), options: {} });
+  return all;
+}
+
+/** Replaces one line with another line of the file or a Go line, keeping the line count. */
+function edit(text: string, next: () => number): string {
+  const lines = text.split('\n');
+  const donors = [...lines.filter((l) => l.trim() !== '' && !l.includes('\r')), ...GO_LINES];
+  const at = Math.floor(next() * lines.length);
+  const cr = lines[at].endsWith('\r') ? '\r' : '';
+  lines[at] = donors[Math.floor(next() * donors.length)] + cr;
+  return lines.join('\n');
+}
+
+describe('re-analysis of an edited document', () => {
+  it('finds exactly what an analysis from scratch finds, edit after edit', () => {
+    const next = numbers(FUZZ_SEED);
+    let checked = 0;
+    for (const c of cases()) {
+      let previous: AnalysisResult = analyze(c.text, c.options);
+      let text = c.text;
+      for (let step = 0; step < 6; step++) {
+        text = edit(text, next);
+        const reused = analyze(text, { ...c.options, previous });
+        const fresh = analyze(text, c.options);
+        assert.deepEqual(reused.findings, fresh.findings, `${c.name}, after edit ${step + 1}:\n${text}`);
+        previous = reused;
+        checked++;
+      }
+    }
+    assert.ok(checked > 1000, `${checked} edits checked`);
+  });
+
+  it('looks again only at the edited stage and the stages related to it', () => {
+    const text = servicesFile(8);
+    const before = parseDockerfile(text);
+    const edited = text.replace('ENV BUILD_SERIAL=3', 'ENV BUILD_SERIAL=31');
+    const after = parseDockerfile(edited);
+    const key = reuseKey(undefined, {}, undefined);
+    const scope = reuseScope({ key, model: before, byRule: new Map() }, after, key);
+    // svc3 itself and the final image that copies its binary; the other services keep their findings.
+    assert.deepEqual([...(scope?.stages ?? [])].sort((a, b) => a - b), [3, 8]);
+  });
+
+  it('analyses everything again when the stages change', () => {
+    const text = servicesFile(3);
+    const key = reuseKey(undefined, {}, undefined);
+    const previous = { key, model: parseDockerfile(text), byRule: new Map() };
+    for (const changed of [text.replace('AS svc1', 'AS other'), text.replace('FROM golang:1.22 AS svc2', 'FROM golang:1.23 AS svc2'), `ARG X\n${text}`, text.replace('COPY --from=svc1', 'COPY --from=svc0')]) {
+      assert.equal(reuseScope(previous, parseDockerfile(changed), key), undefined, changed);
+    }
+    assert.equal(reuseScope(previous, parseDockerfile(text), reuseKey(undefined, { rules: { GD003: 'off' } }, undefined)), undefined, 'other settings');
+  });
+});
