@@ -4,7 +4,8 @@
 // bind mount) put it; a file the image does not get from the context, or a target the reader
 // cannot find, yields nothing: the analysis never guesses from the RUN text alone.
 import * as posix from 'node:path/posix';
-import type { DockerfileModel, RunInstruction } from '../model/model';
+import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
 import { taskStepsOf } from '../parse/taskfile';
@@ -138,10 +139,10 @@ interface Found {
 }
 
 /** The build-context file at an image path when the RUN runs: a bind mount of the context, else the COPYs. */
-function contextFileAt(model: DockerfileModel, run: RunInstruction, imagePath: string): string | undefined {
+function contextFileAt(model: DockerfileModel, run: InstructionModel, imagePath: string): string | undefined {
   const context = model.context;
   if (!context?.root) return undefined;
-  for (const mount of run.mounts) {
+  for (const mount of isRun(run) ? run.mounts : []) {
     if (mount.type !== 'bind' || mount.from || !mount.targetResolved) continue;
     const target = mount.targetResolved;
     if (imagePath !== target && !imagePath.startsWith(`${target}/`)) continue;
@@ -184,7 +185,7 @@ function goCommandsOfShell(text: string, file: string, firstLine: number, dir: s
   return { found, whole };
 }
 
-function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocation, depth: number): Reading | undefined {
+function runsOf(model: DockerfileModel, run: InstructionModel, invocation: Invocation, depth: number): Reading | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const recurse = (command: ShellCommand, dir: string) => {
     const inner = invocationOf(command, dir);
@@ -221,7 +222,7 @@ function runsOf(model: DockerfileModel, run: RunInstruction, invocation: Invocat
   return undefined;
 }
 
-function taskRuns(model: DockerfileModel, run: RunInstruction, invocation: Invocation, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading | undefined {
+function taskRuns(model: DockerfileModel, run: InstructionModel, invocation: Invocation, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading | undefined {
   const candidates = invocation.file ? [invocation.file] : TASKFILE_NAMES.map((n) => posix.join(invocation.path, n));
   for (const imagePath of candidates) {
     const file = contextFileAt(model, run, imagePath);
@@ -304,6 +305,33 @@ export function addDelegatedGoCommands(model: DockerfileModel): void {
     }
     if (added) run.go = merged;
   }
+}
+
+/**
+ * The Go commands a container started from the stage's image runs (its ENTRYPOINT and CMD),
+ * directly or through make, a script or task read as for a RUN. undefined when it may run Go the
+ * reader cannot see: a script or Makefile the image does not get from the context, a target it
+ * cannot find. A program that is no script (the binary the build made) runs no Go.
+ */
+export function goCommandsAtStart(model: DockerfileModel, stage: Stage): GoCommand[] | undefined {
+  const start = startCommandText(stage);
+  if (!start) return [];
+  const found: GoCommand[] = [];
+  for (const command of shellCommandsOf(start.text)) {
+    const go = parseGoCommand(command);
+    if (go) { found.push(go); continue; }
+    const invocation = invocationOf(command, stage.endWorkdir);
+    if (!invocation) continue;
+    const reading = runsOf(model, start.instruction, invocation, 0);
+    if (!reading) {
+      const name = command.words[0]?.value ?? '';
+      if (invocation.kind === 'script' && !/\.(sh|bash)$/.test(invocation.path) && !SHELLS.test(posix.basename(name))) continue;
+      return undefined;
+    }
+    if (!reading.whole) return undefined;
+    found.push(...reading.found.map((f) => f.go));
+  }
+  return found;
 }
 
 /** Rules whose finding rests on the Go command's flags or arguments. */

@@ -2,6 +2,7 @@
 // from set them (the last one written wins, as in the image config).
 import * as posix from 'node:path/posix';
 import type { InstructionModel, Stage } from './model';
+import { writtenJsonStrings } from '../parse/written';
 
 /** The program a CMD or ENTRYPOINT starts, as written: the first word of its exec form or shell form. */
 export function startedPath(instruction: InstructionModel): string | undefined {
@@ -19,4 +20,45 @@ export function startedProgram(instruction: InstructionModel): string | undefine
 export function imageStart(stage: Stage): InstructionModel | undefined {
   const instructions = stage.chain.flatMap((s) => s.instructions);
   return instructions.filter((i) => i.keyword === 'ENTRYPOINT').pop() ?? instructions.filter((i) => i.keyword === 'CMD').pop();
+}
+
+/** A word as the shell reads it back: single-quoted unless it is plain. */
+function shellQuoted(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exec form's words; undefined for the shell form. */
+function execWords(instruction: InstructionModel): string[] | undefined {
+  const strings = writtenJsonStrings(instruction.node);
+  if (!strings) return undefined;
+  // dockerfile-ast drops the spaces inside a JSON string (`"go test ./..."`): read the array as JSON.
+  try {
+    const parsed: unknown = JSON.parse(instruction.node.getArgumentsContent() ?? '');
+    if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed as string[];
+  } catch {
+    // A continuation inside the array: the strings as dockerfile-ast read them.
+  }
+  return strings.map((s) => s.value);
+}
+
+/** An ENTRYPOINT's or CMD's command line as shell text: the shell form as written, the exec form's words quoted. */
+function commandLine(instruction: InstructionModel): string {
+  const words = execWords(instruction);
+  return words ? words.map(shellQuoted).join(' ') : (instruction.node.getArgumentsContent() ?? '').trim();
+}
+
+/**
+ * What a container started from the stage runs, as shell text (`sh -c '…'` is read by the shell
+ * parser like any command), with the instruction that sets it. An exec-form ENTRYPOINT gets the
+ * CMD as arguments when that CMD is set in the same stage or after it; a shell-form ENTRYPOINT
+ * ignores the CMD. undefined when the stages set neither.
+ */
+export function startCommandText(stage: Stage): { instruction: InstructionModel; text: string } | undefined {
+  const instructions = stage.chain.flatMap((s) => s.instructions);
+  const entrypoint = instructions.filter((i) => i.keyword === 'ENTRYPOINT').pop();
+  const cmd = instructions.filter((i) => i.keyword === 'CMD').pop();
+  if (!entrypoint) return cmd && { instruction: cmd, text: commandLine(cmd) };
+  const exec = writtenJsonStrings(entrypoint.node) !== undefined;
+  const cmdApplies = cmd && exec && (cmd.stage === entrypoint.stage || instructions.indexOf(cmd) > instructions.indexOf(entrypoint));
+  return { instruction: entrypoint, text: cmdApplies ? `${commandLine(entrypoint)} ${commandLine(cmd)}` : commandLine(entrypoint) };
 }

@@ -100,7 +100,8 @@ function heredocsOf(node: Instruction, args: readonly Argument[]): Heredoc[] {
   return (node as unknown as { getHeredocs?(): Heredoc[] }).getHeredocs?.() ?? [];
 }
 
-function jsonStringsOf(node: Instruction): { value: string; range: Range }[] | undefined {
+/** The exec form's strings (`["go", "run", "."]`); undefined for the shell form. */
+export function writtenJsonStrings(node: Instruction): { value: string; range: Range }[] | undefined {
   const json = node as Instruction & JsonForm;
   if (!(json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings)) return undefined;
   return json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }));
@@ -189,7 +190,7 @@ function heredocCommands(args: readonly Argument[], heredocs: Heredoc[], documen
 }
 
 function shellCommandsOf(node: Instruction, args: readonly Argument[], document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
-  const strings = jsonStringsOf(node);
+  const strings = writtenJsonStrings(node);
   if (strings) {
     const words = strings.map((s) => ({ value: s.value, raw: s.value, range: s.range }));
     if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
@@ -229,7 +230,7 @@ export const writtenCopy = perInstruction((node: Instruction): WrittenCopy => {
   const from = flagsOf(node).find((f) => f.getName().toLowerCase() === 'from');
   const fromFlag = from && (flagValue(from, escapeOf(node)) ?? { value: '', range: from.getRange() });
   const heredoc = heredocsOf(node, args).length > 0;
-  const written = jsonStringsOf(node) ?? args.map((a) => ({ value: a.getValue(), range: a.getRange() }));
+  const written = writtenJsonStrings(node) ?? args.map((a) => ({ value: a.getValue(), range: a.getRange() }));
   return {
     paths: heredoc ? [] : written,
     heredoc,

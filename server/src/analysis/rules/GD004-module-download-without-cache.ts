@@ -2,7 +2,8 @@ import { effectiveGoEnv } from '../go/goenv';
 import { isModuleDownload, mayRunGoUnseen, misdirectedGoMounts, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
 import { readsModules } from '../go/gocommand';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
-import { cacheMountFlagFor, staysInLayer, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
+import { cacheMountFlagFor, inheritsFrom, staysInLayer, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
+import { goCommandsAtStart } from '../go/delegated';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
@@ -23,6 +24,34 @@ function laterModuleReaders(model: DockerfileModel, download: RunInstruction, mo
     readers.push(later);
   }
   return readers;
+}
+
+/**
+ * An image built on the download's stage whose container runs Go that reads the modules when it
+ * starts (`CMD ["go", "test", "./..."]`, `task test`), or may (a script the analysis cannot read):
+ * a cache mount does not reach a running container, so that image needs the modules in its layers.
+ */
+function readsModulesAtStart(model: DockerfileModel, download: RunInstruction): boolean {
+  const stage = download.stage;
+  if (!stage) return false;
+  return model.stages.some((s) => {
+    if (!inheritsFrom(s, stage)) return false;
+    const go = goCommandsAtStart(model, s);
+    return go === undefined || go.some(readsModules);
+  });
+}
+
+/** The sentence that names the later steps reading the modules: `Line 20 (\`make bins\`) reads the modules too: …`. */
+function readersSentence(readers: readonly RunInstruction[]): string {
+  if (readers.length === 0) return '';
+  const places = readers.map((r) => {
+    const via = r.go.find((g) => g.via && readsModules(g))?.via;
+    return via ? `${r.range.start.line + 1} (\`${via.host}\`)` : `${r.range.start.line + 1}`;
+  });
+  const listed = places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}`;
+  return places.length === 1
+    ? ` Line ${listed} reads the modules too: it needs the same mount, or it downloads them all again on every build.`
+    : ` Lines ${listed} read the modules too: they need the same mount, or they download them all again on every build.`;
 }
 
 export default defineRule({
@@ -55,9 +84,12 @@ export default defineRule({
       // script) or reads them from elsewhere, the mount would cost more than it saves.
       const readers = laterModuleReaders(model, run, modcache.value);
       if (!readers) continue;
+      // An image of this stage (or one built on it) that reads the modules when its container
+      // starts would hold none with them in a mount: it would download them all on every start.
+      if (readsModulesAtStart(model, run)) continue;
       report({
         range: go.nameRange,
-        message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.`,
+        message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.${readersSentence(readers)}`,
         // A download after the source copy is GD001's to move first: a mount added here would
         // keep modules across builds and silence it, leaving the download where it is.
         fixes: safeMountTarget(modcache.value) && !sourceBeforeDownload(site, model, stage) ? [{
