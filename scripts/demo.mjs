@@ -19,6 +19,9 @@ const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'go-dockerfile-cache-demo-'))
 fs.cpSync(example, copy, { recursive: true });
 say(`$ go-dockerfile-cache fix Dockerfile   (in a copy: ${copy})`);
 run(['fix', path.join(copy, 'Dockerfile')]);
+// GD020's USER changes who runs the image: a suggestion `fix` applies only when asked.
+say(`$ go-dockerfile-cache fix --unsafe-fixes Dockerfile`);
+run(['fix', '--unsafe-fixes', path.join(copy, 'Dockerfile')]);
 say('The fixed Dockerfile:');
 process.stdout.write(fs.readFileSync(path.join(copy, 'Dockerfile'), 'utf8'));
 if (fs.existsSync(path.join(copy, '.dockerignore'))) {

@@ -113,7 +113,43 @@ describe('go-dockerfile-cache CLI', () => {
     assert.ok(text.indexOf('RUN go mod download') < text.indexOf('COPY . .'), text);
     assert.match(text, /COPY go\.mod go\.sum \.\//);
     const after = JSON.parse(run(['check', '--format', 'json', file]).stdout).findings;
-    assert.deepEqual(after.filter((f: { fixable: boolean }) => f.fixable), []);
+    // GD020's USER changes who runs the image: a suggestion that `fix` applies only when asked.
+    assert.deepEqual(after.filter((f: { fixable: boolean }) => f.fixable).map((f: { rule: string }) => f.rule), ['GD020']);
+  });
+
+  it('fix leaves a fix that changes what the image does at run time out, says so, and applies it with --unsafe-fixes', () => {
+    const dir = project();
+    const file = path.join(dir, 'Dockerfile');
+    const fixed = run(['fix', file]);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /^USER /m);
+    // The line is the fixed file's: the FROM of the final image.
+    const fromLine = fs.readFileSync(file, 'utf8').split('\n').indexOf('FROM scratch') + 1;
+    assert.ok(fixed.stderr.includes(`Dockerfile:${fromLine}: GD020 not fixed`), fixed.stderr);
+    assert.match(fixed.stderr, /Dockerfile:\d+: GD020 not fixed: "Run the final image as 65532:65532" changes what the image does at run time \(the image runs as 65532:65532, not root\); --unsafe-fixes applies it/);
+    // Run again: the safe fixes are done, the suggestion is still listed, in JSON too.
+    const json = run(['fix', '--format', 'json', file]);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.version, 1);
+    assert.deepEqual(report.applied, []);
+    assert.deepEqual(report.skipped, [{ rule: 'GD020', line: fromLine, title: 'Run the final image as 65532:65532', unsafe: 'the image runs as 65532:65532, not root' }]);
+    assert.deepEqual(report.remaining, []);
+    const unsafe = run(['fix', '--unsafe-fixes', '--format', 'json', file]);
+    assert.equal(unsafe.code, 0, unsafe.stderr);
+    assert.deepEqual(JSON.parse(unsafe.stdout).applied, [{ rule: 'GD020', title: 'Run the final image as 65532:65532' }]);
+    assert.deepEqual(JSON.parse(unsafe.stdout).skipped, []);
+    assert.match(fs.readFileSync(file, 'utf8'), /^USER 65532:65532\nENTRYPOINT \["\/app"\]$/m);
+    assert.doesNotMatch(unsafe.stderr, /not fixed/);
+  });
+
+  it('fix --help names --unsafe-fixes; --format json with --stdout is a usage error', () => {
+    const help = run(['fix', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--unsafe-fixes\s+also apply the fixes that change what the image does at run time/);
+    const both = run(['fix', '--format', 'json', '--stdout', path.join(project(), 'Dockerfile')]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--format json and --stdout both write to stdout/);
   });
 
   it('fix --stdout prints and writes nothing; --rule limits the fixes', () => {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../server/src/analysis/analyze';
 import { applyEdits } from '../../server/src/analysis/fixing/edits';
-import { fixAll } from '../../server/src/analysis/fixing/fixer';
+import { automaticFix, fixAll } from '../../server/src/analysis/fixing/fixer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FUZZ_RUNS, FUZZ_SEED, dockerfile, type GeneratedDockerfile } from './arbitraries';
@@ -71,9 +71,10 @@ function quickFixOneByOne(text: string, choose: (n: number) => number, buildsIn?
   const files = new Map<string, { path: string; text: string }>();
   for (let step = 0; step < 200; step++) {
     const { model, findings } = analyze(current, { context: withFiles([...files.values()]), buildsIn });
-    const fixable = findings.filter((f) => f.fixes.length > 0);
+    // The fixes `fix` applies: a suggestion that changes what the image does at run time waits to be asked for.
+    const fixable = findings.filter((f) => automaticFix(f));
     if (fixable.length === 0) return current;
-    const fix = fixable[choose(fixable.length)].fixes[0];
+    const fix = automaticFix(fixable[choose(fixable.length)])!;
     for (const change of fix.files ?? []) files.set(change.path, change);
     current = applyEdits(model, fix.edits);
   }
@@ -127,7 +128,7 @@ for (const { name, site: buildsIn, runs } of SITES) {
         else assert.ok(!result.text.includes('\r'), 'LF file stays LF');
         const fixedContext = withFiles(result.files);
         assert.equal(fixAll(result.text, { context: fixedContext, buildsIn }).text, result.text, 'a second fix changes nothing');
-        const after = analyze(result.text, { context: fixedContext, buildsIn }).findings.filter((f) => f.fixes.length > 0);
+        const after = analyze(result.text, { context: fixedContext, buildsIn }).findings.filter((f) => automaticFix(f));
         assert.deepEqual(after.map((f) => `${f.rule}@${f.range.start.line + 1}`), []);
       }), { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, examples: regressions.map((r) => [r]) });
     });

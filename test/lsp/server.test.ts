@@ -188,6 +188,24 @@ describe('quick fixes', () => {
     assert.deepEqual(diagnostics.filter((d) => ['GD001', 'GD003', 'GD004'].includes(String(d.code))), []);
   });
 
+  it('GD020: offers USER as a quick fix that is not preferred, and source.fixAll leaves it out', async () => {
+    const { uri } = await openProject(NAIVE_DOCKERFILE);
+    const gd020 = only(await client.diagnosticsFor(uri, has('GD020')), 'GD020');
+    const actions = await client.codeActions(uri, gd020.range, [gd020]);
+    const fix = actions.find((a) => a.kind === 'quickfix' && a.title === 'Run the final image as 65532:65532');
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    assert.notEqual(fix.isPreferred, true, 'changing who runs the image is never the preferred fix');
+    const whole = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const [all] = await client.codeActions(uri, whole, [], ['source.fixAll']);
+    await client.apply(all.edit!);
+    assert.doesNotMatch(client.text(uri), /^USER /m);
+    const after = only(await client.diagnosticsFor(uri, has('GD020')), 'GD020');
+    const again = (await client.codeActions(uri, after.range, [after])).find((a) => a.title === 'Run the final image as 65532:65532')!;
+    await client.apply(again.edit!);
+    assert.match(client.text(uri), /^USER 65532:65532$/m);
+    await client.diagnosticsFor(uri, lacks('GD020'), 'diagnostics without GD020');
+  });
+
   it('does not offer source actions to the automatic lightbulb request', async () => {
     const { uri } = await openProject(NAIVE_DOCKERFILE);
     const gd003 = only(await client.diagnosticsFor(uri, has('GD003')), 'GD003');

@@ -36,7 +36,7 @@ for (const id of ruleDirs()) {
       if (!rule?.fixable) continue;
       const fixedFile = path.join(dir, `${base}.fixed.Dockerfile`);
       it(`${file}: the fix produces ${base}.fixed.Dockerfile and ${id} no longer fires`, () => {
-        const result = fixAll(text, { context, buildsIn, fixRules: [id] });
+        const result = fixAll(text, { context, buildsIn, fixRules: [id], unsafeFixes: true });
         assert.equal(result.text, expectedText(fixedFile, result.text));
         for (const change of result.files) {
           const expectedChange = path.join(dir, `${base}.fixed.${change.path.replace(/^\./, '')}`);
@@ -47,10 +47,18 @@ for (const id of ruleDirs()) {
         const after = analyze(result.text, { context: overlayFiles(context, result.files), buildsIn, only: [id] }).findings;
         assert.deepEqual(after.filter((f) => f.fixes.length > 0).map(toExpected), []);
         assert.ok(after.length <= before.filter((f) => f.fixes.length === 0).length, `${id} still fires after its fix`);
-        assert.deepEqual(fixAll(result.text, { context: overlayFiles(context, result.files), buildsIn, fixRules: [id] }).text, result.text, 'a second fix changes nothing');
+        assert.deepEqual(fixAll(result.text, { context: overlayFiles(context, result.files), buildsIn, fixRules: [id], unsafeFixes: true }).text, result.text, 'a second fix changes nothing');
+      });
+      it(`${file}: a fix that changes what the image does at run time waits to be asked for`, () => {
+        const findings = analyze(text, { context, buildsIn, only: [id] }).findings;
+        const unsafe = findings.filter((f) => f.fixes.length > 0 && f.fixes.every((fix) => fix.unsafe !== undefined));
+        const result = fixAll(text, { context, buildsIn, fixRules: [id] });
+        assert.deepEqual(result.skipped.map((s) => s.finding.rule), unsafe.map((f) => f.rule));
+        if (unsafe.length === findings.filter((f) => f.fixes.length > 0).length) assert.equal(result.text, text, 'nothing applied without unsafeFixes');
+        for (const f of unsafe) assert.ok(!f.fixes.some((fix) => fix.preferred), `${f.rule}: a fix that changes run time is never the preferred one`);
       });
       it(`${file}: the fix keeps every instruction and the line endings`, () => {
-        const result = fixAll(toCrlf(text), { context, buildsIn, fixRules: [id] });
+        const result = fixAll(toCrlf(text), { context, buildsIn, fixRules: [id], unsafeFixes: true });
         assert.ok(!/[^\r]\n/.test(result.text), 'CRLF file stays CRLF');
         if (!UPDATE) assert.equal(result.text, toCrlf(fs.readFileSync(fixedFile, 'utf8')));
         // An instruction may only leave as a comment that still shows it (GD007 retires a COPY that way).

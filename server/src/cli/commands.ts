@@ -25,7 +25,7 @@ import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
 
 export const USAGE = `Usage:
   go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] [--profile-file F] FILE...
-  go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--stdout] [--builds-in auto|local|ci] FILE
+  go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--unsafe-fixes] [--format text|json] [--stdout] [--builds-in auto|local|ci] FILE
   go-dockerfile-cache profile [--context DIR] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache measure [--context DIR] [--change FILE] [--rounds N] [--format text|json] [--builds-in auto|local|ci] FILE [-- extra docker build args]
   go-dockerfile-cache history [--record REF|FILE.dockerbuild] [--builder NAME] [--context DIR] [--format text|json] FILE
@@ -36,6 +36,18 @@ LEVEL is off, info, warning or error. The build context defaults to the Dockerfi
 --builds-in says where the image is built (the advice differs): auto (default) reads the
 repository's CI files (GitHub Actions, GitLab CI, bake files, scripts with --cache-to) and the
 CI=true environment variable.`;
+
+export const FIX_USAGE = `Usage: go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--unsafe-fixes] [--format text|json] [--stdout] [--builds-in auto|local|ci] FILE
+
+Applies every fix (only those of --rule) until nothing fixable remains and writes the file in place
+(and .dockerignore in the build context when GD013 asks for it).
+  --stdout        print the fixed Dockerfile instead of writing it
+  --unsafe-fixes  also apply the fixes that change what the image does at run time, not only how it
+                  is built (GD020's USER: the image then runs as another user). Without it they are
+                  left out and listed; the editor still offers them as quick fixes.
+  --format json   print what was applied, left out and left over as JSON (not with --stdout)
+  --rule ID,ID    apply only these rules' fixes
+  --builds-in     where the image is built: auto (default), local or ci`;
 
 const BOM = '\uFEFF';
 
@@ -143,9 +155,20 @@ export function fix(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { context: { type: 'string' }, rule: { type: 'string' }, stdout: { type: 'boolean', default: false }, rules: { type: 'string' }, 'builds-in': { type: 'string' } },
+    options: {
+      context: { type: 'string' }, rule: { type: 'string' }, stdout: { type: 'boolean', default: false }, rules: { type: 'string' },
+      'builds-in': { type: 'string' }, 'unsafe-fixes': { type: 'boolean', default: false }, format: { type: 'string', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
+  if (values.help) {
+    process.stdout.write(`${FIX_USAGE}\n`);
+    return 0;
+  }
   const buildsIn = buildsInSetting(values['builds-in']);
+  const format = values.format!;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`fix --format must be text or json, not "${format}"`);
+  if (format === 'json' && values.stdout) throw new UsageError('fix --format json and --stdout both write to stdout: use one');
   if (positionals.length !== 1) throw new UsageError('fix takes exactly one Dockerfile');
   const file = positionals[0];
   const fixRules = values.rule?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -156,7 +179,8 @@ export function fix(argv: string[]): number {
   }
   const { text, bom } = readDockerfile(file);
   const context = contextFor(file, values.context);
-  const result = fixAll(text, { context, fixRules, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
+  const unsafeFixes = values['unsafe-fixes'];
+  const result = fixAll(text, { context, fixRules, unsafeFixes, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
   const output = (bom ? BOM : '') + result.text;
   if (values.stdout) {
     process.stdout.write(output);
@@ -172,11 +196,24 @@ export function fix(argv: string[]): number {
   for (const a of result.applied) counts.set(a.rule, (counts.get(a.rule) ?? 0) + 1);
   const summary = [...counts].map(([rule, n]) => `${rule}×${n}`).join(', ');
   process.stderr.write(result.applied.length === 0 ? `${file}: nothing to fix\n` : `${file}: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} (${summary})\n`);
+  // A fix that changes what the image does at run time is the user's call: say what it would do.
+  for (const { finding, fix: left } of result.skipped) {
+    process.stderr.write(`${file}:${finding.range.start.line + 1}: ${finding.rule} not fixed: "${left.title}" changes what the image does at run time (${left.unsafe}); --unsafe-fixes applies it\n`);
+  }
   if (result.remaining.length > 0) {
     process.stderr.write(`${result.remaining.length} fixable finding(s) could not be fixed automatically: ${result.remaining.map((f) => `${f.rule} line ${f.range.start.line + 1}`).join(', ')}\n`);
-    return 1;
   }
-  return 0;
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({
+      version: 1,
+      file,
+      applied: result.applied,
+      skipped: result.skipped.map(({ finding, fix: left }) => ({ rule: finding.rule, line: finding.range.start.line + 1, title: left.title, unsafe: left.unsafe })),
+      remaining: result.remaining.map((f) => ({ rule: f.rule, line: f.range.start.line + 1 })),
+      files: result.files.map((f) => ({ path: f.path, kind: f.kind })),
+    }, null, 2)}\n`);
+  }
+  return result.remaining.length > 0 ? 1 : 0;
 }
 
 export function listRules(): number {

@@ -103,7 +103,8 @@ function quickFixes(finding: Finding, options: CodeActionOptions): CodeAction[] 
     const edit = fixWorkspaceEdit(fix, options);
     if (!edit) continue;
     const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [linkedDiagnostic(finding, options)], edit };
-    if (fix.preferred) action.isPreferred = true;
+    // A fix that changes what the image does at run time is offered, never the one to take blindly.
+    if (fix.preferred && fix.unsafe === undefined) action.isPreferred = true;
     actions.push(action);
   }
   return actions;

@@ -98,8 +98,21 @@ describe('source.fixAll.go-dockerfile-cache', () => {
     const after = TextDocument.applyEdits(TextDocument.create(URI, 'dockerfile', 1, NAIVE), edit.changes?.[URI] ?? []);
     assert.match(after, /^FROM golang:1\.19 AS build\nWORKDIR \/src\nCOPY go\.mod go\.sum \.\/\nRUN [^\n]*go mod download\nCOPY \. \.\n/);
     const left = analyze(after, { context }).findings.filter((f) => f.fixes.length > 0 && f.fixes.every((x) => !x.files));
-    assert.deepEqual(left.map((f) => f.rule), []);
+    // GD020's USER changes who runs the image: a suggestion, never part of fix-all.
+    assert.deepEqual(left.map((f) => f.rule), ['GD020']);
+    assert.doesNotMatch(after, /^USER /m);
     assert.equal(edit.changes?.[URI]?.[0].range.start.line, 2, 'the untouched first lines are not part of the edit');
+  });
+
+  it('offers a fix that changes what the image does at run time as a quick fix, never the preferred one', () => {
+    assert.ok(analyze(NAIVE, { context }).findings.some((f) => f.rule === 'GD020'));
+    const actions = actionsAt(NAIVE, 'scratch');
+    const user = actions.find((a) => a.title.startsWith('Run the final image as'));
+    assert.ok(user, actions.map((a) => a.title).join('; '));
+    assert.equal(user.kind, 'quickfix');
+    assert.notEqual(user.isPreferred, true);
+    const fixed = TextDocument.applyEdits(TextDocument.create(URI, 'dockerfile', 1, NAIVE), user.edit!.changes![URI]);
+    assert.match(fixed, /^USER 65532:65532$/m);
   });
 
   it('is offered for "source" and for its own kind, not for other kinds', () => {

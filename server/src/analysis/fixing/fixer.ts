@@ -4,7 +4,7 @@
 import { analyze, type AnalyzeOptions } from '../analyze';
 import type { BuildContext } from '../model/context';
 import { applyEdits } from './edits';
-import type { FileChange, Finding } from '../model/types';
+import type { FileChange, Finding, Fix } from '../model/types';
 
 export interface FixResult {
   text: string;
@@ -13,6 +13,19 @@ export interface FixResult {
   applied: { rule: string; title: string }[];
   /** Fixable findings that remain (a fix that did not converge). */
   remaining: Finding[];
+  /** Findings whose every fix changes what the image does at run time, left as they are without unsafeFixes. */
+  skipped: { finding: Finding; fix: Fix & { unsafe: string } }[];
+}
+
+export interface FixOptions extends AnalyzeOptions {
+  fixRules?: readonly string[];
+  /** Also apply fixes that change what the image does at run time (Fix.unsafe). */
+  unsafeFixes?: boolean;
+}
+
+/** The fix `fix` applies for a finding: its first, passing over those that change what the image does at run time unless asked. */
+export function automaticFix(finding: Finding, unsafeFixes = false): Fix | undefined {
+  return finding.fixes.find((fix) => unsafeFixes || fix.unsafe === undefined);
 }
 
 /** Far more fixes than any Dockerfile has: a guard against fixes that undo each other. */
@@ -28,21 +41,24 @@ function overlay(context: BuildContext | undefined, files: Map<string, FileChang
   };
 }
 
-export function fixAll(text: string, options: AnalyzeOptions & { fixRules?: readonly string[] } = {}): FixResult {
+export function fixAll(text: string, options: FixOptions = {}): FixResult {
   const applied: FixResult['applied'] = [];
   const files = new Map<string, FileChange>();
   const wanted = options.fixRules?.map((r) => r.toUpperCase());
   let current = text;
   let remaining: Finding[] = [];
+  let skipped: FixResult['skipped'] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { model, findings } = analyze(current, { ...options, context: overlay(options.context, files) });
-    remaining = findings.filter((f) => f.fixes.length > 0 && (!wanted || wanted.includes(f.rule)));
+    const fixable = findings.filter((f) => f.fixes.length > 0 && (!wanted || wanted.includes(f.rule)));
+    remaining = fixable.filter((f) => automaticFix(f, options.unsafeFixes));
+    skipped = fixable.filter((f) => !automaticFix(f, options.unsafeFixes)).map((finding) => ({ finding, fix: finding.fixes[0] as Fix & { unsafe: string } }));
     if (remaining.length === 0) break;
     // One fix a round, then the text is analysed again: fixes computed on the same text can each be
     // right alone and wrong together (one moves an ARG below the line the other starts using it
     // on), and one at a time, `fix` ends where applying the quick fixes by hand in that order does.
     const [finding] = remaining;
-    const fix = finding.fixes[0];
+    const fix = automaticFix(finding, options.unsafeFixes)!;
     applied.push({ rule: finding.rule, title: fix.title });
     const next = applyEdits(model, fix.edits);
     for (const change of fix.files ?? []) {
@@ -53,5 +69,5 @@ export function fixAll(text: string, options: AnalyzeOptions & { fixRules?: read
     if (next === current && !filesChanged) break;
     current = next;
   }
-  return { text: current, files: [...files.values()], applied, remaining };
+  return { text: current, files: [...files.values()], applied, remaining, skipped };
 }

@@ -5,6 +5,7 @@ import { compiles, readsModules, type GoCommand } from './gocommand';
 import { safeMountTarget } from '../fixing/edits';
 import { effectiveGoEnv, mountCovers, pathsOverlap, type GoEnv } from './goenv';
 import { perObject, perObjectAnd } from '../model/memo';
+import { variablesThatCouldMove } from './imageassumptions';
 import type { DockerfileModel, Mount, RunInstruction, Stage } from '../model/model';
 import type { ShellCommand } from '../parse/shell';
 
@@ -125,7 +126,8 @@ export const misdirectedGoMounts = perObject((run: RunInstruction): readonly Mis
     const go = goCommandUsing(run, which);
     const env = effectiveGoEnv(run, go);
     if (sitsOnGoCache(target, env)) continue;
-    const retarget = !restsOnAssumedHome(env, which) && safeMountTarget(env[which].value) ? env[which].value : undefined;
+    // A directory that is only a guess (an assumed home, an unknown image's default) is no place to move a mount to.
+    const retarget = !restsOnAssumedHome(env, which) && !variablesThatCouldMove(run, go, which) && safeMountTarget(env[which].value) ? env[which].value : undefined;
     candidates.push({ mount, which, go, env, retarget });
   }
   // Another mount of this RUN already holds the directory, where it is or where its own fix

@@ -52,7 +52,7 @@ const RELEASE_ARCHIVE = /(?:^|[/=\s])go(\d+\.\d+(?:\.\d+)?)\.linux-[a-z0-9]+\.ta
  * the archive's name through ENV or ARG): the image then runs that Go. Read from the RUN words of
  * the stage and the stages it starts FROM, with the variables in scope there filled in.
  */
-function archiveGoVersion(stage: Stage): GoVersionInEffect | undefined {
+export function archiveGoVersion(stage: Stage): GoVersionInEffect | undefined {
   for (const s of stage.chain.length > 0 ? stage.chain : [stage]) {
     for (const instruction of s.instructions) {
       if (instruction.keyword !== 'RUN') continue;

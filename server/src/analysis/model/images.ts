@@ -22,6 +22,11 @@ export interface ImageFacts {
   staticOnly: boolean;
   musl: boolean;
   summary: string;
+  /**
+   * An image outside the table and not a distribution's own: its config may set USER, HOME,
+   * GOPATH, GOCACHE… and the analysis does not know which.
+   */
+  unknownConfig?: true;
 }
 
 /** Strips a registry host and the `library/` prefix: `docker.io/library/golang` → `golang`. */
@@ -70,7 +75,10 @@ export function imageFacts(name: string, tag: string | undefined): ImageFacts {
   if (repo.includes('distroless')) {
     return { family: 'distroless', hasGo: false, env: {}, workdir: '/', staticOnly: false, musl: false, summary: 'distroless: glibc, no shell' };
   }
-  return { family: 'other', hasGo: false, env: {}, workdir: '/', staticOnly: false, musl: false, summary: 'image with no known Go defaults: GOPATH defaults to $HOME/go' };
+  if (isDistributionImage(name)) {
+    return { family: 'other', hasGo: false, env: {}, workdir: '/', staticOnly: false, musl: false, summary: 'a distribution\'s own image: no Go, runs as root; Go installed there defaults GOPATH to $HOME/go' };
+  }
+  return { family: 'other', hasGo: false, env: {}, workdir: '/', staticOnly: false, musl: false, summary: 'an image the analysis does not know: its config may set USER, HOME and Go\'s variables', unknownConfig: true };
 }
 
 /**

@@ -32,6 +32,13 @@ export interface Fix {
   files?: FileChange[];
   /** The one obvious fix for the finding. */
   preferred?: boolean;
+  /**
+   * Set when the fix changes what the image does at run time, not only how it is built: what
+   * changes, in a few words ("the image runs as 65532:65532, not root"). Such a fix is a
+   * suggestion: the editor offers it as a quick fix (never preferred, never in source.fixAll) and
+   * `fix` leaves it out, saying so, unless asked with --unsafe-fixes.
+   */
+  unsafe?: string;
 }
 
 export interface Finding {

@@ -4,6 +4,7 @@ import { settledTarget } from '../cache/cachemounts';
 import { insertLinesBefore, replaceRange, safeMountTarget } from '../fixing/edits';
 import { isRun, type Mount, type RunInstruction } from '../model/model';
 import type { Fix } from '../model/types';
+import { assumptionWords, unknownImageAssumption } from '../go/imageassumptions';
 import { defineRule } from './api';
 
 const DESCRIPTION = {
@@ -82,9 +83,15 @@ export default defineRule({
           });
         }
         const command = go ? `\`go ${go.subcommand}\`` : 'Go';
+        // On a base image the analysis does not know, Go's default is only a guess (a builder made
+        // FROM golang has GOPATH=/go): said as an assumption, at info. Setting the ENV is right either way.
+        const assumed = unknownImageAssumption(model, run, go, which);
         report({
           range: mount.targetRange!,
-          message: `This cache mount on ${target} looks meant for Go's ${DESCRIPTION[which].what}, but ${command} uses ${which}=${dir.value} here (${dir.because}): the mount stays empty and ${DESCRIPTION[which].cost}.`,
+          message: assumed
+            ? `This cache mount on ${target} looks meant for Go's ${DESCRIPTION[which].what}, but ${command} uses Go's default ${which}=${dir.value} here ${assumptionWords(assumed)} (\`go env ${which}\` in that image shows it): then the mount stays empty and ${DESCRIPTION[which].cost}. Setting ENV ${which}=${target} makes Go use the mount whatever the image says.`
+            : `This cache mount on ${target} looks meant for Go's ${DESCRIPTION[which].what}, but ${command} uses ${which}=${dir.value} here (${dir.because}): the mount stays empty and ${DESCRIPTION[which].cost}.`,
+          ...(assumed ? { severity: 'info' as const } : {}),
           fixes,
         });
       }

@@ -6,6 +6,7 @@ import { cacheMountFlagFor, mountsHidingModules, runsInheriting } from '../cache
 import { isRun, type DockerfileModel, type Mount, type RunInstruction } from '../model/model';
 import type { BuildSite } from '../ci/types';
 import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
+import { assumptionWords, unknownImageAssumption } from '../go/imageassumptions';
 import { defineRule } from './api';
 
 /** A download whose modules later cache mounts hide, with those mounts; undefined when there is nothing to say. */
@@ -48,9 +49,12 @@ export default defineRule({
         if (reported.has(mount) || hiddenEarlier(model, site, download, mount)) continue;
         reported.add(mount);
         const later = run.go.find(readsModules)!;
+        // On a base image the analysis does not know, where the download put the modules is Go's default only if that image moves nothing.
+        const assumed = unknownImageAssumption(model, download, go, 'GOMODCACHE');
         report({
           range: mount.range,
-          message: `This cache mount on ${mount.targetResolved} hides the modules \`go mod download\` put into the image on line ${download.range.start.line + 1}: \`go ${later.subcommand}\` sees only the cache's own contents (empty at first, stale later) and downloads the missing modules again, while the download layer is wasted.`,
+          message: `${assumed ? `The download on line ${download.range.start.line + 1} puts the modules in Go's default GOMODCACHE (${modcache}) ${assumptionWords(assumed)}; then this` : 'This'} cache mount on ${mount.targetResolved} hides the modules \`go mod download\` put into the image on line ${download.range.start.line + 1}: \`go ${later.subcommand}\` sees only the cache's own contents (empty at first, stale later) and downloads the missing modules again, while the download layer is wasted.`,
+          ...(assumed ? { severity: 'info' as const } : {}),
           related: [{ range: go.nameRange, message: `modules are downloaded into the image layer here, under ${modcache}` }],
           fixes: site?.where === 'ci'
             // In CI the download's layer is what the exported cache carries: the mount goes, unless it also holds the build cache.

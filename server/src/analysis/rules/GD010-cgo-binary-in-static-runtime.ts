@@ -1,15 +1,29 @@
 import { finalBinaries, linksLibc, type FinalBinary, type GoBuildStep } from '../cache/artifacts';
 import { baseImageName } from '../model/imageref';
 import { effectiveGoEnv } from '../go/goenv';
-import type { Stage } from '../model/model';
+import type { DockerfileModel, Stage } from '../model/model';
+import { cCompilerInstalled, libcShownByPackageManager, unknownBaseImage } from '../go/imageassumptions';
 import type { Fix, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
 
 /** What the runtime image lacks for a binary linked against the builder's libc, if anything. */
 function missingLibc(runtime: Stage, builder: Stage): string | undefined {
   if (runtime.facts.staticOnly) return 'has no libc at all';
-  if (runtime.facts.musl && !builder.facts.musl) return 'has musl, not glibc';
+  if (runtime.facts.musl && !builder.facts.musl && libcShownByPackageManager(builder) !== 'musl') return 'has musl, not glibc';
   return undefined;
+}
+
+/**
+ * What the finding assumes about a builder image the analysis does not know: that it has a C
+ * compiler (Go turns cgo off where it finds none) unless the file installs one or sets
+ * CGO_ENABLED, and, for a musl runtime, that it is glibc-based unless its package manager shows it.
+ */
+function builderAssumptions(model: DockerfileModel, step: GoBuildStep, runtime: Stage): string[] {
+  if (!unknownBaseImage(model, step.stage)) return [];
+  const assumed: string[] = [];
+  if (effectiveGoEnv(step.run, step.go).CGO_ENABLED.origin.kind === 'default' && !cCompilerInstalled(step.stage)) assumed.push('has a C compiler (Go turns cgo off where it finds none)');
+  if (!runtime.facts.staticOnly && libcShownByPackageManager(step.stage) === undefined) assumed.push('is built on glibc');
+  return assumed;
 }
 
 function buildFix(step: GoBuildStep): Fix | undefined {
@@ -42,9 +56,20 @@ export default defineRule({
       const cgo = effectiveGoEnv(step.run, step.go).CGO_ENABLED;
       reported.add(step.go);
       const fix = buildFix(step);
+      const shown = libcShownByPackageManager(step.stage);
+      const libc = step.stage.facts.musl || shown === 'musl' ? 'musl'
+        // Which C library an unknown builder has does not matter to a runtime that has none.
+        : unknownBaseImage(model, step.stage) && !shown && final.facts.staticOnly ? 'the builder image\'s C library' : 'glibc';
+      // A builder image the analysis does not know may have no C compiler, or be musl-based: said as what it assumes, at info.
+      const assumed = builderAssumptions(model, step, final);
+      const builder = baseImageName(model, step.stage);
+      const message = assumed.length > 0
+        ? `\`go ${step.go.subcommand}\` runs ${cgo.origin.kind === 'default' ? 'with CGO_ENABLED unset' : `with CGO_ENABLED=${cgo.value} (${cgo.because})`} on ${builder}, a base image the analysis does not know: if that image ${assumed.join(' and ')}, the binary links against ${libc}, and the final image ${baseImageName(model, final)} ${lacks}, so the container fails to start with \`exec ${binary.path ?? '<binary>'}: no such file or directory\`. Set CGO_ENABLED=0 unless the program needs cgo.`
+        : `\`go ${step.go.subcommand}\` runs with CGO_ENABLED=${cgo.value} (${cgo.because}) on ${builder}, so its binary links against ${libc}; the final image ${baseImageName(model, final)} ${lacks}, so the container fails to start with \`exec ${binary.path ?? '<binary>'}: no such file or directory\`.`;
       report({
         range: step.go.nameRange,
-        message: `\`go ${step.go.subcommand}\` runs with CGO_ENABLED=${cgo.value} (${cgo.because}) on ${baseImageName(model, step.stage)}, so its binary links against ${step.stage.facts.musl ? 'musl' : 'glibc'}; the final image ${baseImageName(model, final)} ${lacks}, so the container fails to start with \`exec ${binary.path ?? '<binary>'}: no such file or directory\`.`,
+        message,
+        ...(assumed.length > 0 ? { severity: 'info' as const } : {}),
         related: related(binary, final),
         fixes: fix ? [fix] : [],
       });

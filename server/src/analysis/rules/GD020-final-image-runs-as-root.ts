@@ -4,10 +4,11 @@ import { finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts'
 import { insertLinesAfter, insertLinesBefore } from '../fixing/edits';
 import { isRootUser } from '../go/goenv';
 import { resolvedImage } from '../model/imageref';
-import { isDistributionImage, repositoryPath } from '../model/images';
+import { repositoryPath } from '../model/images';
 import { instructionAtLine, isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import { expandVariables } from '../parse/expand';
 import { installedPackages } from '../model/packages';
+import { goInstalledByFile } from '../go/imageassumptions';
 import { imageStart, startedPath } from '../model/startup';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
@@ -24,11 +25,8 @@ function imageRunsAsNonRoot(model: DockerfileModel, final: Stage): boolean {
 }
 
 /** Whether the user the final image's base runs as is known: scratch, alpine, golang, distroless, a distribution's image. */
-function baseUserKnown(model: DockerfileModel, final: Stage): boolean {
-  const root = stageChain(final)[0];
-  if (root.facts.family !== 'other') return true;
-  const image = resolvedImage(model, root);
-  return isDistributionImage(image?.name ?? root.image.name);
+function baseUserKnown(final: Stage): boolean {
+  return !final.facts.unknownConfig;
 }
 
 /**
@@ -62,12 +60,16 @@ function inRootHome(path: string): boolean {
  * --global`, a file under ~ or /root) that another user would not read, a VOLUME (Docker creates
  * its directory owned by root, so only root can write it), a privileged port, or the Go toolchain (the go command
  * the image is kept for needs a writable cache under HOME, and a numeric user's HOME is /).
+ * The toolchain may be the base image's or one the file installs (a release archive unpacked, `apk
+ * add go`, a COPY of /usr/local/go): such an image is the build environment and the runtime at
+ * once, and everything its build made (GOPATH, the source tree, the WORKDIR) belongs to root, so
+ * a non-root user needs writable directories the file does not set up.
  */
-function needsRoot(final: Stage): boolean {
+function needsRoot(model: DockerfileModel, final: Stage): boolean {
   const chain = stageChain(final);
   // A toolchain final image is also GD011's finding (when the toolchain is not the image's point):
   // its fix makes a new final stage, which this rule then looks at.
-  if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family))) return true;
+  if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family)) || goInstalledByFile(final)) return true;
   const instructions = chain.flatMap((s) => s.instructions).filter((i) => !i.user || isRootUser(i.user.name));
   return instructions.some((i) => i.keyword === 'VOLUME' || exposesPrivilegedPort(i)
     || (isCopy(i) && !i.from && i.destResolved !== undefined && inRootHome(i.destResolved))
@@ -128,9 +130,9 @@ export default defineRule({
     const final = model.finalStage;
     if (!final) return;
     const user = final.endUser;
-    if ((user && !isRootUser(user.name)) || (!user && (imageRunsAsNonRoot(model, final) || !baseUserKnown(model, final)))) return;
+    if ((user && !isRootUser(user.name)) || (!user && (imageRunsAsNonRoot(model, final) || !baseUserKnown(final)))) return;
     const binaries = startedBinaries(final, finalBinaries(model));
-    if (binaries.length === 0 || needsRoot(final)) return;
+    if (binaries.length === 0 || needsRoot(model, final)) return;
     const binary = binaries.find((b) => b.path)?.path ?? 'the Go binary';
     const userInstruction = user ? instructionAtLine(model, user.line) : undefined;
     const cause = user ? `\`USER ${user.name}\` on line ${user.line + 1} is the last USER of the final image` : 'the final image sets no USER';
@@ -141,7 +143,8 @@ export default defineRule({
     report({
       range: userInstruction?.range ?? final.image.range,
       message: `${binary} runs as root: ${cause}, so whoever takes over the process is root in the container, with root's rights on every mounted volume. ${advice}`,
-      fixes: [{ title: `Run the final image as ${previous ?? NONROOT}`, edits: [userEdit(model, final, previous ?? NONROOT)], preferred: true }],
+      // Who runs the image is what the image does, not how it is built: a suggestion, never applied by `fix` unasked.
+      fixes: [{ title: `Run the final image as ${previous ?? NONROOT}`, edits: [userEdit(model, final, previous ?? NONROOT)], unsafe: `the image runs as ${previous ?? NONROOT}, not root` }],
     });
   },
 });
