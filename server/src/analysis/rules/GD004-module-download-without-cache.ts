@@ -4,6 +4,7 @@ import { readsModules } from '../go/gocommand';
 import { addRunFlag, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { cacheMountFlagFor, inheritsFrom, staysInLayer, mountsHidingModules, runsInheriting } from '../cache/cachemounts';
 import { goCommandsAtStart } from '../go/delegated';
+import { assumptionWords, unknownImageAssumption } from '../go/imageassumptions';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import { downloadsModules, sourceBeforeDownload } from '../go/modulemode';
 import { defineRule } from './api';
@@ -87,13 +88,19 @@ export default defineRule({
       // An image of this stage (or one built on it) that reads the modules when its container
       // starts would hold none with them in a mount: it would download them all on every start.
       if (readsModulesAtStart(model, run)) continue;
+      // On a base image the analysis does not know, Go's default directory is only a guess: that
+      // image may set GOMODCACHE, GOPATH (a builder made FROM golang has /go), HOME or USER.
+      const assumed = unknownImageAssumption(model, run, go, 'GOMODCACHE');
+      const directory = assumed
+        ? `Go's default GOMODCACHE (${modcache.value}), ${assumptionWords(assumed)} (\`go env GOMODCACHE\` in that image shows it)`
+        : `GOMODCACHE (${modcache.value})`;
       report({
         range: go.nameRange,
-        message: `\`go mod download\` runs without a cache mount on GOMODCACHE (${modcache.value}): whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.${readersSentence(readers)}`,
+        message: `\`go mod download\` runs without a cache mount on ${directory}: whenever go.mod or go.sum change, this layer is rebuilt from nothing and every module is downloaded again, not only the new ones.${readersSentence(readers)}`,
         // A download after the source copy is GD001's to move first: a mount added here would
         // keep modules across builds and silence it, leaving the download where it is.
         fixes: safeMountTarget(modcache.value) && !sourceBeforeDownload(site, model, stage) ? [{
-          title: readers.length > 0 ? `Add a cache mount on ${modcache.value} to the download and the steps that read the modules` : `Add a cache mount on ${modcache.value}`,
+          title: `Add a cache mount on ${modcache.value}${readers.length > 0 ? ' to the download and the steps that read the modules' : ''}${assumed ? ` (Go's default, ${assumptionWords(assumed)})` : ''}`,
           edits: [run, ...readers].map((r) => addRunFlag(r, cacheMountFlagFor(model, stage, modcache.value, mountOwnerSuffix(r)))),
           preferred: true,
         }] : [],
