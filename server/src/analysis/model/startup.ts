@@ -41,24 +41,50 @@ function execWords(instruction: InstructionModel): string[] | undefined {
   return strings.map((s) => s.value);
 }
 
-/** An ENTRYPOINT's or CMD's command line as shell text: the shell form as written, the exec form's words quoted. */
-function commandLine(instruction: InstructionModel): string {
-  const words = execWords(instruction);
-  return words ? words.map(shellQuoted).join(' ') : (instruction.node.getArgumentsContent() ?? '').trim();
+/** The shell form's text. */
+function shellText(instruction: InstructionModel): string {
+  return (instruction.node.getArgumentsContent() ?? '').trim();
+}
+
+/** Launchers that run the command after a fixed number of their own arguments (`su-exec app cmd…`). */
+const FIXED_ARGUMENT_LAUNCHERS: ReadonlyMap<string, number> = new Map([['su-exec', 1], ['gosu', 1]]);
+/** Launchers that run the command after their options (`tini -- cmd…`, `env A=1 cmd…`). */
+const OPTION_LAUNCHERS = new Set(['tini', 'dumb-init', 'env', 'nice', 'nohup', 'exec']);
+
+/** The command an init or user-switching launcher starts: `/sbin/tini -- go run .` → `go run .`. */
+function withoutLaunchers(words: readonly string[]): string[] {
+  let rest = [...words];
+  for (let depth = 0; depth < 3 && rest.length > 0; depth++) {
+    const name = posix.basename(rest[0]);
+    const fixed = FIXED_ARGUMENT_LAUNCHERS.get(name);
+    if (fixed !== undefined) { rest = rest.slice(1 + fixed); continue; }
+    if (!OPTION_LAUNCHERS.has(name)) break;
+    let next = 1;
+    while (next < rest.length && (rest[next].startsWith('-') || (name === 'env' && rest[next].includes('=')))) {
+      if (rest[next++] === '--') break;
+    }
+    rest = rest.slice(next);
+  }
+  return rest;
 }
 
 /**
  * What a container started from the stage runs, as shell text (`sh -c '…'` is read by the shell
- * parser like any command), with the instruction that sets it. An exec-form ENTRYPOINT gets the
- * CMD as arguments when that CMD is set in the same stage or after it; a shell-form ENTRYPOINT
- * ignores the CMD. undefined when the stages set neither.
+ * parser like any command; an init or user-switching launcher such as tini or su-exec is looked
+ * through), with the instruction that sets it. An exec-form ENTRYPOINT gets the CMD as arguments
+ * when that CMD is set in the same stage or after it; a shell-form ENTRYPOINT ignores the CMD.
+ * undefined when the stages set neither.
  */
 export function startCommandText(stage: Stage): { instruction: InstructionModel; text: string } | undefined {
   const instructions = stage.chain.flatMap((s) => s.instructions);
   const entrypoint = instructions.filter((i) => i.keyword === 'ENTRYPOINT').pop();
   const cmd = instructions.filter((i) => i.keyword === 'CMD').pop();
-  if (!entrypoint) return cmd && { instruction: cmd, text: commandLine(cmd) };
-  const exec = writtenJsonStrings(entrypoint.node) !== undefined;
-  const cmdApplies = cmd && exec && (cmd.stage === entrypoint.stage || instructions.indexOf(cmd) > instructions.indexOf(entrypoint));
-  return { instruction: entrypoint, text: cmdApplies ? `${commandLine(entrypoint)} ${commandLine(cmd)}` : commandLine(entrypoint) };
+  const start = entrypoint ?? cmd;
+  if (!start) return undefined;
+  const startWords = execWords(start);
+  if (!startWords) return { instruction: start, text: shellText(start) };
+  const cmdApplies = entrypoint !== undefined && cmd !== undefined && (cmd.stage === entrypoint.stage || instructions.indexOf(cmd) > instructions.indexOf(entrypoint));
+  // A shell-form CMD reaches an exec-form ENTRYPOINT as `/bin/sh -c '<text>'`.
+  const cmdWords = cmdApplies ? execWords(cmd) ?? ['/bin/sh', '-c', shellText(cmd)] : [];
+  return { instruction: start, text: withoutLaunchers([...startWords, ...cmdWords]).map(shellQuoted).join(' ') };
 }
