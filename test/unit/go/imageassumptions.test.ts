@@ -53,3 +53,20 @@ describe('what Go directories assume about a base image the analysis does not kn
     assert.equal(assumed(`${BUILDER}USER root\nRUN go build ./...\n`, 'GOCACHE'), undefined);
   });
 });
+
+describe('fixes that write a directory guessed on an unknown base image', () => {
+  it('say so in their title (GD003, GD004), and not where the file settles the directory', async () => {
+    const { analyze } = await import('../../../server/src/analysis/analyze');
+    const text = `${BUILDER}WORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n`;
+    const titles = (t: string) => analyze(t, { only: ['GD003', 'GD004'] }).findings.map((f) => `${f.rule} ${f.severity}: ${f.fixes[0]?.title}`);
+    assert.deepEqual(titles(text), [
+      'GD004 info: Add a cache mount on /root/go/pkg/mod to the download and the steps that read the modules (Go\'s default, if `registry.example.com/platform/go-builder:3.2` (a base image the analysis does not know) sets none of GOMODCACHE, GOPATH, HOME or USER)',
+      'GD003 info: Add a cache mount on /root/.cache/go-build (Go\'s default, if `registry.example.com/platform/go-builder:3.2` (a base image the analysis does not know) sets none of GOCACHE, HOME or USER)',
+    ]);
+    const settled = text.replace('WORKDIR', 'ENV GOPATH=/go GOCACHE=/cache\nWORKDIR');
+    assert.deepEqual(titles(settled), [
+      'GD004 info: Add a cache mount on /go/pkg/mod to the download and the steps that read the modules',
+      'GD003 warning: Add a cache mount on /cache',
+    ]);
+  });
+});
