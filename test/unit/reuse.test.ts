@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyze, type AnalyzeOptions, type AnalysisResult } from '../../server/src/analysis/analyze';
 import { parseDockerfile } from '../../server/src/analysis/model/model';
-import { reuseKey, reuseScope } from '../../server/src/analysis/reuse';
+import { reusableFor, reuseKey, reuseScope } from '../../server/src/analysis/reuse';
 import { FIXTURES, casesIn, fixtureContext, fixtureSite, ruleDirs } from '../helpers/fixtures';
 import { realWorldFixtures } from '../helpers/realWorld';
 import { dockerfile, FUZZ_SEED } from '../fuzz/arbitraries';
@@ -121,7 +121,7 @@ describe('re-analysis of an edited document', () => {
     const edited = text.replace('ENV BUILD_SERIAL=3', 'ENV BUILD_SERIAL=31');
     const after = parseDockerfile(edited);
     const key = reuseKey(undefined, {}, undefined);
-    const scope = reuseScope({ key, model: before, byRule: new Map() }, after, key);
+    const scope = reuseScope({ key, model: before, byRule: new Map() }, after);
     // svc3 itself and the final image that copies its binary; the other services keep their findings.
     assert.deepEqual([...(scope?.stages ?? [])].sort((a, b) => a - b), [3, 8]);
   });
@@ -131,8 +131,28 @@ describe('re-analysis of an edited document', () => {
     const key = reuseKey(undefined, {}, undefined);
     const previous = { key, model: parseDockerfile(text), byRule: new Map() };
     for (const changed of [text.replace('AS svc1', 'AS other'), text.replace('FROM golang:1.22 AS svc2', 'FROM golang:1.23 AS svc2'), `ARG X\n${text}`, text.replace('COPY --from=svc1', 'COPY --from=svc0')]) {
-      assert.equal(reuseScope(previous, parseDockerfile(changed), key), undefined, changed);
+      assert.equal(reuseScope(previous, parseDockerfile(changed)), undefined, changed);
     }
-    assert.equal(reuseScope(previous, parseDockerfile(text), reuseKey(undefined, { rules: { GD003: 'off' } }, undefined)), undefined, 'other settings');
+    assert.equal(reusableFor(previous, reuseKey(undefined, { rules: { GD003: 'off' } }, undefined)), undefined, 'other settings');
+  });
+});
+
+describe('the model of an edited document', () => {
+  it('takes over the stages the edit left as they were, and builds the others again', () => {
+    const text = servicesFile(4);
+    const before = parseDockerfile(text);
+    const after = parseDockerfile(text.replace('ENV BUILD_SERIAL=1', 'ENV BUILD_SERIAL=11'), undefined, before);
+    assert.deepEqual(after.stages.map((s, i) => s === before.stages[i]), [true, false, true, true, false]);
+    // The final stage is built again: it reads the edited one.
+    assert.equal(after.stages[1].instructions.find((i) => i.keyword === 'ENV')?.range.end.character, 'ENV BUILD_SERIAL=11'.length);
+    assert.deepEqual(after.instructions.map((i) => i.position), after.instructions.map((_, i) => i));
+    assert.deepEqual(after.stages[4].dependsOn, new Set(after.stages.slice(0, 4)));
+  });
+
+  it('builds every stage again when a FROM changes', () => {
+    const text = servicesFile(3);
+    const before = parseDockerfile(text);
+    const after = parseDockerfile(text.replace('AS svc2', 'AS svc9'), undefined, before);
+    assert.ok(after.stages.every((s, i) => s !== before.stages[i]));
   });
 });

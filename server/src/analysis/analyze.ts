@@ -9,7 +9,7 @@ import { rules as allRules, ruleById } from './rules/index';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { Finding, RuleSettings, Severity } from './model/types';
 import type { BuildSite, BuildsIn } from './ci/types';
-import { reuseKey, reuseScope, type Found, type ReusableAnalysis, type ReuseScope } from './reuse';
+import { reusableFor, reuseKey, reuseScope, type Found, type ReusableAnalysis, type ReuseScope } from './reuse';
 
 export interface AnalyzeOptions {
   /** The build context; without it, context-dependent rules assume the common layout. */
@@ -60,15 +60,16 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
     if (!ruleById(id)) warnings.push(`Unknown rule id "${id}" in the rule settings; known rules are GD001–${allRules[allRules.length - 1].id}.`);
     else if (!SEVERITIES.has(String(value))) warnings.push(`Rule ${id}: "${String(value)}" is not one of off, info, warning, error.`);
   }
-  const model = parseDockerfile(text, options.context);
   const site = siteOf(options.buildsIn);
+  const only = options.only?.map((id) => id.toUpperCase());
+  const key = reuseKey(options.context, { settings, only }, site);
+  const prior = reusableFor(options.previous && reusable.get(options.previous), key);
+  const model = parseDockerfile(text, options.context, prior?.model);
   const findings: Finding[] = [];
   // A Dockerfile that builds no Go is none of our business.
   if (!buildsGo(model)) return { model, findings, warnings, site };
   warnings.push(...contextWarnings(model));
-  const only = options.only?.map((id) => id.toUpperCase());
-  const key = reuseKey(options.context, { settings, only }, site);
-  const scope = reuseScope(options.previous && reusable.get(options.previous), model, key);
+  const scope = reuseScope(prior, model);
   const byRule = new Map<string, Found[]>();
   const suppressions = readSuppressions(model);
   for (const rule of allRules) {

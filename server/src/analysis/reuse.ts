@@ -49,8 +49,10 @@ export function reuseKey(context: unknown, settings: unknown, site: unknown): Re
   return { context, settings: JSON.stringify(settings ?? null), site: JSON.stringify(site ?? null), shellParser: shellParserLoaded() };
 }
 
-function sameKey(a: ReuseKey, b: ReuseKey): boolean {
-  return a.context === b.context && a.settings === b.settings && a.site === b.site && a.shellParser === b.shellParser;
+/** The last analysis, when it was asked with the same key: its model and findings can be reused. */
+export function reusableFor(previous: ReusableAnalysis | undefined, key: ReuseKey): ReusableAnalysis | undefined {
+  return previous && previous.key.context === key.context && previous.key.settings === key.settings
+    && previous.key.site === key.site && previous.key.shellParser === key.shellParser ? previous : undefined;
 }
 
 /** First line of each stage (its FROM), in order. */
@@ -97,8 +99,8 @@ function upstream(stage: Stage, into = new Set<number>()): Set<number> {
  * Which stages of `model` must be analysed again after `previous`, or undefined when the whole
  * analysis must run again.
  */
-export function reuseScope(previous: ReusableAnalysis | undefined, model: DockerfileModel, key: ReuseKey): ReuseScope | undefined {
-  if (!previous || !sameKey(previous.key, key) || model.stages.length === 0) return undefined;
+export function reuseScope(previous: ReusableAnalysis | undefined, model: DockerfileModel): ReuseScope | undefined {
+  if (!previous || model.stages.length === 0) return undefined;
   const startsA = stageStarts(previous.model);
   const startsB = stageStarts(model);
   if (!sameLayout(previous.model, model, startsA, startsB)) return undefined;

@@ -281,10 +281,11 @@ function onHost(found: Found, host: ShellCommand, hostDir: string): GoCommand {
  * Adds to each RUN's Go commands those it runs through make or a script, in the order the shell
  * runs them. Called once the model is complete (the COPYs of every stage are known).
  */
-export function addDelegatedGoCommands(model: DockerfileModel): void {
+/** Adds the Go commands each RUN (of those `read` accepts) runs through make, a script or task. */
+export function addDelegatedGoCommands(model: DockerfileModel, read: (run: RunInstruction) => boolean = () => true): void {
   if (!model.context?.root) return;
   for (const run of model.runs) {
-    if (run.execForm || run.heredoc) continue;
+    if (run.execForm || run.heredoc || !read(run)) continue;
     if (!run.commands.some((c) => MAKE.test(c.words[0]?.value ?? '') || c.words[0]?.value === 'task' || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
     const merged: GoCommand[] = [];
     let added = false;

@@ -207,12 +207,22 @@ function imageEnv(facts: ImageFacts): Map<string, VarValue> {
   return env;
 }
 
-export function parseDockerfile(text: string, context?: BuildContext): DockerfileModel {
+/**
+ * The model of a Dockerfile. With `previous` (the model of the document's last version, read with
+ * the same build context), a stage whose instructions and upstream stages are unchanged is taken
+ * over from it as it is, with the facts already worked out about it.
+ */
+export function parseDockerfile(text: string, context?: BuildContext, previous?: DockerfileModel): DockerfileModel {
   // The parser's own document: its line offsets are already worked out.
   const { ast, document } = parseDockerfileAst(text);
   const escape = ast.getEscapeCharacter();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const dockerignore = dockerIgnoreOf(context);
+  const nodes = ast.getInstructions();
+  const kept = previous && previous.context === context && previous.dockerignore === dockerignore && previous.escape === escape && previous.eol === eol
+    ? unchangedStages(previous, nodes) : new Map<number, Stage>();
+  // The nodes of a stage taken over are skipped up to the next FROM.
+  let skipping = false;
   const instructions: InstructionModel[] = [];
   const runs: RunInstruction[] = [];
   const stages: Stage[] = [];
@@ -232,12 +242,23 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
     stage.endWorkdir = workdir;
   };
 
-  ast.getInstructions().forEach((node, position) => {
+  nodes.forEach((node, position) => {
     const keyword = node.getKeyword().toUpperCase();
+    if (skipping && keyword !== 'FROM') return;
     const range = node.getRange();
     const line = range.start.line;
     if (keyword === 'FROM') {
       closeStage();
+      skipping = false;
+      const same = kept.get(stages.length);
+      if (same) {
+        stages.push(same);
+        instructions.push(...same.instructions);
+        runs.push(...same.runs);
+        stage = undefined;
+        skipping = true;
+        return;
+      }
       const from = node as From;
       const written = writtenFrom(from, document);
       const imageRaw = written.image ?? '';
@@ -352,9 +373,43 @@ export function parseDockerfile(text: string, context?: BuildContext): Dockerfil
   });
   closeStage();
   linkStages(stages, instructions);
+  // A stage taken over keeps what it knew of the stages reading it (whether it feeds the final
+  // image): with other links between the stages, every stage is built again.
+  if (kept.size > 0 && stages.some((st, i) => !kept.has(i) && indexesOf(st.dependsOn) !== indexesOf(previous!.stages[i].dependsOn))) return parseDockerfile(text, context);
   const model: DockerfileModel = { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
-  addDelegatedGoCommands(model);
+  addDelegatedGoCommands(model, (run) => !kept.has(run.stage?.index ?? -1));
   return model;
+}
+
+function indexesOf(stages: Iterable<Stage>): string {
+  return [...stages].map((s) => s.index).sort((a, b) => a - b).join();
+}
+
+/**
+ * The stages of `previous` that the nodes of the new parse leave as they were: the same stages
+ * (every FROM and every line before the first one the same node), and for each, the same nodes
+ * at the same instruction positions, and stages it reads from that are unchanged too.
+ */
+function unchangedStages(previous: DockerfileModel, nodes: readonly Instruction[]): Map<number, Stage> {
+  const kept = new Map<number, Stage>();
+  const froms: number[] = [];
+  nodes.forEach((node, i) => { if (node.getKeyword().toUpperCase() === 'FROM') froms.push(i); });
+  if (froms.length !== previous.stages.length) return kept;
+  const first = froms[0] ?? nodes.length;
+  const preamble = previous.instructions.filter((i) => !i.stage);
+  if (preamble.length !== first || preamble.some((p, i) => p.node !== nodes[i])) return kept;
+  // Another FROM (a stage renamed, another base) may change what every `--from` names.
+  if (previous.stages.some((stage, i) => stage.from !== nodes[froms[i]])) return kept;
+  previous.stages.forEach((stage, index) => {
+    const start = froms[index];
+    const end = index + 1 < froms.length ? froms[index + 1] : nodes.length;
+    const same = stage.instructions.length === end - start
+      && stage.instructions[0]?.position === start
+      && stage.instructions.every((instruction, i) => instruction.node === nodes[start + i])
+      && [...stage.dependsOn].every((dep) => kept.has(dep.index));
+    if (same) kept.set(index, stage);
+  });
+  return kept;
 }
 
 /** The last .dockerignore read: it seldom changes between analyses, and compiling its patterns is not free. */
