@@ -4,7 +4,7 @@
 // bind mount) put it; a file the image does not get from the context, or a target the reader
 // cannot find, yields nothing: the analysis never guesses from the RUN text alone.
 import * as posix from 'node:path/posix';
-import { isRun, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
+import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
