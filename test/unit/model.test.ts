@@ -61,6 +61,14 @@ describe('model', () => {
     assert.equal(model.eol, '\r\n');
     assert.deepEqual(model.instructions.filter(isRun)[0].go.map((g) => g.subcommand), ['mod download', 'build']);
   });
+  it('reads exec-form strings with their spaces, as BuildKit does', () => {
+    const model = parseDockerfile('FROM golang:1.22\nCOPY ["my dir/go.mod", "./"]\nRUN ["go", "build", \\\n  "-ldflags", "-s -w", "-o", "/out/app", "."]\n');
+    assert.deepEqual(model.instructions.filter(isCopy)[0].sources.map((s) => s.value), ['my dir/go.mod']);
+    const run = model.instructions.filter(isRun)[0];
+    assert.equal(run.go[0]?.flags.get('ldflags')?.value, '-s -w');
+    assert.deepEqual(run.commands[0].words.map((w) => w.value), ['go', 'build', '-ldflags', '-s -w', '-o', '/out/app', '.']);
+  });
+
   it('never throws on malformed input', () => {
     for (const text of ['', '\\', 'RUN <<EOF\ngo build', 'FROM', 'COPY --from= .', 'RUN --mount=type=cache,target go build', '\u0000\u0001\uffff', 'FROM golang\nRUN "unterminated go build']) {
       assert.doesNotThrow(() => parseDockerfile(text), JSON.stringify(text));

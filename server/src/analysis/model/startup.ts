@@ -29,16 +29,7 @@ function shellQuoted(word: string): string {
 
 /** The exec form's words; undefined for the shell form. */
 function execWords(instruction: InstructionModel): string[] | undefined {
-  const strings = writtenJsonStrings(instruction.node);
-  if (!strings) return undefined;
-  // dockerfile-ast drops the spaces inside a JSON string (`"go test ./..."`): read the array as JSON.
-  try {
-    const parsed: unknown = JSON.parse(instruction.node.getArgumentsContent() ?? '');
-    if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed as string[];
-  } catch {
-    // A continuation inside the array: the strings as dockerfile-ast read them.
-  }
-  return strings.map((s) => s.value);
+  return writtenJsonStrings(instruction.node)?.map((s) => s.value);
 }
 
 /** The shell form's text. */

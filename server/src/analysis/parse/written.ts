@@ -104,7 +104,21 @@ function heredocsOf(node: Instruction, args: readonly Argument[]): Heredoc[] {
 export function writtenJsonStrings(node: Instruction): { value: string; range: Range }[] | undefined {
   const json = node as Instruction & JsonForm;
   if (!(json.getOpeningBracket?.() && json.getClosingBracket?.() && json.getJSONStrings)) return undefined;
-  return json.getJSONStrings().map((s) => ({ value: s.getJSONValue(), range: s.getRange() }));
+  const strings = json.getJSONStrings();
+  // dockerfile-ast drops the spaces inside a string (`"-s -w"` reads `-s-w`): the values come from
+  // the array read as JSON, as BuildKit reads it; the ranges from dockerfile-ast.
+  const values = jsonArrayOf(node.getArgumentsContent() ?? '');
+  const exact = values?.length === strings.length ? values : undefined;
+  return strings.map((s, i) => ({ value: exact?.[i] ?? s.getJSONValue(), range: s.getRange() }));
+}
+
+function jsonArrayOf(text: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((w) => typeof w === 'string') ? parsed as string[] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type Piece = { text: string; start: Position };
