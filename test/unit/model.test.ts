@@ -30,6 +30,16 @@ describe('model', () => {
     assert.equal(run.execForm, true);
     assert.equal(run.go[0].output, '/app');
   });
+  it('reads the Go commands of an exec-form shell script, at their places in the JSON string', () => {
+    const text = 'FROM golang:1.22\nRUN ["/bin/sh", "-ec", "echo \\"\\u00e9\\" && go build -o /out/app ."]\n';
+    const run = parseDockerfile(text).runs[0];
+    assert.equal(run.execForm, true);
+    assert.deepEqual(run.go.map((g) => g.subcommand), ['build']);
+    const { start, end } = run.go[0].nameRange;
+    assert.equal(text.split('\n')[start.line].slice(start.character, end.character), 'go build');
+    assert.deepEqual(run.go[0].command.within, ['sh -c']);
+  });
+
   it('parses cache mounts and expands variables in their targets', () => {
     const text = 'FROM golang:1.22\nENV CACHE=/c\nRUN --mount=type=cache,target=${CACHE}/build/,id=gb,uid=1000 --mount=type=secret,id=npmrc go build\n';
     const [cache, secret] = parseDockerfile(text).instructions.filter(isRun)[0].mounts;

@@ -13,7 +13,7 @@ import { parseGoCommand, type GoCommand } from '../go/gocommand';
 import { shellParserLoaded } from './bashGrammar';
 import { ownCopy } from './reusingParser';
 import { csvFlagFields, flagValue } from './flagValue';
-import { joinMapped, parseShell, type ShellCommand } from './shell';
+import { joinMapped, parseShell, type MappedText, type ShellCommand } from './shell';
 import { shellInvocation } from './shellTree';
 import type { Position, Range } from '../model/types';
 
@@ -203,13 +203,35 @@ function heredocCommands(args: readonly Argument[], heredocs: Heredoc[], documen
   return commands;
 }
 
+/**
+ * A JSON string of one line as shell text: each character of its value at the document position
+ * of what encodes it (`\\"` for `"`); undefined for a string that spans lines.
+ */
+function jsonStringText(value: string, range: Range, document: TextDocument): MappedText | undefined {
+  const raw = document.getText(range);
+  if (range.start.line !== range.end.line || !raw.startsWith('"')) return undefined;
+  const at: number[] = [];
+  for (let i = 1; i < raw.length - 1 && at.length < value.length; i++) {
+    at.push(i);
+    if (raw[i] === '\\') i += raw[i + 1] === 'u' ? 5 : 1;
+  }
+  if (at.length !== value.length) return undefined;
+  const end = raw.length - 1;
+  return { text: value, positionAt: (index) => ({ line: range.start.line, character: range.start.character + (index < at.length ? at[index] : end) }) };
+}
+
 function shellCommandsOf(node: Instruction, args: readonly Argument[], document: TextDocument): { commands: ShellCommand[]; execForm: boolean; heredoc: boolean } {
   const strings = writtenJsonStrings(node);
   if (strings) {
     const words = strings.map((s) => ({ value: s.value, raw: s.value, range: s.range }));
     if (words.length === 0) return { commands: [], execForm: true, heredoc: false };
     const range = { start: words[0].range.start, end: words[words.length - 1].range.end };
-    return { execForm: true, heredoc: false, commands: [{ assignments: [], words, writes: [], range, terminator: '', terminatorEnd: range.end, within: [], scope: [] }] };
+    const commands: ShellCommand[] = [{ assignments: [], words, writes: [], range, terminator: '', terminatorEnd: range.end, within: [], scope: [] }];
+    // `["sh", "-c", "go build …"]`: the script's commands, as in `RUN sh -c '…'`.
+    const script = shellInvocation(words).script;
+    const text = script === undefined ? undefined : jsonStringText(words[script].value, words[script].range, document);
+    if (text) commands.push(...parseShell(text).map((c) => ({ ...c, within: ['sh -c' as const, ...c.within] })));
+    return { execForm: true, heredoc: false, commands };
   }
   const heredocs = heredocsOf(node, args);
   if (heredocs.length > 0) return { commands: heredocCommands(args, heredocs, document), execForm: false, heredoc: true };

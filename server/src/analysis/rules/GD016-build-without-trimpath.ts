@@ -53,7 +53,7 @@ export default defineRule({
         fixes: [{
           title: `Add -trimpath to ${command}`,
           // Exec form is a JSON array: the flag is one more string in it.
-          edits: [{ range: { start: step.go.nameRange.end, end: step.go.nameRange.end }, newText: step.run.execForm ? ', "-trimpath"' : ' -trimpath' }],
+          edits: [{ range: { start: step.go.nameRange.end, end: step.go.nameRange.end }, newText: step.run.execForm && !step.go.command.within.includes('sh -c') ? ', "-trimpath"' : ' -trimpath' }],
           preferred: true,
         }],
       });
