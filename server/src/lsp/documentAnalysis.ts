@@ -50,8 +50,10 @@ export class DocumentAnalyses {
     if (entry && entry.version === document.version && entry.settings === settings && entry.contextGeneration === this.contextGeneration) {
       return entry.analysis;
     }
-    // The last version's analysis: the stages an edit cannot have changed keep its findings.
-    const analysis = this.analyse(document, settings, entry?.analysis.result);
+    // The last version's analysis, read with the same settings and the same files of the build
+    // context: the stages an edit cannot have changed keep its findings.
+    const previous = entry && entry.settings === settings && entry.contextGeneration === this.contextGeneration ? entry.analysis.result : undefined;
+    const analysis = this.analyse(document, settings, previous);
     this.latest.set(document.uri, { version: document.version, settings, contextGeneration: this.contextGeneration, analysis });
     return analysis;
   }
