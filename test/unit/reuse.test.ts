@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { analyze, type AnalyzeOptions, type AnalysisResult } from '../../server/src/analysis/analyze';
 import { parseDockerfile } from '../../server/src/analysis/model/model';
@@ -154,5 +156,24 @@ describe('the model of an edited document', () => {
     const before = parseDockerfile(text);
     const after = parseDockerfile(text.replace('AS svc2', 'AS svc9'), undefined, before);
     assert.ok(after.stages.every((s, i) => s !== before.stages[i]));
+  });
+});
+
+describe('memory over a long editing session', () => {
+  it('keeps no earlier model alive through the stages the next models take over', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const text = servicesFile(8);
+    let previous = analyze(text);
+    const first = new WeakRef(previous.model);
+    for (let i = 0; i < 5; i++) previous = analyze(text.replace('ENV BUILD_SERIAL=3', `ENV BUILD_SERIAL=3${i}`), { previous });
+    const firstStage = new WeakRef(previous.model.stages[0]);
+    // A WeakRef read keeps its object alive until the end of the turn: read them only after collecting.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.equal(first.deref(), undefined, 'the first model is collected');
+    assert.ok(firstStage.deref(), 'while the stage the latest model took over from it lives on');
   });
 });

@@ -27,19 +27,23 @@ export function perObjectAnd<K extends object, D, V>(compute: (key: K, detail: D
  * ===): for facts of an object that belongs to one owner (a RUN of one model), which the
  * computation needs beside it. The owner is part of the key, so the same object asked about with
  * another owner (a stage of one model under another build site) is computed for that owner.
+ * An owner that is an object is held weakly: a stage taken over by the next version's model
+ * (reuse.ts) is asked with that model, and must not keep the models before it alive.
  */
 export function perOwnedObjectAnd<O, K extends object, D, V>(compute: (owner: O, key: K, detail: D) => V): (owner: O, key: K, detail: D) => V {
-  const cache = new WeakMap<K, Map<O, Map<D, V>>>();
+  const cache = new WeakMap<K, { objects: WeakMap<object, Map<D, V>>; values: Map<O, Map<D, V>> }>();
   return (owner, key, detail) => {
     let byOwner = cache.get(key);
     if (!byOwner) {
-      byOwner = new Map();
+      byOwner = { objects: new WeakMap(), values: new Map() };
       cache.set(key, byOwner);
     }
-    let byDetail = byOwner.get(owner);
+    const weak = typeof owner === 'object' && owner !== null;
+    let byDetail = weak ? byOwner.objects.get(owner) : byOwner.values.get(owner);
     if (!byDetail) {
       byDetail = new Map();
-      byOwner.set(owner, byDetail);
+      if (weak) byOwner.objects.set(owner, byDetail);
+      else byOwner.values.set(owner, byDetail);
     }
     let value = byDetail.get(detail);
     if (value === undefined && !byDetail.has(detail)) {

@@ -375,10 +375,19 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
   linkStages(stages, instructions);
   // A stage taken over keeps what it knew of the stages reading it (whether it feeds the final
   // image): with other links between the stages, every stage is built again.
-  if (kept.size > 0 && stages.some((st, i) => !kept.has(i) && indexesOf(st.dependsOn) !== indexesOf(previous!.stages[i].dependsOn))) return parseDockerfile(text, context);
+  if (kept.size > 0 && linksChanged(stages, kept, previous!)) return parseDockerfile(text, context);
   const model: DockerfileModel = { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
   addDelegatedGoCommands(model, (run) => !kept.has(run.stage?.index ?? -1));
   return model;
+}
+
+/**
+ * Whether a stage built again reads other stages than it did in `previous`. (A function of its
+ * own: a closure in parseDockerfile naming `previous` would keep every earlier model alive
+ * through the getters of the stages it builds.)
+ */
+function linksChanged(stages: readonly Stage[], kept: ReadonlyMap<number, Stage>, previous: DockerfileModel): boolean {
+  return stages.some((stage, i) => !kept.has(i) && indexesOf(stage.dependsOn) !== indexesOf(previous.stages[i].dependsOn));
 }
 
 function indexesOf(stages: Iterable<Stage>): string {
