@@ -166,6 +166,7 @@ describe('memory over a long editing session', () => {
     const text = servicesFile(8);
     let previous = analyze(text);
     const first = new WeakRef(previous.model);
+    const replaced = new WeakRef(previous.model.stages[3]);
     for (let i = 0; i < 5; i++) previous = analyze(text.replace('ENV BUILD_SERIAL=3', `ENV BUILD_SERIAL=3${i}`), { previous });
     const firstStage = new WeakRef(previous.model.stages[0]);
     // A WeakRef read keeps its object alive until the end of the turn: read them only after collecting.
@@ -174,6 +175,7 @@ describe('memory over a long editing session', () => {
       gc();
     }
     assert.equal(first.deref(), undefined, 'the first model is collected');
+    assert.equal(replaced.deref(), undefined, 'and the edited stage it had');
     assert.ok(firstStage.deref(), 'while the stage the latest model took over from it lives on');
   });
 });

@@ -267,23 +267,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
       // Facts come from the image after ARG expansion: `FROM golang:${TAG}` with TAG=1.22-alpine is Alpine.
       const expandedRef = splitImageReference(expandedImage);
       const facts = referenced ? referenced.facts : imageFacts(expandedRef.name, expandedRef.tag);
-      // Few questions need the name, tag and digest as dockerfile-ast reads them: they are read when first asked.
-      let parts: { name: string; tag?: string; digest?: string } | undefined;
-      const imageParts = () => {
-        if (parts) return parts;
-        const read = writtenImageParts(from, document);
-        return (parts = { name: read.name ?? expandedImage, tag: read.tag, digest: read.digest });
-      };
-      const image: ImageRef = {
-        raw: imageRaw,
-        get name() { return imageParts().name; },
-        get tag() { return imageParts().tag; },
-        get digest() { return imageParts().digest; },
-        range: written.imageRange ?? range,
-        facts,
-        stage: referenced,
-        platform: written.platform,
-      };
+      const image = imageRefOf(from, document, expandedImage, { raw: imageRaw, range: written.imageRange ?? range, facts, stage: referenced, platform: written.platform });
       stage = {
         index: stages.length,
         name: written.stageName,
@@ -419,6 +403,30 @@ function unchangedStages(previous: DockerfileModel, nodes: readonly Instruction[
     if (same) kept.set(index, stage);
   });
   return kept;
+}
+
+/**
+ * A FROM's image. Few questions need the name, tag and digest as dockerfile-ast reads them: they
+ * are read when first asked. (A function of its own, so that the getters hold only what they read,
+ * not the parse that made them: the next version's model may take the stage over.)
+ */
+function imageRefOf(from: From, document: TextDocument, expandedImage: string, fields: Omit<ImageRef, 'name' | 'tag' | 'digest'>): ImageRef {
+  let parts: { name: string; tag?: string; digest?: string } | undefined;
+  const imageParts = () => {
+    if (parts) return parts;
+    const read = writtenImageParts(from, document);
+    return (parts = { name: read.name ?? expandedImage, tag: read.tag, digest: read.digest });
+  };
+  return {
+    raw: fields.raw,
+    range: fields.range,
+    facts: fields.facts,
+    stage: fields.stage,
+    platform: fields.platform,
+    get name() { return imageParts().name; },
+    get tag() { return imageParts().tag; },
+    get digest() { return imageParts().digest; },
+  };
 }
 
 /** The last .dockerignore read: it seldom changes between analyses, and compiling its patterns is not free. */
