@@ -15,6 +15,7 @@ import { reusableFor, reuseKey, reuseScope } from '../../server/src/analysis/reu
 import { FIXTURES, casesIn, fixtureContext, fixtureSite, ruleDirs } from '../helpers/fixtures';
 import { realWorldFixtures } from '../helpers/realWorld';
 import { dockerfile, FUZZ_SEED } from '../fuzz/arbitraries';
+import { seededRandom } from '../robustness/session';
 
 /** Lines an edit puts in place of another: Go steps, cache mounts, Go settings, copies. */
 const GO_LINES = [
@@ -40,18 +41,6 @@ interface Case {
   name: string;
   text: string;
   options: AnalyzeOptions;
-}
-
-/** A deterministic sequence of numbers from a seed (mulberry32). */
-function numbers(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Several Go services built in their own stages, one final image copying every binary. */
@@ -100,7 +89,7 @@ function edit(text: string, next: () => number): string {
 
 describe('re-analysis of an edited document', () => {
   it('finds exactly what an analysis from scratch finds, edit after edit', () => {
-    const next = numbers(FUZZ_SEED);
+    const next = seededRandom(FUZZ_SEED);
     let checked = 0;
     for (const c of cases()) {
       let previous: AnalysisResult = analyze(c.text, c.options);

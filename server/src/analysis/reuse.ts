@@ -11,7 +11,8 @@
 // layout (count, names, start lines, FROM lines, which stage reads which), anything before the
 // first FROM (parser directives, global ARGs), the build context, the settings, the build site.
 import { shellParserLoaded } from './parse/bashGrammar';
-import type { DockerfileModel, Stage } from './model/model';
+import { stageIndexes, type DockerfileModel, type Stage } from './model/model';
+import { perObject } from './model/memo';
 import type { Finding } from './model/types';
 
 /** What an analysis was asked with, compared between two analyses of the same document. */
@@ -55,34 +56,32 @@ export function reusableFor(previous: ReusableAnalysis | undefined, key: ReuseKe
     && previous.key.site === key.site && previous.key.shellParser === key.shellParser ? previous : undefined;
 }
 
-/** First line of each stage (its FROM), in order. */
-function stageStarts(model: DockerfileModel): number[] {
-  return model.stages.map((s) => s.fromRange.start.line);
-}
-
 function lines(model: DockerfileModel, from: number, to: number): string {
   return model.document.getText({ start: { line: from, character: 0 }, end: { line: to, character: 0 } });
 }
 
-/** The text of each stage, from its FROM line to the next stage's (the last one to the end). */
-function stageTexts(model: DockerfileModel, starts: readonly number[]): string[] {
-  return starts.map((start, i) => lines(model, start, i + 1 < starts.length ? starts[i + 1] : model.document.lineCount + 1));
-}
+/**
+ * The first line of each stage (its FROM), the text of each stage (to the next one's FROM, the
+ * last one to the end) and the lines before the first FROM. Kept per model: the model of one edit
+ * is the previous one of the next.
+ */
+const layoutOf = perObject((model: DockerfileModel): { starts: number[]; texts: string[]; preamble: string } => {
+  const starts = model.stages.map((s) => s.fromRange.start.line);
+  const texts = starts.map((start, i) => lines(model, start, i + 1 < starts.length ? starts[i + 1] : model.document.lineCount + 1));
+  return { starts, texts, preamble: starts.length > 0 ? lines(model, 0, starts[0]) : model.text };
+});
 
-function indexes(stages: Iterable<Stage>): number[] {
-  return [...stages].map((s) => s.index).sort((a, b) => a - b);
-}
-
-function sameLayout(a: DockerfileModel, b: DockerfileModel, startsA: number[], startsB: number[]): boolean {
+function sameLayout(a: DockerfileModel, b: DockerfileModel): boolean {
   if (a.escape !== b.escape || a.eol !== b.eol || a.stages.length !== b.stages.length) return false;
-  if (startsA.some((line, i) => line !== startsB[i])) return false;
-  if (startsA.length > 0 && lines(a, 0, startsA[0]) !== lines(b, 0, startsB[0])) return false;
+  const layoutA = layoutOf(a);
+  const layoutB = layoutOf(b);
+  if (layoutA.starts.some((line, i) => line !== layoutB.starts[i]) || layoutA.preamble !== layoutB.preamble) return false;
   return a.stages.every((sa, i) => {
     const sb = b.stages[i];
     return sa.name === sb.name
       && a.document.getText(sa.fromRange) === b.document.getText(sb.fromRange)
-      && indexes(sa.dependsOn).join() === indexes(sb.dependsOn).join()
-      && indexes(sa.chain).join() === indexes(sb.chain).join();
+      && stageIndexes(sa.dependsOn) === stageIndexes(sb.dependsOn)
+      && stageIndexes(sa.chain) === stageIndexes(sb.chain);
   });
 }
 
@@ -101,11 +100,9 @@ function upstream(stage: Stage, into = new Set<number>()): Set<number> {
  */
 export function reuseScope(previous: ReusableAnalysis | undefined, model: DockerfileModel): ReuseScope | undefined {
   if (!previous || model.stages.length === 0) return undefined;
-  const startsA = stageStarts(previous.model);
-  const startsB = stageStarts(model);
-  if (!sameLayout(previous.model, model, startsA, startsB)) return undefined;
-  const before = stageTexts(previous.model, startsA);
-  const after = stageTexts(model, startsB);
+  if (!sameLayout(previous.model, model)) return undefined;
+  const before = layoutOf(previous.model).texts;
+  const after = layoutOf(model).texts;
   const changed = new Set(after.flatMap((text, i) => (text === before[i] ? [] : [i])));
   const ups = model.stages.map((s) => upstream(s));
   const downs = model.stages.map((s) => model.stages.filter((d) => ups[d.index].has(s.index)));

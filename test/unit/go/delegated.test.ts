@@ -176,6 +176,22 @@ describe('RUN make / a script that runs Go', () => {
     assert.deepEqual(unfollowed.findings.filter((f) => f.rule === 'GD003'), []);
   });
 
+  it('reads the directory, file and target flags of make and task as the tools do', () => {
+    const makefile = 'build:\n\tgo build -o /out/app .\n';
+    const taskfile = 'version: "3"\ntasks:\n  build:\n    cmds:\n      - go build -o /out/app .\n';
+    const files = { 'sub/Makefile': makefile, 'other.mk': makefile, 'sub/Taskfile.yml': taskfile, 'ci/tasks.yml': taskfile };
+    const origin = (command: string) => /\(([^)]+:\d+)\)\.$/.exec(check(DOCKERFILE.replace('make build', command), files).findings.find((f) => f.rule === 'GD003')?.message ?? '')?.[1];
+    assert.equal(origin('make -C sub build'), 'sub/Makefile:2');
+    assert.equal(origin('make -Csub build'), 'sub/Makefile:2');
+    assert.equal(origin('make --directory=sub -j4 build'), 'sub/Makefile:2');
+    assert.equal(origin('make -f other.mk VERSION=1 build'), 'other.mk:2');
+    assert.equal(origin('make --makefile=other.mk -- build'), 'other.mk:2');
+    assert.equal(origin('make -C $DIR build'), undefined, 'a directory only the build knows');
+    assert.equal(origin('task -d sub build'), 'sub/Taskfile.yml:5');
+    assert.equal(origin('task --taskfile=ci/tasks.yml --output=group build -- -v'), 'ci/tasks.yml:5');
+    assert.equal(origin('task -t ci/tasks.yml --summary build'), undefined, 'task --summary runs nothing');
+  });
+
   it('reads `task build` from the Taskfile the Dockerfile copies', () => {
     const taskfile = 'version: "3"\ntasks:\n  build:\n    cmds:\n      - go build -o /out/app .\n';
     const { findings } = check(DOCKERFILE.replace('make build', 'task build'), { 'Taskfile.yml': taskfile });

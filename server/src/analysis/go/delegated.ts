@@ -60,61 +60,76 @@ interface Invocation {
   overrides: Map<string, string>;
 }
 
-/** What a shell command runs, when it is make or a script file; relative paths against `dir`. */
+/** How a runner (make, task) reads its command line. */
+interface RunnerSyntax {
+  kind: 'make' | 'task';
+  /** Flags that take the next word as their value. */
+  valueFlags: ReadonlySet<string>;
+  /** Of the flags with a value (also written `--flag=value`), those naming the directory to start in. */
+  dirFlags: ReadonlySet<string>;
+  /** …and those naming the Makefile or Taskfile. */
+  fileFlags: ReadonlySet<string>;
+  /** A flag that also takes its directory attached (`-Cdir`). */
+  attachedDirFlag?: string;
+  /** What follows this word is the tasks' arguments (CLI_ARGS), not task names. */
+  endOfTargets?: string;
+  /** Flags with which the runner runs nothing (`task --list`). */
+  runsNothing?: RegExp;
+}
+
+const MAKE_SYNTAX: RunnerSyntax = {
+  kind: 'make',
+  valueFlags: MAKE_VALUE_FLAGS,
+  dirFlags: new Set(['-C', '--directory']),
+  fileFlags: new Set(['-f', '--file', '--makefile']),
+  attachedDirFlag: '-C',
+};
+
+const TASK_SYNTAX: RunnerSyntax = {
+  kind: 'task',
+  valueFlags: TASK_VALUE_FLAGS,
+  dirFlags: new Set(['-d', '--dir']),
+  fileFlags: new Set(['-t', '--taskfile']),
+  endOfTargets: '--',
+  runsNothing: /^(-l|--list|--list-all|-a|-n|--dry|--summary|-i|--init|--version|-h|--help|--status)$/,
+};
+
+/** The directory, file, targets and variable overrides of a make or task command line; undefined where a word is only known at build time. */
+function runnerInvocation(syntax: RunnerSyntax, words: readonly string[], dir: string): Invocation | undefined {
+  let path = dir;
+  let file: string | undefined;
+  const targets: string[] = [];
+  const overrides = new Map<string, string>();
+  const setting = (flag: string, value: string) => {
+    if (syntax.dirFlags.has(flag)) path = posix.resolve(path, value);
+    else if (syntax.fileFlags.has(flag)) file = posix.resolve(path, value);
+  };
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (word === syntax.endOfTargets) break;
+    if (syntax.valueFlags.has(word)) {
+      const value = words[++i];
+      if (value === undefined || value.includes('$')) return undefined;
+      setting(word, value);
+    } else if (syntax.attachedDirFlag && word.length > syntax.attachedDirFlag.length && word.startsWith(syntax.attachedDirFlag)) {
+      path = posix.resolve(path, word.slice(syntax.attachedDirFlag.length));
+    } else if (word.startsWith('--') && word.includes('=')) {
+      setting(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
+    } else if (word.startsWith('-')) {
+      if (syntax.runsNothing?.test(word)) return undefined;
+    } else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) overrides.set(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
+    else if (word.includes('$')) return undefined;
+    else targets.push(word);
+  }
+  return { kind: syntax.kind, path, cwd: path, file, targets, overrides };
+}
+
+/** What a shell command runs, when it is make, task or a script file; relative paths against `dir`. */
 function invocationOf(command: ShellCommand, dir: string): Invocation | undefined {
   const words = command.words.map((w) => w.value);
   const name = words[0] ?? '';
-  if (MAKE.test(name)) {
-    let path = dir;
-    let makefile: string | undefined;
-    const targets: string[] = [];
-    const overrides = new Map<string, string>();
-    for (let i = 1; i < words.length; i++) {
-      const word = words[i];
-      if (MAKE_VALUE_FLAGS.has(word)) {
-        const value = words[++i];
-        if (value === undefined || value.includes('$')) return undefined;
-        if (word === '-C' || word === '--directory') path = posix.resolve(path, value);
-        else if (word !== '-I' && word !== '-o' && word !== '-W' && word !== '-l') makefile = posix.resolve(path, value);
-      } else if (/^-C./.test(word)) path = posix.resolve(path, word.slice(2));
-      else if (/^--(directory|file|makefile)=/.test(word)) {
-        const value = word.slice(word.indexOf('=') + 1);
-        if (word.startsWith('--directory')) path = posix.resolve(path, value);
-        else makefile = posix.resolve(path, value);
-      } else if (word.startsWith('-')) continue;
-      else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) overrides.set(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
-      else if (word.includes('$')) return undefined;
-      else targets.push(word);
-    }
-    return { kind: 'make', path, cwd: path, file: makefile, targets, overrides };
-  }
-  if (name === 'task') {
-    let path = dir;
-    let taskfile: string | undefined;
-    const targets: string[] = [];
-    const overrides = new Map<string, string>();
-    for (let i = 1; i < words.length; i++) {
-      const word = words[i];
-      // Arguments after `--` are the tasks' CLI_ARGS, not task names.
-      if (word === '--') break;
-      if (TASK_VALUE_FLAGS.has(word)) {
-        const value = words[++i];
-        if (value === undefined || value.includes('$')) return undefined;
-        if (word === '-d' || word === '--dir') path = posix.resolve(path, value);
-        else if (word === '-t' || word === '--taskfile') taskfile = posix.resolve(path, value);
-      } else if (/^--(dir|taskfile)=/.test(word)) {
-        const value = word.slice(word.indexOf('=') + 1);
-        if (word.startsWith('--dir')) path = posix.resolve(path, value);
-        else taskfile = posix.resolve(path, value);
-      } else if (word.startsWith('-')) {
-        // --list, --dry, --summary and the like run no task.
-        if (/^(-l|--list|--list-all|-a|-n|--dry|--summary|-i|--init|--version|-h|--help|--status)$/.test(word)) return undefined;
-      } else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) overrides.set(word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1));
-      else if (word.includes('$')) return undefined;
-      else targets.push(word);
-    }
-    return { kind: 'task', path, cwd: path, file: taskfile, targets, overrides };
-  }
+  if (MAKE.test(name)) return runnerInvocation(MAKE_SYNTAX, words, dir);
+  if (name === 'task') return runnerInvocation(TASK_SYNTAX, words, dir);
   let script: string | undefined;
   if (SHELLS.test(posix.basename(name))) {
     const file = words[1];

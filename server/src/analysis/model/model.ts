@@ -371,10 +371,11 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
  * through the getters of the stages it builds.)
  */
 function linksChanged(stages: readonly Stage[], kept: ReadonlyMap<number, Stage>, previous: DockerfileModel): boolean {
-  return stages.some((stage, i) => !kept.has(i) && indexesOf(stage.dependsOn) !== indexesOf(previous.stages[i].dependsOn));
+  return stages.some((stage, i) => !kept.has(i) && stageIndexes(stage.dependsOn) !== stageIndexes(previous.stages[i].dependsOn));
 }
 
-function indexesOf(stages: Iterable<Stage>): string {
+/** The indexes of some stages, in order, as one comparable text. */
+export function stageIndexes(stages: Iterable<Stage>): string {
   return [...stages].map((s) => s.index).sort((a, b) => a - b).join();
 }
 
