@@ -47,7 +47,7 @@ function instructionPart(model: DockerfileModel, instruction: InstructionModel, 
     const markdown = instruction.name && instruction.nameRange && rangeContains(instruction.nameRange, position) ? goVariableHover(instruction, instruction.name) : undefined;
     return markdown ? { markdown, range: instruction.nameRange! } : undefined;
   }
-  if (instruction.keyword === 'FROM' && instruction.stage) return { markdown: withSite(fromHover(instruction, instruction.stage), site), range: instruction.stage.image.range };
+  if (instruction.keyword === 'FROM' && instruction.stage) return { markdown: withSite(fromHover(model, instruction, instruction.stage), site), range: instruction.stage.image.range };
   return undefined;
 }
 

@@ -78,6 +78,14 @@ describe('hover on a go command', () => {
   });
 });
 
+describe('hover on a go command, on an image the analysis does not know', () => {
+  it('names only the directory the file leaves to the image: steps run as root settle GOCACHE, not GOMODCACHE', () => {
+    const shown = hoverAt('FROM registry.example.com/go-builder:3\nRUN apk add git\nRUN go build ./...\n', 'go build');
+    assert.match(shown, /GOMODCACHE above is Go's default, assumed: it holds if `registry\.example\.com\/go-builder:3` \(a base image the analysis does not know\) sets none of GOMODCACHE, GOPATH, HOME or USER\./);
+    assert.doesNotMatch(shown, /GOCACHE and/);
+  });
+});
+
 describe('hover on a cache mount', () => {
   it('says what a cache mount keeps and that its target is GOCACHE there', () => {
     const text = 'FROM golang:1.22\nRUN --mount=type=cache,target=/root/.cache/go-build go build ./...\n';
@@ -176,6 +184,23 @@ describe('hover on FROM', () => {
     const shown = hoverAt('FROM alpine:3.20\nRUN apk add go && go build ./...\n', 'alpine');
     assert.match(shown, /Go defaults once Go is installed \(for example `apk add go`\)/);
     assert.match(row(shown, 'GOPATH'), /`\/root\/go`/);
+  });
+
+  it('an image the analysis does not know: the Go directories shown are assumed, and what could move them', () => {
+    const shown = hoverAt('FROM registry.example.com/go-builder:3 AS build\nRUN go build ./...\n', 'registry');
+    assert.match(shown, /^Go's defaults, at the start of this stage:/m);
+    assert.match(shown, /GOCACHE and GOMODCACHE above are Go's defaults, assumed: they hold if `registry\.example\.com\/go-builder:3` \(a base image the analysis does not know\) sets none of GOCACHE, HOME, USER, GOMODCACHE or GOPATH\./);
+    assert.match(shown, /`docker image inspect registry\.example\.com\/go-builder:3`/);
+  });
+
+  it('an image the analysis does not know, with the directories set in the file: nothing is assumed after the ENV', () => {
+    const text = 'FROM registry.example.com/go-builder:3\nENV GOCACHE=/c GOMODCACHE=/m\nRUN go build ./...\n';
+    assert.match(hoverAt(text, 'registry'), /assumed/);
+    assert.doesNotMatch(hoverAt(text, 'go build'), /assumed/);
+  });
+
+  it('a known image assumes nothing', () => {
+    assert.doesNotMatch(hoverAt('FROM golang:1.22\nRUN go build ./...\n', 'golang'), /assumed/);
   });
 
   it('scratch: only static binaries', () => {

@@ -4,7 +4,7 @@ import { compiles, readsModules, type GoCommand } from '../../analysis/go/gocomm
 import { effectiveGoEnv } from '../../analysis/go/goenv';
 import { layerDownloadBefore, mountOnGoCache } from '../../analysis/go/gofacts';
 import type { DockerfileModel, RunInstruction } from '../../analysis/model/model';
-import { goEnvTable } from './goEnvTable';
+import { assumedDirectories, goEnvTable } from './goEnvTable';
 import { code, lineRef } from './markdown';
 import { cacheInputs } from './stepInputs';
 
@@ -31,5 +31,7 @@ export function goCommandHover(model: DockerfileModel, run: RunInstruction, go: 
   if (readsModules(go)) caches.push(moduleCacheLine(run, go, env.GOMODCACHE.value));
   if (caches.length > 0) parts.push(`When it reruns, Go's caches:\n${caches.join('\n')}`);
   parts.push(`Go environment at this line:\n\n${goEnvTable(env)}`);
+  const assumed = assumedDirectories(model, run, go);
+  if (assumed) parts.push(assumed);
   return parts.join('\n\n');
 }
