@@ -36,15 +36,6 @@ export function isModuleDownload(go: GoCommand): boolean {
   return go.subcommand === 'mod download';
 }
 
-/** The first RUN in the stage that downloads modules or builds Go code. */
-export function firstModuleStep(stage: Stage): { run: RunInstruction; go: GoCommand } | undefined {
-  for (const run of runsIn(stage)) {
-    const go = run.go.find((g) => readsModules(g));
-    if (go) return { run, go };
-  }
-  return undefined;
-}
-
 /**
  * The RUN before `before` (same stage, or inherited from a parent stage) that downloaded modules
  * into the image layers, i.e. without a cache mount on GOMODCACHE.

@@ -10,9 +10,9 @@ import type { BuildSite } from '../ci/types';
 import { perOwnedObjectAnd } from '../model/memo';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import type { CopySource } from '../model/sources';
-import { firstModuleStep, isModuleDownload, misdirectedGoMounts, mountOnGoCache } from './gofacts';
+import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from './gofacts';
 import { moduleOfCommand, contextHasModule, imageFileFromContext } from './commandmodule';
-import { compiles, type GoCommand } from './gocommand';
+import { compiles, readsModules, type GoCommand } from './gocommand';
 import { moduleReadBy } from './modulefiles';
 import { effectiveGoEnv } from './goenv';
 import { compareGoVersions, type ModuleFacts } from './gomod';
@@ -137,6 +137,19 @@ export function goModFromBaseImage(model: DockerfileModel, run: RunInstruction, 
   if (located.imageDir === undefined || located.imageModuleDir !== undefined) return false;
   if (!contextHasModule(model.context) || moduleReadBy(model, run, go) !== undefined) return false;
   return effectiveGoEnv(run, go).GO111MODULE?.value.toLowerCase() !== 'off';
+}
+
+/**
+ * The stage's first step that reads the module of the source: `go install tool@v1.2` (and `go run
+ * tool@v1.2`) reads only the tool's modules, the same whatever the source, so a tool installed
+ * before the source COPY does not stand for the download after it.
+ */
+function firstModuleStep(stage: Stage): { run: RunInstruction; go: GoCommand } | undefined {
+  for (const run of runsIn(stage)) {
+    const go = run.go.find((g) => readsModules(g) && !namesVersionedPackage(g));
+    if (go) return { run, go };
+  }
+  return undefined;
 }
 
 /** A parent stage that already downloaded modules makes the child's order irrelevant. */
