@@ -166,7 +166,23 @@ function inheritsDownload(stage: Stage): boolean {
  * where the step mounts the module cache itself on a persistent builder: there nothing is
  * downloaded again (in CI the mount starts empty, and the finding holds). Rules that would add module-cache mounts in the stage wait for GD001's fix.
  */
-export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): { step: { run: RunInstruction; go: GoCommand }; copy: CopyInstruction; source: CopySource } | undefined => {
+export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => findSourceBeforeDownload(site, model, stage, false));
+
+/**
+ * Where a stage's first module step downloads after the source COPY of a stage it starts FROM (a
+ * shared base stage that copies the tree for the stages built on it), with no step of those
+ * stages reading modules: every source change downloads all modules again in this stage. GD001
+ * names it on that COPY; no fix moves the download there, so the mounts other rules add stay.
+ */
+export const inheritedSourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => (sourceBeforeDownload(site, model, stage) ? undefined : findSourceBeforeDownload(site, model, stage, true)));
+
+export interface SourceBeforeDownload {
+  step: { run: RunInstruction; go: GoCommand };
+  copy: CopyInstruction;
+  source: CopySource;
+}
+
+function findSourceBeforeDownload(site: BuildSite | undefined, model: DockerfileModel, stage: Stage, inherit: boolean): SourceBeforeDownload | undefined {
   const step = firstModuleStep(stage);
   if (!step || inheritsDownload(stage)) return undefined;
   if (goModFromBaseImage(model, step.run, step.go)) return undefined;
@@ -177,8 +193,23 @@ export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefin
   // Only where the analysis knows where builds run: without that, it says what holds in CI too.
   if (ownMount && site !== undefined && !cacheMountsStartEmpty(site)) return undefined;
   const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
-  const copy = before.filter(isCopy).find((c) => !c.from && c.sources.some((s) => s.kind === 'module' || s.kind === 'source'));
+  const copy = inherit ? inheritedSourceCopy(stage) : before.filter(isCopy).find(copiesSource);
   if (!copy) return undefined;
   const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
   return { step, copy, source };
-});
+}
+
+function copiesSource(copy: CopyInstruction): boolean {
+  return !copy.from && copy.sources.some((s) => s.kind === 'module' || s.kind === 'source');
+}
+
+/** The source COPY of a stage this one starts FROM, when no step of those stages reads modules. */
+function inheritedSourceCopy(stage: Stage): CopyInstruction | undefined {
+  const parents = stage.chain.slice(0, -1);
+  if (parents.some((parent) => firstModuleStep(parent))) return undefined;
+  for (const parent of parents) {
+    const copy = parent.instructions.filter(isCopy).find(copiesSource);
+    if (copy) return copy;
+  }
+  return undefined;
+}

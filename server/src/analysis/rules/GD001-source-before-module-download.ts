@@ -5,7 +5,7 @@ import { destinationFor } from '../model/imagefiles';
 import { imageFileFromContext } from '../go/commandmodule';
 import { accessMounts, downloadInlineEnv, downloadSetup } from '../fixing/downloadsetup';
 import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
-import { sourceBeforeDownload } from '../go/modulemode';
+import { inheritedSourceBeforeDownload, sourceBeforeDownload } from '../go/modulemode';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { copyOwnershipFlags, cutInstructionLines, dropMountEdit, indentOf, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
 import { servedByModuleCacheMount, type GoCommand } from '../go/gocommand';
@@ -130,6 +130,10 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
   return { title: `Copy ${listed(names)} and download modules before the source`, edits, preferred: true };
 }
 
+function stageLabel(stage: Stage): string {
+  return `\`${stage.name ?? stage.index}\``;
+}
+
 function awaitsModuleCacheEnv(stage: Stage): boolean {
   return runsIn(stage).some((run) => misdirectedGoMounts(run).some((m) => m.which === 'GOMODCACHE' && !m.retarget));
 }
@@ -144,9 +148,13 @@ export default defineRule({
   check({ model, site, inScope, report }) {
     for (const stage of model.stages) {
       if (!inScope(stage)) continue;
-      const found = sourceBeforeDownload(site, model, stage);
+      // A source COPY of this stage that the stages built FROM it download after: reported once,
+      // looking at the stage that copies (it relates to all of them), for the first such stage.
+      const heirs = model.stages.filter((s) => s !== stage && s.chain.includes(stage) && inheritedSourceBeforeDownload(site, model, s)?.copy.stage === stage);
+      const found = sourceBeforeDownload(site, model, stage) ?? (heirs.length > 0 ? inheritedSourceBeforeDownload(site, model, heirs[0]) : undefined);
       if (!found) continue;
       const { step, copy, source } = found;
+      const inherited = step.run.stage !== stage;
       const what = step.go.subcommand === 'mod download' ? '`go mod download`' : `\`go ${step.go.subcommand}\``;
       const plan = downloadPlan(stage, copy, step);
       const read = moduleReadBy(model, plan.step.run, plan.step.go);
@@ -157,13 +165,15 @@ export default defineRule({
       const advice = own
         ? `\`go mod download\` cannot be that step in this workspace: ${own.file} requires ${own.path} ${own.version}, another module of the workspace, and the download looks that version up. Keep the modules in a cache mount on GOMODCACHE of the build instead.`
         : `Copy ${manifests}${why} and run \`go mod download\` first.`;
+      const where = inherited ? ` in stage ${stageLabel(step.run.stage!)}, built FROM this one${heirs.length > 1 ? ` (and ${heirs.length - 1} more such stage${heirs.length > 2 ? 's' : ''})` : ''}` : '';
       report({
         range: source.range,
-        message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}: any change to any source file invalidates this layer, so every build downloads all modules again. ${advice}`,
+        message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}${where}: any change to any source file invalidates this layer, so every build downloads all modules again${heirs.length > 1 ? ', in each of those stages' : ''}. ${advice}`,
         related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
         // A module-cache mount GD005 can only fix with an ENV that moves GOMODCACHE: which mount
         // goes with the download depends on where GOMODCACHE ends up, so the fix waits for it.
-        fixes: awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source, plan.step, site?.where === 'ci')].filter((f): f is Fix => f !== undefined),
+        // The download would go into this stage, set up by steps of another: no fix moves those.
+        fixes: inherited || awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source, plan.step, site?.where === 'ci')].filter((f): f is Fix => f !== undefined),
       });
     }
   },
