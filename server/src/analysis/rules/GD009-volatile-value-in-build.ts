@@ -109,9 +109,12 @@ function scanText(model: DockerfileModel, word: Word, text: string, base: number
 }
 
 function volatileValuesIn(model: DockerfileModel, run: RunInstruction): VolatileValue[] {
-  if (run.execForm) return [];
   const found: VolatileValue[] = [];
   for (const command of run.commands) {
+    // An exec-form RUN passes `$(date)` to the program as it is written; only the script of an
+    // exec-form shell (`["sh", "-c", "…"]`) evaluates it. The script's words are read at their
+    // places in the JSON string, where the fix writes plain `${NAME}`.
+    if (run.execForm && !command.within.includes('sh -c')) continue;
     for (const word of [...command.assignments, ...command.words]) {
       const text = model.document.getText(word.range);
       // Every substitution starts with `$` or a backtick: most words have neither.

@@ -27,7 +27,9 @@ function builderAssumptions(model: DockerfileModel, step: GoBuildStep, runtime: 
 }
 
 function buildFix(step: GoBuildStep): Fix | undefined {
-  if (step.run.execForm) return undefined;
+  // An exec-form RUN has no shell to set a variable inline; the script of an exec-form shell
+  // (`["sh", "-c", "go build …"]`) takes `CGO_ENABLED=0 ` as shell text inside its JSON string.
+  if (step.run.execForm && !step.go.command.within.includes('sh -c')) return undefined;
   const words = [...step.go.command.assignments, ...step.go.command.words];
   const inline = words.find((w) => w.value.startsWith('CGO_ENABLED='));
   const edit = inline

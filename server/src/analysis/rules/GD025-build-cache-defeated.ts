@@ -53,9 +53,11 @@ function removeFromGoflags(model: DockerfileModel, site: SettingSite, value: str
   return [{ range: { start, end }, newText: '' }];
 }
 
-function fixFor(model: DockerfileModel, run: RunInstruction, defeat: BuildCacheDefeat): Fix | undefined {
+function fixFor(model: DockerfileModel, run: RunInstruction, go: GoCommand, defeat: BuildCacheDefeat): Fix | undefined {
   if (defeat.flag) {
-    if (run.execForm) return undefined;
+    // An exec-form RUN's `-a` is an element of its JSON array; inside the script of an exec-form
+    // shell it is shell text, removed with its blank like anywhere else.
+    if (run.execForm && !go.command.within.includes('sh -c')) return undefined;
     return { title: 'Remove -a', edits: [{ range: withBlank(model, defeat.flag.range), newText: '' }], preferred: true };
   }
   const setting = defeat.setting!;
@@ -113,7 +115,7 @@ export default defineRule({
         if (reported.has(key(range))) continue;
         reported.add(key(range));
         const { message, severity } = describe(model, run, go, defeat);
-        const fix = fixFor(model, run, defeat);
+        const fix = fixFor(model, run, go, defeat);
         report({
           range,
           message,
