@@ -144,6 +144,11 @@ export function packageArgs(go: GoCommand): Word[] {
   return packages;
 }
 
+/** A command inside an `if`, a `case` or a shell function runs only on some builds. */
+export function runsConditionally(go: GoCommand): boolean {
+  return go.command.within.some((c) => c === 'if' || c === 'case' || c === 'function');
+}
+
 /**
  * Commands that compile, and so read and fill GOCACHE. `go mod …`, `go env`, `go version` and
  * `go list -m` compile nothing; `go list` compiles only for `-export` (and cgo files for `-compiled`).

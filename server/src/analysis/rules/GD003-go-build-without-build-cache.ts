@@ -1,4 +1,4 @@
-import { compiles, servedByModuleCacheMount } from '../go/gocommand';
+import { compiles, runsConditionally, servedByModuleCacheMount } from '../go/gocommand';
 import { effectiveGoEnv, mountCovers } from '../go/goenv';
 import { isModuleDownload, layerDownloadBefore, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
@@ -33,7 +33,8 @@ export default defineRule({
       if (!inScope(run.stage)) continue;
       // Commands that only read modules (`go get`, `go mod vendor`…) need the module cache, not the
       // build cache; `go mod tidy|verify|graph|why`, `go env`, `go version`, `go list -m` neither.
-      const go = run.go.find(compiles) ?? run.go.find(servedByModuleCacheMount);
+      // The build that always runs names the cost, rather than a `go test` behind `if [ "$RUN_TESTS" = 1 ]`.
+      const go = run.go.find((g) => compiles(g) && !runsConditionally(g)) ?? run.go.find(compiles) ?? run.go.find(servedByModuleCacheMount);
       if (!go || !run.stage) continue;
       const env = effectiveGoEnv(run, go);
       // A RUN that deletes its build cache afterwards is written to leave nothing of the build in
