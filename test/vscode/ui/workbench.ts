@@ -36,14 +36,33 @@ export async function openFileByName(page: Page, relativePath: string, showing: 
   await page.locator('.monaco-editor .view-line', { hasText: showing }).first().waitFor({ timeout: uiWaitMs });
 }
 
-/** Answers an open-file dialog (VS Code's own, a quick input in the browser) with an absolute path. */
+/**
+ * Answers an open-file dialog (VS Code's own, a quick input in the browser) with an absolute path.
+ * The dialog opens in the quick input the command palette just used, and writes its start folder
+ * into it once it has listed that folder: a path typed before then is overwritten, and OK would
+ * open the folder instead. So it waits for the dialog's button and its start folder first, and
+ * types the path again until it stays before pressing OK.
+ */
 export async function pickFileInDialog(page: Page, file: string, okLabel: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: uiWaitMs });
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: uiWaitMs });
-  await page.locator('.quick-input-widget .monaco-button', { hasText: okLabel }).first().click();
+  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: okLabel }).first();
+  await ok.waitFor({ timeout: uiWaitMs });
+  await waitUntil(async () => (await input.inputValue()).startsWith('/'), 'the file dialog shows its start folder');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  await waitUntil(async () => {
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    return (await row.isVisible()) && (await input.inputValue()) === file;
+  }, `the file dialog lists ${file} and keeps it`);
+  await ok.click();
   await input.waitFor({ state: 'hidden', timeout: uiWaitMs });
+}
+
+async function waitUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + uiWaitMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Puts the cursor at the end of the first line starting with `text` by clicking it. */
