@@ -8,7 +8,7 @@ import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '.
 import { inheritedSourceBeforeDownload, sourceBeforeDownload } from '../go/modulemode';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
 import { copyOwnershipFlags, cutInstructionLines, dropMountEdit, indentOf, leadingCommentsStart, mountOwnerSuffix, safeMountTarget } from '../fixing/edits';
-import { servedByModuleCacheMount, type GoCommand } from '../go/gocommand';
+import { readsModules, runsConditionally, servedByModuleCacheMount, type GoCommand } from '../go/gocommand';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import type { CopySource } from '../model/sources';
 import type { Fix, TextEdit } from '../model/types';
@@ -155,7 +155,10 @@ export default defineRule({
       if (!found) continue;
       const { step, copy, source } = found;
       const inherited = step.run.stage !== stage;
-      const what = step.go.subcommand === 'mod download' ? '`go mod download`' : `\`go ${step.go.subcommand}\``;
+      // The message names what the RUN always runs (`make build`'s go build), not a `go test` behind
+      // an `if` before it; the fix still puts the download above the first step.
+      const named = runsConditionally(step.go) ? step.run.go.find((g) => readsModules(g) && !runsConditionally(g)) ?? step.go : step.go;
+      const what = named.subcommand === 'mod download' ? '`go mod download`' : `\`go ${named.subcommand}\``;
       const plan = downloadPlan(stage, copy, step);
       const read = moduleReadBy(model, plan.step.run, plan.step.go);
       const manifests = listed(read ? manifestCopies(model, stage, copy, source, plan.step, read).names : manifestPaths(model, source).map((p) => p.split('/').pop()!));
@@ -169,7 +172,7 @@ export default defineRule({
       report({
         range: source.range,
         message: `\`${copy.keyword} ${source.value}\` copies the module source before ${what} on line ${step.run.range.start.line + 1}${where}: any change to any source file invalidates this layer, so every build downloads all modules again${heirs.length > 1 ? ', in each of those stages' : ''}. ${advice}`,
-        related: [{ range: step.go.nameRange, message: 'modules are downloaded here, after the source copy' }],
+        related: [{ range: named.nameRange, message: 'modules are downloaded here, after the source copy' }],
         // A module-cache mount GD005 can only fix with an ENV that moves GOMODCACHE: which mount
         // goes with the download depends on where GOMODCACHE ends up, so the fix waits for it.
         // The download would go into this stage, set up by steps of another: no fix moves those.
