@@ -47,13 +47,11 @@ export class DocumentAnalyses {
 
   get(document: TextDocument, settings: ServerSettings): DocumentAnalysis {
     const entry = this.latest.get(document.uri);
-    if (entry && entry.version === document.version && entry.settings === settings && entry.contextGeneration === this.contextGeneration) {
-      return entry.analysis;
-    }
-    // The last version's analysis, read with the same settings and the same files of the build
-    // context: the stages an edit cannot have changed keep its findings.
-    const previous = entry && entry.settings === settings && entry.contextGeneration === this.contextGeneration ? entry.analysis.result : undefined;
-    const analysis = this.analyse(document, settings, previous);
+    // The last analysis was read with the same settings and the same files of the build context.
+    const sameInputs = entry !== undefined && entry.settings === settings && entry.contextGeneration === this.contextGeneration;
+    if (sameInputs && entry.version === document.version) return entry.analysis;
+    // Then the stages an edit cannot have changed keep its findings.
+    const analysis = this.analyse(document, settings, sameInputs ? entry.analysis.result : undefined);
     this.latest.set(document.uri, { version: document.version, settings, contextGeneration: this.contextGeneration, analysis });
     return analysis;
   }

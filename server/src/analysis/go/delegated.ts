@@ -293,10 +293,10 @@ function onHost(found: Found, host: ShellCommand, hostDir: string): GoCommand {
 }
 
 /**
- * Adds to each RUN's Go commands those it runs through make or a script, in the order the shell
- * runs them. Called once the model is complete (the COPYs of every stage are known).
+ * Adds to each RUN's Go commands (of the RUNs `read` accepts) those it runs through make, task or
+ * a script, in the order the shell runs them. Called once the model is complete (the COPYs of
+ * every stage are known).
  */
-/** Adds the Go commands each RUN (of those `read` accepts) runs through make, a script or task. */
 export function addDelegatedGoCommands(model: DockerfileModel, read: (run: RunInstruction) => boolean = () => true): void {
   if (!model.context?.root) return;
   for (const run of model.runs) {

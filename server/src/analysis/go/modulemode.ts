@@ -161,28 +161,11 @@ function inheritsDownload(stage: Stage): boolean {
 }
 
 /**
- * The source COPY of a stage that comes before its first step that reads modules, when that step
- * downloads them (GD001's finding): every source change then downloads all modules again. Not
- * where the step mounts the module cache itself on a persistent builder: there nothing is
- * downloaded again (in CI the mount starts empty, and the finding holds). Rules that would add module-cache mounts in the stage wait for GD001's fix.
+ * The stage's first step that reads modules, when it downloads them into the image each time it
+ * runs: not in GOPATH or vendor mode, not under a parent that downloaded them, and not where the
+ * step mounts the module cache itself on a persistent builder (in CI the mount starts empty).
  */
-export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => findSourceBeforeDownload(site, model, stage, false));
-
-/**
- * Where a stage's first module step downloads after the source COPY of a stage it starts FROM (a
- * shared base stage that copies the tree for the stages built on it), with no step of those
- * stages reading modules: every source change downloads all modules again in this stage. GD001
- * names it on that COPY; no fix moves the download there, so the mounts other rules add stay.
- */
-export const inheritedSourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => (sourceBeforeDownload(site, model, stage) ? undefined : findSourceBeforeDownload(site, model, stage, true)));
-
-export interface SourceBeforeDownload {
-  step: { run: RunInstruction; go: GoCommand };
-  copy: CopyInstruction;
-  source: CopySource;
-}
-
-function findSourceBeforeDownload(site: BuildSite | undefined, model: DockerfileModel, stage: Stage, inherit: boolean): SourceBeforeDownload | undefined {
+const downloadingStep = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): { run: RunInstruction; go: GoCommand } | undefined => {
   const step = firstModuleStep(stage);
   if (!step || inheritsDownload(stage)) return undefined;
   if (goModFromBaseImage(model, step.run, step.go)) return undefined;
@@ -192,11 +175,41 @@ function findSourceBeforeDownload(site: BuildSite | undefined, model: Dockerfile
   const ownMount = mountOnGoCache(step.run, step.go, 'GOMODCACHE') || misdirectedGoMounts(step.run).some((m) => m.which === 'GOMODCACHE');
   // Only where the analysis knows where builds run: without that, it says what holds in CI too.
   if (ownMount && site !== undefined && !cacheMountsStartEmpty(site)) return undefined;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(step.run));
-  const copy = inherit ? inheritedSourceCopy(stage) : before.filter(isCopy).find(copiesSource);
-  if (!copy) return undefined;
-  const source = copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
-  return { step, copy, source };
+  return step;
+});
+
+/**
+ * The source COPY of a stage that comes before its first step that reads modules, when that step
+ * downloads them (GD001's finding): every source change then downloads all modules again. Rules
+ * that would add module-cache mounts in the stage wait for GD001's fix.
+ */
+export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => {
+  const step = downloadingStep(site, model, stage);
+  const copy = step && stage.instructions.slice(0, stage.instructions.indexOf(step.run)).filter(isCopy).find(copiesSource);
+  return step && copy && { step, copy, source: sourceOf(copy) };
+});
+
+/**
+ * Where a stage's first module step downloads after the source COPY of a stage it starts FROM (a
+ * shared base stage that copies the tree for the stages built on it), with no step of those
+ * stages reading modules: every source change downloads all modules again in this stage. GD001
+ * names it on that COPY; no fix moves the download there, so the mounts other rules add stay.
+ */
+export function inheritedSourceBeforeDownload(site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined {
+  const step = downloadingStep(site, model, stage);
+  const copy = step && !sourceBeforeDownload(site, model, stage) ? inheritedSourceCopy(stage) : undefined;
+  return step && copy && { step, copy, source: sourceOf(copy) };
+}
+
+export interface SourceBeforeDownload {
+  step: { run: RunInstruction; go: GoCommand };
+  copy: CopyInstruction;
+  source: CopySource;
+}
+
+/** The source a COPY copies: the module, else the first source path. */
+function sourceOf(copy: CopyInstruction): CopySource {
+  return copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
 }
 
 function copiesSource(copy: CopyInstruction): boolean {
