@@ -2,6 +2,7 @@
 // commands, the Problems panel, the quick fix menu and the after-line text.
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { eventually } from '../../helpers/eventually';
 
 export const uiWaitMs = 90_000;
 
@@ -58,11 +59,7 @@ export async function pickFileInDialog(page: Page, file: string, okLabel: string
 }
 
 async function waitUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + uiWaitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  if (!(await eventually(condition, Boolean, uiWaitMs))) throw new Error(`timed out waiting until ${what}`);
 }
 
 /** Puts the cursor at the end of the first line starting with `text` by clicking it. */
