@@ -49,6 +49,12 @@ describe('model', () => {
     assert.equal(cache.uid, '1000');
     assert.equal(secret.type, 'secret');
   });
+  it('resolves a relative mount target under the WORKDIR, as BuildKit does', () => {
+    const text = 'FROM golang:1.22\nWORKDIR /src\nRUN --mount=type=bind,target=. --mount=type=cache,target=cache/go go build\nWORKDIR /\nRUN --mount=type=bind,target=. go build\n';
+    const [inSrc, atRoot] = parseDockerfile(text).instructions.filter(isRun);
+    assert.deepEqual(inSrc.mounts.map((m) => m.targetResolved), ['/src', '/src/cache/go']);
+    assert.equal(atRoot.mounts[0].targetResolved, undefined, 'BuildKit refuses to mount over the root');
+  });
   it('classifies COPY sources: module, manifest, other source, unrelated', () => {
     const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY services/api/ ./api/\nCOPY cmd ./cmd\nCOPY config/ /etc/app/\nCOPY . .\n';
     const copies = parseDockerfile(text, MODULE).instructions.filter(isCopy);

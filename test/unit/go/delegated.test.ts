@@ -164,6 +164,13 @@ describe('RUN make / a script that runs Go', () => {
     assert.deepEqual(check(DOCKERFILE, {}).findings.filter((f) => f.rule === 'GD003'), []);
   });
 
+  it('reads the Makefile of a context bind-mounted at the WORKDIR (`--mount=target=.`)', () => {
+    const mounted = DOCKERFILE.replace('COPY . .\n', '').replace('RUN make build', 'RUN --mount=target=. make build');
+    const gd003 = check(mounted, { Makefile: MAKEFILE }).findings.find((f) => f.rule === 'GD003');
+    assert.ok(gd003, 'the make target runs go build');
+    assert.match(gd003.message, /\(Makefile:4\)\.$/);
+  });
+
   it('reads a script run by path or by sh, following cd, with the line of the Go command', () => {
     const script = '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\necho building\ngo install ./...\n';
     const simple = 'set -eu\n\nCGO_ENABLED=0 go build -o /out/app .\n';

@@ -219,7 +219,7 @@ export function pathsOverlap(a: string, b: string): boolean {
 /** An absolute path without `.`, `..`, empty segments or a trailing slash: normalizing changes nothing. */
 const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
 
-/** Relative paths resolve against / for mounts; Go rejects them, so compare as absolute. */
+/** Mount targets come resolved against the WORKDIR; a relative Go directory (Go rejects it) is compared as if absolute. */
 function absolute(p: string): string {
   // Most paths are written normalized already, and rules compare them often.
   if (NORMAL_ABSOLUTE.test(p)) return p;

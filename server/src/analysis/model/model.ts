@@ -180,7 +180,7 @@ function lookupIn(env: Env): (name: string) => string | undefined {
  * expands them. An option that refers to a variable whose value is only known at build time keeps
  * its written text: no rule can tell what it will be.
  */
-function resolveMount(written: WrittenMount, env: Env, escape: string): Mount {
+function resolveMount(written: WrittenMount, env: Env, escape: string, workdir: string): Mount {
   const lookup = lookupIn(env);
   const known = (value: string | undefined) => {
     if (value === undefined || !value.includes('$')) return value;
@@ -189,8 +189,9 @@ function resolveMount(written: WrittenMount, env: Env, escape: string): Mount {
   const options = { type: known(written.type)!.toLowerCase(), id: known(written.id), from: known(written.from), source: known(written.source), uid: known(written.uid), gid: known(written.gid), sharing: known(written.sharing) };
   if (written.target === undefined) return { ...written, ...options };
   const expanded = expandVariables(written.target, lookup, escape);
-  const resolved = posix.normalize(expanded.startsWith('/') ? expanded : `/${expanded}`).replace(/(.)\/$/, '$1');
-  // `target=${UNSET}` resolves to the root, which BuildKit refuses to mount over: no target.
+  // A relative target is under the WORKDIR, as the frontend joins them (`target=.` is the WORKDIR).
+  const resolved = posix.normalize(expanded.startsWith('/') ? expanded : posix.join('/', workdir, expanded)).replace(/(.)\/$/, '$1');
+  // A target that resolves to the root (`target=${UNSET}` with no WORKDIR) BuildKit refuses to mount over: no target.
   return { ...written, ...options, targetResolved: resolved === '/' ? undefined : resolved };
 }
 
@@ -335,7 +336,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
       env = next;
     } else if (keyword === 'RUN') {
       const { commands, execForm, heredoc, go, mounts: written } = writtenRun(node, document);
-      const mounts = written.map((m) => resolveMount(m, env, escape));
+      const mounts = written.map((m) => resolveMount(m, env, escape, workdir));
       const run: RunInstruction = { node, range, position, stage, env, user, workdir, keyword: 'RUN', commands, execForm, heredoc, mounts, cacheMounts: mounts.filter((m) => m.type === 'cache'), go };
       runs.push(run);
       stage?.runs.push(run);
