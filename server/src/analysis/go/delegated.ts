@@ -7,7 +7,7 @@ import * as posix from 'node:path/posix';
 import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
-import { readMakefile, recipeOf, type Makefile } from '../parse/makefile';
+import { readMakefile, recipeOf, type Makefile, type RecipeLine } from '../parse/makefile';
 import { taskStepsOf } from '../parse/taskfile';
 import { referencedVariables } from '../parse/expand';
 import { normalizeContextPath } from '../model/context';
@@ -214,27 +214,47 @@ function runsOf(model: DockerfileModel, run: InstructionModel, invocation: Invoc
     return goCommandsOfShell(text, file, 0, invocation.cwd, true, recurse);
   }
   if (invocation.kind === 'task') return taskRuns(model, run, invocation, recurse);
+  const recipe = makeRecipe(model, run, invocation);
+  if (!recipe) return undefined;
+  const reading: Reading = { found: [], whole: true };
+  for (const line of recipe.lines) {
+    const inner = goCommandsOfShell(line.text, recipe.file, line.line, invocation.path, line.complete, recurse, line.environment);
+    reading.found.push(...inner.found);
+    reading.whole &&= inner.whole;
+  }
+  return reading;
+}
+
+/**
+ * The recipe lines a make invocation runs (its targets or the default goal, prerequisites first),
+ * from the Makefile the image has where make looks for it, with that file's context path.
+ * undefined when there is no such file, or a target the reader cannot find (a pattern rule, one
+ * inside a conditional): then nothing is said about what make runs.
+ */
+function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: Invocation): { file: string; lines: RecipeLine[] } | undefined {
   const candidates = invocation.file ? [invocation.file] : MAKEFILE_NAMES.map((n) => posix.join(invocation.path, n));
   for (const imagePath of candidates) {
     const file = contextFileAt(model, run, imagePath);
     const text = file === undefined ? undefined : model.context?.readText(file);
     if (file === undefined || text === undefined) continue;
     const makefile = makefileOf(text);
-    const targets = invocation.targets.length > 0 ? invocation.targets : [undefined];
-    const reading: Reading = { found: [], whole: true };
-    for (const target of targets) {
+    const lines: RecipeLine[] = [];
+    for (const target of invocation.targets.length > 0 ? invocation.targets : [undefined]) {
       const recipe = recipeOf(makefile, target, invocation.overrides);
-      // A target the reader cannot find (a pattern rule, one inside a conditional): say nothing.
       if (recipe === undefined) return undefined;
-      for (const line of recipe) {
-        const inner = goCommandsOfShell(line.text, file, line.line, invocation.path, line.complete, recurse, line.environment);
-        reading.found.push(...inner.found);
-        reading.whole &&= inner.whole;
-      }
+      lines.push(...recipe);
     }
-    return reading;
+    return { file, lines };
   }
   return undefined;
+}
+
+/** What a `make` command of a RUN runs, read as for its Go commands; undefined for another command or what cannot be read. */
+export function makeRecipeOf(model: DockerfileModel, run: RunInstruction, command: ShellCommand): { file: string; lines: RecipeLine[] } | undefined {
+  if (!MAKE.test(command.words[0]?.value ?? '')) return undefined;
+  const dir = commandDirectory(run, { command, flags: new Map() });
+  const invocation = dir === undefined ? undefined : invocationOf(command, dir);
+  return invocation?.kind === 'make' ? makeRecipe(model, run, invocation) : undefined;
 }
 
 function taskRuns(model: DockerfileModel, run: InstructionModel, invocation: Invocation, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading | undefined {

@@ -5,10 +5,11 @@
 // changes or breaks all of these, so advice to exclude it must say so.
 import { perObject } from '../model/memo';
 import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
-import type { BuildContext } from '../model/context';
 import { installedPackages } from '../model/packages';
 import { readMakefile } from '../parse/makefile';
-import { joinMapped, parseShell } from '../parse/shell';
+import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
+import { normalizeContextPath, type BuildContext } from '../model/context';
+import { makeRecipeOf } from './delegated';
 
 /** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
 function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
@@ -34,11 +35,21 @@ function installsGit(run: RunInstruction): boolean {
   return installedPackages(run).includes('git');
 }
 
-/** A Makefile in the context root that runs git (for a version stamp, usually). */
+const GIT_READ = /\bgit\s+(describe|rev-parse|log|rev-list|tag|show|symbolic-ref)\b/;
+/** A script a Makefile runs for a value (`$(shell ./scripts/version.sh)`) or in a recipe (`hack/build.sh`). */
+const MAKEFILE_SCRIPT = /\$\(shell\s+(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)|^\t[@+-]*\s*(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)/gm;
+
+/**
+ * A Makefile in the context root that runs git (for a version stamp, usually), itself or in a
+ * script of the context it runs (`VERSION ?= $(shell ./scripts/git-version)`).
+ */
 const makefileRunsGit = perObject((context: BuildContext): boolean => {
   for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
     const text = context.readText(name);
-    if (text !== undefined && /\bgit\s+(describe|rev-parse|log|rev-list|tag|show|symbolic-ref)\b/.test(text)) return true;
+    if (text === undefined) continue;
+    if (GIT_READ.test(text)) return true;
+    const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])));
+    if ([...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''))) return true;
   }
   return false;
 });
@@ -72,16 +83,23 @@ function gitSubcommand(words: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** A Makefile in the context root whose recipes work on the repository (`git checkout $(TAG)`). */
+/** A recipe line that runs a git subcommand working on the repository. */
+function worksOnRepository(text: string): boolean {
+  const commands = parseShell(joinMapped([{ text, start: { line: 0, character: 0 } }], '\n'));
+  return commands.some((c) => c.words[0]?.value === 'git' && REPOSITORY_SUBCOMMANDS.has(gitSubcommand(c.words.map((w) => w.value)) ?? ''));
+}
+
+function runsMake(command: ShellCommand): boolean {
+  return /^g?make$/.test(command.words[0]?.value ?? '');
+}
+
+/** A Makefile in the context root with a recipe, any recipe, that works on the repository (`git checkout $(TAG)`). */
 const makefileNeedsRepository = perObject((context: BuildContext): boolean => {
   for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
     const text = context.readText(name);
     if (text === undefined) continue;
     for (const rule of readMakefile(text).rules.values()) {
-      for (const step of rule.recipe) {
-        const commands = parseShell(joinMapped([{ text: step.text.replace(/^[@+-]+\s*/, ''), start: { line: step.line, character: 0 } }], '\n'));
-        if (commands.some((c) => c.words[0]?.value === 'git' && REPOSITORY_SUBCOMMANDS.has(gitSubcommand(c.words.map((w) => w.value)) ?? ''))) return true;
-      }
+      if (rule.recipe.some((step) => worksOnRepository(step.text.replace(/^[@+-]+\s*/, '')))) return true;
     }
   }
   return false;
@@ -102,8 +120,14 @@ export function gitRepositoryNeededAfter(model: DockerfileModel, copy: CopyInstr
       if (sub !== undefined && REPOSITORY_SUBCOMMANDS.has(sub)) return `\`git ${sub}\` runs on line ${c.words[0].range.start.line + 1}`;
     }
   }
-  const make = runs.find((r) => r.commands.some((c) => /^g?make$/.test(c.words[0]?.value ?? '')));
-  if (make && model.context && makefileNeedsRepository(model.context)) return `\`make\` on line ${make.range.start.line + 1} runs a Makefile that works on the git repository`;
+  for (const run of runs) {
+    for (const command of run.commands.filter(runsMake)) {
+      const recipe = makeRecipeOf(model, run, command);
+      // What make runs cannot be read: any recipe of the Makefile may be the one.
+      const works = recipe ? recipe.lines.some((line) => worksOnRepository(line.text)) : model.context !== undefined && makefileNeedsRepository(model.context);
+      if (works) return `\`make\` on line ${run.range.start.line + 1} runs a Makefile that works on the git repository`;
+    }
+  }
   return undefined;
 }
 
@@ -124,7 +148,7 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
     const line = gitLine(run);
     if (line !== undefined) return { why: `\`git\` runs on line ${line + 1}`, loses: COMMAND_LOSES };
   }
-  const make = runs.find((r) => r.commands.some((c) => /^g?make$/.test(c.words[0]?.value ?? '')));
+  const make = runs.find((r) => r.commands.some(runsMake));
   if (make && model.context && makefileRunsGit(model.context)) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES };
   const chain = copy.stage?.chain ?? [];
   const install = chain.flatMap((s) => s.runs).find(installsGit);
