@@ -17,11 +17,12 @@ export default defineRule({
     for (const stage of model.stages) {
       if (!stage.feedsFinal || exported.includes(stage) || !stage.runs.some((r) => r.go.some(readsModules))) continue;
       const name = stage.name ? ` \`${stage.name}\`` : '';
-      const steps = [
-        ...(stage.runs.some((r) => r.go.some(isModuleDownload)) ? ['module download'] : []),
-        ...(stage.runs.some((r) => r.go.some(compiles)) ? ['Go build'] : []),
-      ];
-      const what = steps.length > 0 ? steps.join(' and ') : 'Go steps';
+      // What a restored layer saves: the download while go.mod and go.sum are unchanged, the build
+      // only while none of the files it compiles changed (it reads the source).
+      const again: string[] = [];
+      if (stage.runs.some((r) => r.go.some(isModuleDownload))) again.push('its module download runs again on every CI build, even when go.mod and go.sum did not change');
+      if (stage.runs.some((r) => r.go.some(compiles))) again.push(`its Go build ${again.length > 0 ? 'too' : 'runs again on every CI build'}, even when none of the files it compiles changed`);
+      if (again.length === 0) again.push('its Go steps run again on every CI build, even when nothing they read changed');
       const how = !main
         ? 'without a cache export (no cache-to), so no layer'
         : main.type === 'inline'
@@ -29,7 +30,7 @@ export default defineRule({
           : `with cache-to ${main.text} (mode=min, the default): that exports only the final stage's layers, so no layer`;
       report({
         range: stage.fromRange,
-        message: `This image is built in CI by ${ciLocation(build)} ${how} of stage${name} is restored on the next run: its ${what} ${steps.length === 1 ? 'runs' : 'run'} from scratch on every CI build. Export every stage's layers with mode=max on a backend that keeps them (for example cache-to: type=gha,mode=max, or type=registry,ref=…,mode=max).`,
+        message: `This image is built in CI by ${ciLocation(build)} ${how} of stage${name} is restored on the next run: ${again.join(', and ')}. Export every stage's layers with mode=max on a backend that keeps them (for example cache-to: type=gha,mode=max, or type=registry,ref=…,mode=max).`,
       });
     }
   },
