@@ -60,8 +60,12 @@ const VALUE_FLAGS = new Set([
 
 const BUILDING: ReadonlySet<GoSubcommand> = new Set(['build', 'install', 'test', 'vet', 'run', 'generate']);
 
+/**
+ * `go`, a path to it, or tonistiigi/xx's `xx-go`, which sets GOOS, GOARCH and the C cross-compiler
+ * for the target platform and runs go with the same arguments.
+ */
 export function isGoBinary(word: string): boolean {
-  return word === 'go' || /\/go$/.test(word);
+  return word === 'go' || word === 'xx-go' || /\/go$/.test(word);
 }
 
 export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
@@ -72,6 +76,8 @@ export function parseGoCommand(command: ShellCommand): GoCommand | undefined {
     while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0].value)) words = words.slice(1);
   }
   if (words.length === 0 || !isGoBinary(words[0].value)) return undefined;
+  // `xx-go --wrap` installs the wrapper as `go` for the later steps; it runs no Go command itself.
+  if (words[0].value === 'xx-go' && words[1]?.value.startsWith('--')) return undefined;
   const inlineEnv = new Map<string, string>();
   for (const assignment of [...command.assignments, ...command.words.slice(0, command.words.length - words.length)]) {
     const eq = assignment.value.indexOf('=');

@@ -16,6 +16,14 @@ export function startedProgram(instruction: InstructionModel): string | undefine
   return path === undefined ? undefined : posix.basename(path);
 }
 
+/**
+ * A scratch image whose stages set no ENTRYPOINT or CMD: it has no program to start, only files,
+ * like the `binaries` stage a build exports with `--output type=local`.
+ */
+export function holdsFilesOnly(stage: Stage): boolean {
+  return stage.facts.family === 'scratch' && imageStart(stage) === undefined;
+}
+
 /** The instruction that decides what the image runs: its last ENTRYPOINT, else its last CMD; undefined when the stages set neither. */
 export function imageStart(stage: Stage): InstructionModel | undefined {
   const instructions = stage.chain.flatMap((s) => s.instructions);

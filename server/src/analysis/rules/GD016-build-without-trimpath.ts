@@ -3,6 +3,7 @@ import { effectiveGoEnv } from '../go/goenv';
 import { moduleOfCommand } from '../go/commandmodule';
 import { isDebugBuild, packageArgs, type GoCommand } from '../go/gocommand';
 import { goAtLeast } from '../go/goversion';
+import { moduleMode } from '../go/modulemode';
 import type { DockerfileModel } from '../model/model';
 import { defineRule } from './api';
 
@@ -46,10 +47,11 @@ export default defineRule({
       reported.add(step.go);
       const command = `go ${step.go.subcommand}`;
       const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;
-      const modules = effectiveGoEnv(step.run, step.go).GOMODCACHE.value;
+      // Dependencies are compiled from the module cache, unless they are vendored (or there are none).
+      const paths = [step.run.workdir, ...(moduleMode(model, step.run, step.go).downloads ? [effectiveGoEnv(step.run, step.go).GOMODCACHE.value] : [])];
       report({
         range: step.go.nameRange,
-        message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${step.run.workdir}, ${modules}) in its file table and stack traces, so the binary changes whenever those directories do and shows them to anyone with the image. Add \`-trimpath\`.`,
+        message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${paths.join(', ')}) in its file table and stack traces, so the binary changes whenever ${paths.length === 1 ? 'that directory does' : 'those directories do'} and shows them to anyone with the image. Add \`-trimpath\`.`,
         fixes: [{
           title: `Add -trimpath to ${command}`,
           // Exec form is a JSON array: the flag is one more string in it.

@@ -3,6 +3,7 @@ import { insertLinesAfter } from '../fixing/edits';
 import { mountCovers } from '../go/goenv';
 import { mayDialTls } from '../go/tlsclient';
 import { isCopy, isRun, type CopyInstruction, type Stage } from '../model/model';
+import { holdsFilesOnly } from '../model/startup';
 import type { Fix } from '../model/types';
 import { defineRule } from './api';
 
@@ -42,7 +43,8 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     const final = model.finalStage;
-    if (!final || final.facts.family !== 'scratch') return;
+    // An image that starts nothing opens no connection: its files are exported, not run.
+    if (!final || final.facts.family !== 'scratch' || holdsFilesOnly(final)) return;
     const binaries = finalBinaries(model);
     // Certificates only matter to a program that opens TLS connections; its sources may show it opens none.
     if (binaries.length === 0 || binaries.every((b) => b.build && !mayDialTls(model, b.build.run, b.build.go))) return;

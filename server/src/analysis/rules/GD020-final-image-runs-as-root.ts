@@ -9,7 +9,7 @@ import { instructionAtLine, isCopy, isRun, type DockerfileModel, type Instructio
 import { expandVariables } from '../parse/expand';
 import { installedPackages } from '../model/packages';
 import { goInstalledByFile } from '../go/imageassumptions';
-import { imageStart, startedPath } from '../model/startup';
+import { holdsFilesOnly, imageStart, startedPath } from '../model/startup';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
@@ -128,7 +128,8 @@ export default defineRule({
   fixable: true,
   check({ model, report }) {
     const final = model.finalStage;
-    if (!final) return;
+    // An image that starts nothing runs nothing as root: its files are exported, not run.
+    if (!final || holdsFilesOnly(final)) return;
     const user = final.endUser;
     if ((user && !isRootUser(user.name)) || (!user && (imageRunsAsNonRoot(model, final) || !baseUserKnown(final)))) return;
     const binaries = startedBinaries(final, finalBinaries(model));
