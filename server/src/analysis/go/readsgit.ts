@@ -74,14 +74,27 @@ const REPOSITORY_SUBCOMMANDS = new Set([
 /** git's own options that take a value before the subcommand (`git -C dir checkout`). */
 const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path']);
 
-/** The subcommand a `git` command line runs (`git -C src checkout v1` → checkout). */
-function gitSubcommand(words: readonly string[]): string | undefined {
+/** Where the subcommand of a `git` command line is (`git -C src checkout v1` → 3); -1 when it has none. */
+export function gitSubcommandIndex(words: readonly string[]): number {
   for (let i = 1; i < words.length; i++) {
     if (GIT_VALUE_OPTIONS.has(words[i])) { i++; continue; }
-    if (!words[i].startsWith('-')) return words[i];
+    if (!words[i].startsWith('-')) return i;
   }
-  return undefined;
+  return -1;
 }
+
+/** The subcommand a `git` command line runs (`git -C src checkout v1` → checkout). */
+export function gitSubcommand(words: readonly string[]): string | undefined {
+  const i = gitSubcommandIndex(words);
+  return i < 0 ? undefined : words[i];
+}
+
+/**
+ * git subcommands that inspect the work tree or the index against the checkout (`git status
+ * --porcelain`, `git diff --exit-code`, `git ls-files -m`): they answer whether the tree differs,
+ * not what commit or version it is.
+ */
+export const WORK_TREE_SUBCOMMANDS: ReadonlySet<string> = new Set(['status', 'diff', 'diff-index', 'diff-files', 'ls-files', 'check-ignore', 'check-attr', 'update-index']);
 
 /** A recipe line that runs a git subcommand working on the repository. */
 function worksOnRepository(text: string): boolean {

@@ -1,5 +1,6 @@
 import * as posix from 'node:path/posix';
 import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
+import { gitSubcommand, gitSubcommandIndex, WORK_TREE_SUBCOMMANDS } from '../go/readsgit';
 import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Fix, Range, TextEdit } from '../model/types';
 import { referencedVariables } from '../parse/expand';
@@ -22,6 +23,8 @@ interface VolatileValue {
   range: Range;
   /** The ARG that replaces it; undefined when what it yields cannot be named. */
   arg?: BuildArg;
+  /** It only inspects the work tree and passes on what git printed (`$(git status --porcelain)`). */
+  inspectsWorkTree?: boolean;
 }
 
 const BUILD_DATE: BuildArg = { name: 'BUILD_DATE', defaultValue: 'unknown' };
@@ -34,13 +37,12 @@ function datePrintsGivenTime(args: string[]): boolean {
   return args.some((a) => a === '-d' || a === '-r' || a === '-f' || /^--(date|reference|file)(=|$)/.test(a) || /^-[uR]*[drf]/.test(a));
 }
 
-const GIT_GLOBAL_OPTIONS_WITH_VALUE = new Set(['-C', '-c']);
-
-function gitArg(args: string[]): BuildArg | undefined {
-  let i = 0;
-  while (i < args.length && args[i].startsWith('-')) i += GIT_GLOBAL_OPTIONS_WITH_VALUE.has(args[i]) ? 2 : 1;
-  const sub = args[i];
-  const rest = args.slice(i + 1);
+/** The ARG that replaces the output of a `git` command line (its words, `git` first). */
+function gitArg(words: string[]): BuildArg | undefined {
+  const i = gitSubcommandIndex(words);
+  if (i < 0) return undefined;
+  const sub = words[i];
+  const rest = words.slice(i + 1);
   if (sub === 'describe' || sub === 'tag') return VERSION;
   // `--abbrev-ref` gives a branch name, `--show-toplevel` a path: neither is a commit.
   if (sub === 'rev-parse' && !rest.some((a) => /^--(abbrev-ref|show-|git-dir|is-)/.test(a))) return GIT_COMMIT;
@@ -48,15 +50,29 @@ function gitArg(args: string[]): BuildArg | undefined {
   return undefined;
 }
 
+/**
+ * Every command the substitution runs as `git` inspects the work tree (`git status --porcelain |
+ * wc -l`), and it prints no word of its own: `git diff --quiet || echo -dirty` makes a version
+ * suffix out of the answer.
+ */
+function inspectsWorkTreeOnly(words: string[]): boolean {
+  return words.every((word, i) => {
+    if (i > 0 && !['&&', '||', '|', ';'].includes(words[i - 1]) && !words[i - 1].endsWith(';')) return true;
+    const command = posix.basename(word);
+    if (command === 'echo' || command === 'printf') return false;
+    return command !== 'git' || WORK_TREE_SUBCOMMANDS.has(gitSubcommand(words.slice(i)) ?? '');
+  });
+}
+
 /** What a `$(…)` / backtick command yields, when it is `date` or `git`. */
-function classifyCommand(inner: string): { kind: VolatileKind; arg?: BuildArg } | undefined {
+function classifyCommand(inner: string): Pick<VolatileValue, 'kind' | 'arg' | 'inspectsWorkTree'> | undefined {
   // Line continuations (`\` or, under `# escape=\``, a backtick) are not part of the command.
   const words = inner.replace(/[\\`]\r?\n/g, ' ').trim().split(/\s+/).filter((w) => w !== '');
   while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0])) words.shift();
   const command = posix.basename(words[0] ?? '');
   const args = words.slice(1);
   if (command === 'date') return datePrintsGivenTime(args) ? undefined : { kind: 'date', arg: BUILD_DATE };
-  if (command === 'git') return { kind: 'git', arg: gitArg(args) };
+  if (command === 'git') return { kind: 'git', arg: gitArg(words), inspectsWorkTree: inspectsWorkTreeOnly(words) };
   return undefined;
 }
 
@@ -171,6 +187,15 @@ function stampedValues(model: DockerfileModel, run: RunInstruction, values: Vola
   return stamped;
 }
 
+/**
+ * A work-tree inspection (`diff=$(git status --porcelain)`, `[ -z "$(git diff)" ]`) not stamped
+ * with `-X` is a check: a validate stage comparing generated files with the committed ones needs
+ * .git by design, and no build ARG could stand in for the answer.
+ */
+function isWorkTreeCheck(value: VolatileValue, stamped: Set<VolatileValue>): boolean {
+  return value.inspectsWorkTree === true && !stamped.has(value);
+}
+
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */
 function runsInPosixShell(run: RunInstruction): boolean {
   const stage = run.stage;
@@ -233,8 +258,9 @@ export default defineRule({
   check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
       if (!inScope(run.stage)) continue;
-      const values = volatileValuesIn(model, run);
-      const stamped = values.length > 0 ? stampedValues(model, run, values) : new Set<VolatileValue>();
+      const found = volatileValuesIn(model, run);
+      const stamped = found.length > 0 ? stampedValues(model, run, found) : new Set<VolatileValue>();
+      const values = found.filter((value) => !isWorkTreeCheck(value, stamped));
       for (const value of values) {
         // A placeholder ARG in its place would ship binaries stamped `dev` or `unknown` from every
         // build that does not pass it: no fix, and no more than info for a deliberate choice.
