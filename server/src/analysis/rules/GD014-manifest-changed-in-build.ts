@@ -1,5 +1,7 @@
-import { compiles, type GoCommand } from '../go/gocommand';
-import { effectiveGoEnv, settingSite } from '../go/goenv';
+import * as posix from 'node:path/posix';
+import { imageFileCopy, moduleOfCommand } from '../go/commandmodule';
+import { compiles, packageArgs, type GoCommand } from '../go/gocommand';
+import { effectiveGoEnv, mountCovers, settingSite } from '../go/goenv';
 import { usesModules } from '../go/modulemode';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Range, RelatedLocation } from '../model/types';
@@ -13,17 +15,82 @@ interface ManifestChange {
   related?: RelatedLocation[];
 }
 
+/**
+ * Go steps that build with the module graph of go.mod and go.sum: those that compile and `go
+ * generate`. `go install tool@v1.2.3` and `go run tool@v1.2.3` leave the module they run in aside.
+ */
+function buildsWithModule(go: GoCommand): boolean {
+  return (compiles(go) || go.subcommand === 'generate') && !packageArgs(go).some((p) => p.value.includes('@'));
+}
+
+/** The image directory of the go.mod a command reads: where the COPYs put one at or above its directory, else its directory. */
+function manifestDir(model: DockerfileModel, run: RunInstruction, go: GoCommand): string | undefined {
+  const located = moduleOfCommand(model, run, go);
+  return located.imageModuleDir ?? located.imageDir;
+}
+
+/** Whether `later` reads the go.mod `rewrite` wrote: the same module directory, or one below it. */
+function sameModule(model: DockerfileModel, run: RunInstruction, rewrite: GoCommand, laterRun: RunInstruction, later: GoCommand): boolean {
+  const written = moduleOfCommand(model, run, rewrite);
+  const read = moduleOfCommand(model, laterRun, later);
+  if (written.imageModuleDir !== undefined && read.imageModuleDir !== undefined) return written.imageModuleDir === read.imageModuleDir;
+  const dir = written.imageModuleDir ?? written.imageDir;
+  if (dir !== undefined && read.imageDir !== undefined) return mountCovers(dir, read.imageDir);
+  // A directory the analysis cannot follow (`cd "$APP"`): the same one when nothing between the two commands changes it.
+  if (laterRun !== run) return false;
+  const from = run.commands.indexOf(rewrite.command);
+  const to = run.commands.indexOf(later.command);
+  return from >= 0 && to >= from && !run.commands.slice(from, to).some((c) => c.words[0]?.value === 'cd')
+    && rewrite.flags.get('C')?.value === later.flags.get('C')?.value;
+}
+
+/**
+ * Whether the RUN has `dir`'s go.mod on a bind or tmpfs mount rather than in the image layer:
+ * BuildKit drops what a RUN writes into one (even a read-write bind mount) when the RUN ends, and
+ * a later RUN with such a mount reads the mounted file. A mount whose target the model does not
+ * place (one only known at build time, `target=.`) may be there.
+ */
+function mountedManifest(run: RunInstruction, dir: string): boolean {
+  const goMod = posix.join(dir, 'go.mod');
+  return run.mounts.some((m) => (m.type === 'bind' || m.type === 'tmpfs') && (m.targetResolved === undefined || mountCovers(m.targetResolved, goMod)));
+}
+
+/**
+ * The first Go step that builds with the go.mod and go.sum `rewrite` left: later in the same RUN,
+ * or, when the rewrite stays in the image layer, in a later RUN of the stage or of a stage built
+ * FROM it, unless that RUN mounts its own go.mod or a COPY put the committed one back first.
+ */
+function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: GoCommand): GoCommand | undefined {
+  const after = run.go.slice(run.go.indexOf(rewrite) + 1);
+  const same = after.find((go) => buildsWithModule(go) && sameModule(model, run, rewrite, run, go));
+  if (same) return same;
+  const dir = manifestDir(model, run, rewrite);
+  if (dir === undefined || mountedManifest(run, dir)) return undefined;
+  for (const later of model.runs) {
+    if (later.position <= run.position || !run.stage || !later.stage?.chain.includes(run.stage) || mountedManifest(later, dir)) continue;
+    const restored = imageFileCopy(model, later, posix.join(dir, 'go.mod'))?.copy;
+    if (restored && restored.position > run.position) continue;
+    const build = later.go.find((go) => buildsWithModule(go) && sameModule(model, run, rewrite, later, go));
+    if (build) return build;
+  }
+  return undefined;
+}
+
 function changeIn(model: DockerfileModel, run: RunInstruction, go: GoCommand): ManifestChange | undefined {
-  if (go.subcommand === 'get') {
-    return {
+  if (go.subcommand === 'get' || go.subcommand === 'mod tidy') {
+    // Rewritten files nothing builds with (a tidy whose go.mod is exported or compared, a rewrite
+    // inside a bind mount) change no image.
+    const build = buildWithRewrite(model, run, go);
+    if (!build) return undefined;
+    const related = build.command === go.command ? undefined : [{ range: build.nameRange, message: 'builds with the rewritten go.mod and go.sum' }];
+    return go.subcommand === 'get' ? {
       range: go.nameRange,
       message: `\`go get\` picks module versions from the network when the image builds and rewrites go.mod and go.sum inside it, so two builds of the same commit can compile different dependencies. ${COMMIT_INSTEAD}`,
-    };
-  }
-  if (go.subcommand === 'mod tidy') {
-    return {
+      related,
+    } : {
       range: go.nameRange,
       message: `\`go mod tidy\` rewrites go.mod and go.sum during the build and downloads whatever they lack, so the image compiles a module graph that is not the committed one. ${COMMIT_INSTEAD}`,
+      related,
     };
   }
   if (!compiles(go)) return undefined;
