@@ -12,7 +12,7 @@ import { taskStepsOf } from '../parse/taskfile';
 import { referencedVariables } from '../parse/expand';
 import { normalizeContextPath } from '../model/context';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
-import { parseGoCommand, type GoCommand } from './gocommand';
+import { isQuotedFlagValue, parseGoCommand, type GoCommand } from './gocommand';
 import { mayRunGoUnseenIn } from './gofacts';
 import type { Finding, Range } from '../model/types';
 
@@ -149,6 +149,7 @@ interface Found {
   /** The image directory the Go command runs in. */
   dir: string;
   complete: boolean;
+  flagsKnown: boolean;
   /** Variables of the RUN's environment the file passes to the Go command. */
   environment: string[];
 }
@@ -190,7 +191,9 @@ function goCommandsOfShell(text: string, file: string, firstLine: number, dir: s
     if (go) {
       // What the shell expands on the line (`$VERSION`) comes from the environment too.
       const environment = [...new Set([...makeEnvironment, ...[...command.assignments, ...command.words].flatMap((w) => referencedVariables(w.raw))])];
-      found.push({ go, file, line: firstLine + command.range.start.line, dir: cwd, complete: complete && !command.words.some((w) => w.value.includes('$')), environment });
+      // Every value the file does not define leaves a `$` in the words (make keeps `$(NAME)` as written).
+      const unknown = command.words.flatMap((w, i) => (w.value.includes('$') ? [i] : []));
+      found.push({ go, file, line: firstLine + command.range.start.line, dir: cwd, complete: complete && unknown.length === 0, flagsKnown: unknown.every((i) => isQuotedFlagValue(command.words, i)), environment });
       continue;
     }
     const inner = recurse(command, cwd);
@@ -307,6 +310,7 @@ function onHost(found: Found, host: ShellCommand, hostDir: string): GoCommand {
       file: found.file,
       line: found.line + 1,
       complete: found.complete,
+      flagsKnown: found.flagsKnown,
       environment: found.environment,
     },
   };
@@ -372,6 +376,8 @@ export function goCommandsAtStart(model: DockerfileModel, stage: Stage): GoComma
 
 /** Rules whose finding rests on the Go command's flags or arguments. */
 const FLAG_RULES = new Set(['GD009', 'GD010', 'GD016', 'GD017', 'GD025']);
+/** …and of those, the ones that read a flag's value too (GD010: `-ldflags` may link statically). */
+const FLAG_VALUE_RULES = new Set(['GD010']);
 
 function overlaps(a: Range, b: Range): boolean {
   const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
@@ -394,7 +400,7 @@ export function explainDelegatedFindings(model: DockerfileModel, findings: Findi
     // Several Go commands behind one `make`: the one the message names (`go build`), else the first.
     const go = onThisHost.find((g) => finding.message.includes(`\`go ${g.subcommand}`)) ?? onThisHost[0];
     if (!go?.via) { out.push(finding); continue; }
-    if (!go.via.complete && FLAG_RULES.has(finding.rule)) continue;
+    if (FLAG_RULES.has(finding.rule) && !(FLAG_VALUE_RULES.has(finding.rule) ? go.via.complete : go.via.flagsKnown)) continue;
     const fixes = finding.fixes.filter((fix) => !fix.edits.some((edit) => overlaps(edit.range, go.command.range)));
     const origin = `\`${go.via.host}\` runs \`${go.via.text}\` (${go.via.file}:${go.via.line})`;
     out.push({ ...finding, message: `${finding.message} ${origin}.`, fixes });

@@ -45,6 +45,11 @@ export interface DelegatedFrom {
   /** false when the line uses a value the file does not define (`$(LDFLAGS)`, `$VERSION`): its flags are not all known. */
   complete: boolean;
   /**
+   * Which flags the line passes is known: every value it does not define is the quoted value of a
+   * flag that takes one (`-ldflags "$LD_FLAGS"`), which stays that flag's value whatever it holds.
+   */
+  flagsKnown: boolean;
+  /**
    * Variables of the RUN's environment the file passes to the Go command: `$VERSION` in a script,
    * a make variable the Makefile never sets or sets with `?=` (the environment wins).
    */
@@ -64,6 +69,19 @@ const BUILDING: ReadonlySet<GoSubcommand> = new Set(['build', 'install', 'test',
  * `go`, a path to it, or tonistiigi/xx's `xx-go`, which sets GOOS, GOARCH and the C cross-compiler
  * for the target platform and runs go with the same arguments.
  */
+/**
+ * Whether word `i` of a go command line is the quoted value of a flag that takes one (`-ldflags
+ * "$LD_FLAGS"`, `-o "$OUT"`, `-tags="$TAGS"`): whatever a variable in it holds, it adds or removes
+ * no other flag.
+ */
+export function isQuotedFlagValue(words: readonly { value: string; raw: string }[], i: number): boolean {
+  const raw = words[i].raw;
+  const attached = /^--?([A-Za-z][\w.-]*)=(["'])/.exec(raw);
+  if (attached) return VALUE_FLAGS.has(attached[1]) && raw.length > attached[0].length && raw.endsWith(attached[2]);
+  const flag = /^--?([A-Za-z][\w.-]*)$/.exec(words[i - 1]?.value ?? '');
+  return flag !== null && VALUE_FLAGS.has(flag[1]) && /^(["']).*\1$/s.test(raw);
+}
+
 export function isGoBinary(word: string): boolean {
   return word === 'go' || word === 'xx-go' || /\/go$/.test(word);
 }

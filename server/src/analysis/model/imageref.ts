@@ -29,6 +29,8 @@ export function resolvedImage(model: DockerfileModel, stage: Stage): ResolvedIma
   const args = globalArgs(model);
   if (referencedVariables(raw).some((name) => args.get(name) === undefined)) return undefined;
   const reference = expandVariables(raw, (name) => args.get(name), model.escape);
+  // A form the analysis does not evaluate (`${VAR/arm\/v7/arm-7}`) is left as written: unknown too.
+  if (reference.includes('$')) return undefined;
   return { reference, ...splitImageReference(reference) };
 }
 

@@ -6,7 +6,9 @@ import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** Names that by convention carry a value that changes with every commit or every build. */
-const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_\w+|BUILD_\w+|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
+// BUILD_ names the build itself (its time, number, id), not a setting of it: BUILD_TAGS, BUILD_JS
+// or BUILD_MODE choose what is built and stay the same from build to build.
+const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_\w+|BUILD_(TIME|TIMESTAMP|NUMBER|NUM|ID|TAG|VERSION)|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
 /** Go's own settings (GOPROXY, GOPRIVATE, CGO_ENABLED…) stay the same from build to build. */
 const GO_SETTING = /^(GO[A-Z0-9]+|CGO_[A-Z_]+)$/;
 
