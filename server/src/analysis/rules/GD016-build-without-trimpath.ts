@@ -48,7 +48,7 @@ export default defineRule({
       const command = `go ${step.go.subcommand}`;
       const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;
       // Dependencies are compiled from the module cache, unless they are vendored (or there are none).
-      const paths = [commandDirectory(step.run, step.go) ?? step.run.workdir, ...(moduleMode(model, step.run, step.go).downloads ? [effectiveGoEnv(step.run, step.go).GOMODCACHE.value] : [])];
+      const paths = [(commandDirectory(step.run, step.go) ?? step.run.workdir).replace(/(.)\/$/, '$1'), ...(moduleMode(model, step.run, step.go).downloads ? [effectiveGoEnv(step.run, step.go).GOMODCACHE.value] : [])];
       report({
         range: step.go.nameRange,
         message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${paths.join(', ')}) in its file table and stack traces, so the binary changes whenever ${paths.length === 1 ? 'that directory does' : 'those directories do'} and shows them to anyone with the image. Add \`-trimpath\`.`,
