@@ -9,6 +9,9 @@ import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
 import { diskContext, type BuildContext } from '../../server/src/analysis/model/context';
 import type { Finding, Severity } from '../../server/src/analysis/model/types';
+import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
+import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
+import type { BuildSite } from '../../server/src/analysis/ci/types';
 
 export const REAL_WORLD = path.join(__dirname, '..', 'fixtures', 'real-world');
 
@@ -44,6 +47,8 @@ export interface RealWorldFixture {
   dir: string;
   text: string;
   context: BuildContext;
+  /** Where it is built: the folder is the repository, its CI files (.github/workflows, .gitlab-ci.yml…) say; none, locally. */
+  site: BuildSite;
   expected: Expectations;
 }
 
@@ -62,12 +67,13 @@ export function realWorldFixtures(): RealWorldFixture[] {
       const expected: Expectations = fs.existsSync(expectedFile)
         ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as Expectations)
         : { standsFor: '', findings: [], missed: [], fix: { truth: 'false', why: '' } };
-      return { name, dir, text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), context: diskContext(dir), expected };
+      const site = resolveBuildSite('auto', discoverCiBuilds(diskWorkspace(dir), 'Dockerfile'));
+      return { name, dir, text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), context: diskContext(dir), site, expected };
     });
 }
 
 export function findingsOf(fixture: RealWorldFixture): Finding[] {
-  return analyze(fixture.text, { context: fixture.context }).findings;
+  return analyze(fixture.text, { context: fixture.context, buildsIn: fixture.site }).findings;
 }
 
 function sameFinding(judged: JudgedFinding, actual: Finding): boolean {

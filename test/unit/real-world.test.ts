@@ -75,7 +75,7 @@ for (const fixture of fixtures) {
     });
 
     it('fix output parses, keeps every instruction and gives each Go command its module files and access setup', () => {
-      const result = fixAll(fixture.text, { context: fixture.context });
+      const result = fixAll(fixture.text, { context: fixture.context, buildsIn: fixture.site });
       const before = DockerfileParser.parse(fixture.text).getInstructions().map((i) => i.getKeyword());
       const after = DockerfileParser.parse(result.text).getInstructions().map((i) => i.getKeyword());
       for (const keyword of new Set(before)) {
@@ -84,7 +84,7 @@ for (const fixture of fixtures) {
       for (const comment of fixture.text.split(/\r?\n/).filter((l) => l.trim().startsWith('#'))) {
         assert.ok(result.text.includes(comment.trim()), `comment kept: ${comment}`);
       }
-      assert.doesNotThrow(() => analyze(result.text, { context: fixture.context }));
+      assert.doesNotThrow(() => analyze(result.text, { context: fixture.context, buildsIn: fixture.site }));
       // What the original already gets wrong (as far as this check can read it) is not the fix's doing.
       const known = new Set(moduleFileProblems(fixture.text, fixture.dir).map((p) => `${p.command} ${p.missing}`));
       const added = moduleFileProblems(result.text, fixture.dir).filter((p) => !known.has(`${p.command} ${p.missing}`))
