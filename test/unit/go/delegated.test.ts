@@ -51,6 +51,16 @@ describe('Makefile reader', () => {
     assert.deepEqual(recipeOf(makefile, 'build')?.map((l) => l.complete), [false, false, false, true]);
   });
 
+  it('writes a value only the build knows as ${NAME} for the shell, and $(shell CMD) as the substitution of CMD', () => {
+    const makefile = readMakefile([
+      'TAG := $(shell git describe --tags)',
+      'VERSION ?= $(shell ./scripts/version)',
+      'build:',
+      '\tgo build -ldflags "-X main.tag=$(TAG) -X main.v=$(VERSION)" .',
+    ].join('\n'));
+    assert.equal(recipeOf(makefile, 'build')?.[0].text, 'go build -ldflags "-X main.tag=${TAG} -X main.v=$(./scripts/version)" .');
+  });
+
   it('says which variables of its environment a recipe line reads: unset in the file, set with ?=, or read by a := value', () => {
     const makefile = readMakefile([
       'VERSION ?= $(shell git describe)',
@@ -204,6 +214,15 @@ describe('RUN make / a script that runs Go', () => {
     const { findings } = check(DOCKERFILE.replace('make build', 'task build'), { 'Taskfile.yml': taskfile });
     assert.match(findings.find((f) => f.rule === 'GD003')?.message ?? '', /`task build` runs `go build -o \/out\/app \.` \(Taskfile\.yml:5\)\.$/);
     assert.deepEqual(check(DOCKERFILE.replace('make build', 'task --list'), { 'Taskfile.yml': taskfile }).findings.filter((f) => f.rule === 'GD003'), []);
+  });
+
+  it('reads a make target to its end through a version script whose lines only assign git output', () => {
+    const dockerfile = ['FROM golang:1.22', 'WORKDIR /src', 'COPY go.mod go.sum ./', 'RUN go mod download', 'COPY . .', 'RUN --mount=type=cache,target=/root/.cache/go-build make', ''].join('\n');
+    const makefile = 'VERSION ?= $(shell ./scripts/version)\n\nbuild:\n\tgo build -ldflags "-X main.v=$(VERSION)" -o /out/app .\n';
+    const script = '#!/bin/sh -e\nCOMMIT=$(git rev-parse --short HEAD)\nTAG=$(git describe --tags 2>/dev/null || true)\necho "${TAG:-$COMMIT}"\n';
+    const { findings, model } = check(dockerfile, { Makefile: makefile, 'scripts/version': script });
+    assert.equal(model.runs[1].readThrough?.size, 1, 'make and the script it runs are read to their end');
+    assert.deepEqual(findings.filter((f) => f.rule === 'GD004').map((f) => f.range.start.line), [3]);
   });
 
   it('counts a make target read to its end as a module reader: GD004 then speaks, and its fix mounts the module cache there too', () => {

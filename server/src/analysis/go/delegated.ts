@@ -180,7 +180,9 @@ function goCommandsOfShell(text: string, file: string, firstLine: number, dir: s
   let whole = true;
   let cwd: string | undefined = dir;
   for (const command of shellCommandsOf(text)) {
-    const name = command.words[0]?.value ?? '';
+    // Assignments alone (`COMMIT=$(git rev-parse HEAD)`) run nothing: their substitutions are commands of their own.
+    if (command.words.length === 0) continue;
+    const name = command.words[0].value;
     if (name === 'cd') {
       const target = command.words[1]?.value;
       cwd = target === undefined || /[$`*?~]/.test(target) || cwd === undefined ? undefined : posix.resolve(cwd, target);

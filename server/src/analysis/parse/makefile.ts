@@ -174,6 +174,10 @@ function expand(text: string, variables: Map<string, Variable>, automatic: Map<s
       i++;
     }
     if (automatic.has(name)) { out += automatic.get(name); continue; }
+    // make runs `$(shell CMD)` with the shell and puts its output there: to the recipe's reader, a
+    // command substitution of CMD. Other functions are left as written.
+    const shellCall = /^shell\s+([^$]+)$/s.exec(name);
+    if (shellCall) { complete = false; out += `$(${shellCall[1].trim()})`; continue; }
     if (FUNCTION_CALL.test(name) || name.includes('$') || name.includes(':') || depth > 20) { complete = false; out += `$(${name})`; continue; }
     const variable = variables.get(name);
     if (!variable || variable.environmentWins) environment?.add(name);
@@ -182,7 +186,9 @@ function expand(text: string, variables: Map<string, Variable>, automatic: Map<s
       // An undefined variable is empty to make, unless an included file or the environment may set it.
       if (!variable && !includes && !/^[A-Z]/.test(name)) continue;
       complete = false;
-      out += `$(${name})`;
+      // A value only the build knows, written as the shell's `${NAME}` so that no reader of the
+      // recipe takes it for a command substitution running a command NAME.
+      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `\${${name}}` : `$(${name})`;
       continue;
     }
     if (!variable.recursive) { out += variable.value; continue; }
