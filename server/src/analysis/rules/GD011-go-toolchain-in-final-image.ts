@@ -1,5 +1,5 @@
 import { isRootUser } from '../go/goenv';
-import { isDebugBuild } from '../go/gocommand';
+import { isDebugBuild, type GoCommand } from '../go/gocommand';
 import { startedProgram } from '../model/startup';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../cache/artifacts';
 import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model/model';
@@ -133,18 +133,24 @@ function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[])
   return { title: `Run the binary from a ${base.image} stage instead of the Go toolchain image`, edits, preferred: true };
 }
 
+/** `go install github.com/go-delve/delve/cmd/dlv@…`: the image is made to debug with. */
+function installsDelve(go: GoCommand): boolean {
+  return go.subcommand === 'install' && go.args.some((a) => /^github\.com\/go-delve\/delve\/cmd\/dlv(@|$)/.test(a.value));
+}
+
 /**
  * Why the toolchain in the final image is the image's point rather than a cost, if it is: the
  * image starts nothing of its own (no ENTRYPOINT or CMD in any of its stages: a development or CI
- * image that runs the commands it is given), it runs the program under Delve, or the program is
- * built with optimizations off (`-gcflags=all=-N -l`) for a debugger. Such an image is built on
+ * image that runs the commands it is given), it runs the program under Delve or installs Delve
+ * (an entrypoint script starts it), or the program is built with optimizations off
+ * (`-gcflags=all=-N -l`) for a debugger. Such an image is built on
  * purpose: the compiler and sources in it are what it is for.
  */
 function toolchainIsThePoint(final: Stage, binaries: FinalBinary[]): boolean {
   const starts = stageChain(final).flatMap((s) => s.instructions).filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
   if (starts.length === 0) return true;
   if (starts.some((i) => startedProgram(i) === 'dlv')) return true;
-  return binaries.some((b) => b.build !== undefined && isDebugBuild(b.build.go));
+  return binaries.some((b) => b.build !== undefined && (isDebugBuild(b.build.go) || installsDelve(b.build.go)));
 }
 
 export default defineRule({
