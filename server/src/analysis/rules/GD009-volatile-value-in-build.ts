@@ -1,7 +1,7 @@
 import * as posix from 'node:path/posix';
 import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
 import { gitSubcommand, gitSubcommandIndex, WORK_TREE_SUBCOMMANDS } from '../go/readsgit';
-import { isArg, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import { isArg, isCopy, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Fix, Range, TextEdit } from '../model/types';
 import { referencedVariables } from '../parse/expand';
 import type { Word } from '../parse/shell';
@@ -196,6 +196,21 @@ function isWorkTreeCheck(value: VolatileValue, stamped: Set<VolatileValue>): boo
   return value.inspectsWorkTree === true && !stamped.has(value);
 }
 
+/** Sources that bring the whole build context, `.git` with it (unless .dockerignore keeps it out). */
+const WHOLE_CONTEXT = /^(\.|\.\/|\*|\.\/\*|\.git\/?)$/;
+
+/**
+ * Whether the RUN can see the build context's `.git`: a COPY or ADD of the whole context (or of
+ * .git) in its stage or one it starts FROM, or a bind mount of the context on it. Without either,
+ * the repository `git` reads is another one (cloned in an earlier RUN), which the context does not
+ * change.
+ */
+function seesContextGit(run: RunInstruction): boolean {
+  if (run.mounts.some((m) => m.type === 'bind' && !m.from && ['.', './', '', undefined].includes(m.source))) return true;
+  const chain = run.stage?.chain ?? [];
+  return chain.some((stage) => stage.instructions.some((i) => isCopy(i) && !i.from && (i.stage !== run.stage || i.position < run.position) && i.sources.some((src) => WHOLE_CONTEXT.test(src.value.trim()))));
+}
+
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */
 function runsInPosixShell(run: RunInstruction): boolean {
   const stage = run.stage;
@@ -260,7 +275,7 @@ export default defineRule({
       if (!inScope(run.stage)) continue;
       const found = volatileValuesIn(model, run);
       const stamped = found.length > 0 ? stampedValues(model, run, found) : new Set<VolatileValue>();
-      const values = found.filter((value) => !isWorkTreeCheck(value, stamped));
+      const values = found.filter((value) => !isWorkTreeCheck(value, stamped) && (value.kind !== 'git' || seesContextGit(run)));
       for (const value of values) {
         // A placeholder ARG in its place would ship binaries stamped `dev` or `unknown` from every
         // build that does not pass it: no fix, and no more than info for a deliberate choice.
