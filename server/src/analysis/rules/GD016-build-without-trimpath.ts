@@ -4,6 +4,7 @@ import { commandDirectory, moduleOfCommand } from '../go/commandmodule';
 import { isDebugBuild, packageArgs, type GoCommand } from '../go/gocommand';
 import { goAtLeast } from '../go/goversion';
 import { moduleMode } from '../go/modulemode';
+import { unknownImageAssumption } from '../go/imageassumptions';
 import type { DockerfileModel } from '../model/model';
 import { defineRule } from './api';
 
@@ -47,8 +48,10 @@ export default defineRule({
       reported.add(step.go);
       const command = `go ${step.go.subcommand}`;
       const shipped = `${binary.path ?? 'a binary'} of the final image${binary.copy ? ` (copied on line ${binary.copy.range.start.line + 1})` : ''}`;
-      // Dependencies are compiled from the module cache, unless they are vendored (or there are none).
-      const paths = [(commandDirectory(step.run, step.go) ?? step.run.workdir).replace(/(.)\/$/, '$1'), ...(moduleMode(model, step.run, step.go).downloads ? [effectiveGoEnv(step.run, step.go).GOMODCACHE.value] : [])];
+      // Dependencies are compiled from the module cache, unless they are vendored (or there are none);
+      // where a base image the analysis does not know may move it, its path is not stated.
+      const modules = unknownImageAssumption(model, step.run, step.go, 'GOMODCACHE') ? 'the module cache' : effectiveGoEnv(step.run, step.go).GOMODCACHE.value;
+      const paths = [(commandDirectory(step.run, step.go) ?? step.run.workdir).replace(/(.)\/$/, '$1'), ...(moduleMode(model, step.run, step.go).downloads ? [modules] : [])];
       report({
         range: step.go.nameRange,
         message: `\`${command}\` builds ${shipped} without \`-trimpath\`: it records absolute build paths (${paths.join(', ')}) in its file table and stack traces, so the binary changes whenever ${paths.length === 1 ? 'that directory does' : 'those directories do'} and shows them to anyone with the image. Add \`-trimpath\`.`,
