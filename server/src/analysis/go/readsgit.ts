@@ -48,7 +48,8 @@ const makefileRunsGit = perObject((context: BuildContext): boolean => {
     const text = context.readText(name);
     if (text === undefined) continue;
     if (GIT_READ.test(text)) return true;
-    const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])));
+    // Only files of the context: the image has nothing from outside it.
+    const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])).filter((p) => !p.startsWith('..')));
     if ([...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''))) return true;
   }
   return false;
