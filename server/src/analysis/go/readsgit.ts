@@ -39,21 +39,31 @@ const GIT_READ = /\bgit\s+(describe|rev-parse|log|rev-list|tag|show|symbolic-ref
 /** A script a Makefile runs for a value (`$(shell ./scripts/version.sh)`) or in a recipe (`hack/build.sh`). */
 const MAKEFILE_SCRIPT = /\$\(shell\s+(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)|^\t[@+-]*\s*(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)/gm;
 
+/** Makefile text that runs git, itself or in a script of the context it runs (`$(shell ./scripts/git-version)`). */
+function makeTextRunsGit(context: BuildContext, text: string): boolean {
+  if (GIT_READ.test(text)) return true;
+  // Only files of the context: the image has nothing from outside it.
+  const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])).filter((p) => !p.startsWith('..')));
+  return [...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''));
+}
+
+const MAKEFILE_NAMES = ['Makefile', 'makefile', 'GNUmakefile'];
+
+/** A Makefile in the context root that runs git (for a version stamp, usually). */
+const makefileRunsGit = perObject((context: BuildContext): boolean =>
+  MAKEFILE_NAMES.some((name) => { const text = context.readText(name); return text !== undefined && makeTextRunsGit(context, text); }));
+
 /**
- * A Makefile in the context root that runs git (for a version stamp, usually), itself or in a
- * script of the context it runs (`VERSION ?= $(shell ./scripts/git-version)`).
+ * Whether git is read only for the default of `name ?= …` in the Makefile: a variable of that
+ * name in make's environment (an ARG) then stands in for every git read.
  */
-const makefileRunsGit = perObject((context: BuildContext): boolean => {
-  for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
-    const text = context.readText(name);
-    if (text === undefined) continue;
-    if (GIT_READ.test(text)) return true;
-    // Only files of the context: the image has nothing from outside it.
-    const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])).filter((p) => !p.startsWith('..')));
-    if ([...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''))) return true;
-  }
-  return false;
-});
+function gitOnlyForDefault(context: BuildContext, name: string): boolean {
+  const text = MAKEFILE_NAMES.map((n) => context.readText(n)).find((t) => t !== undefined);
+  if (text === undefined) return false;
+  const definition = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*\\?=.*$`, 'm');
+  const line = definition.exec(text);
+  return line !== null && makeTextRunsGit(context, line[0]) && !makeTextRunsGit(context, text.replace(definition, ''));
+}
 
 /** A Go file of the context (outside vendor/) that reads the binary's build info. */
 const readsBuildInfo = perObject((context: BuildContext): string | undefined => {
@@ -109,7 +119,7 @@ function runsMake(command: ShellCommand): boolean {
 
 /** A Makefile in the context root with a recipe, any recipe, that works on the repository (`git checkout $(TAG)`). */
 const makefileNeedsRepository = perObject((context: BuildContext): boolean => {
-  for (const name of ['Makefile', 'makefile', 'GNUmakefile']) {
+  for (const name of MAKEFILE_NAMES) {
     const text = context.readText(name);
     if (text === undefined) continue;
     for (const rule of readMakefile(text).rules.values()) {
@@ -150,6 +160,27 @@ export interface GitRead {
   why: string;
   /** What goes without .git. */
   loses: string;
+  /**
+   * A build ARG the build already takes in place of what it reads from git: an ARG the Makefile
+   * or script reads from its environment (`VERSION ?= $(shell ./scripts/git-version)`).
+   */
+  passedIn?: { name: string; line: number };
+}
+
+/**
+ * An ARG declared before a RUN whose make target reads a variable of that name from its
+ * environment, where that variable's `?=` default is the Makefile's only git read.
+ */
+function argPassedIn(context: BuildContext, runs: readonly RunInstruction[]): GitRead['passedIn'] {
+  for (const run of runs) {
+    for (const go of run.go) {
+      for (const name of go.via?.environment ?? []) {
+        const value = run.env.get(name);
+        if (value?.isArg && value.origin.kind === 'arg' && value.origin.line !== undefined && gitOnlyForDefault(context, name)) return { name, line: value.origin.line };
+      }
+    }
+  }
+  return undefined;
 }
 
 const COMMAND_LOSES = 'the version it stamps is lost (git fails without a repository)';
@@ -163,7 +194,7 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
     if (line !== undefined) return { why: `\`git\` runs on line ${line + 1}`, loses: COMMAND_LOSES };
   }
   const make = runs.find((r) => r.commands.some(runsMake));
-  if (make && model.context && makefileRunsGit(model.context)) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES };
+  if (make && model.context && makefileRunsGit(model.context)) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES, passedIn: argPassedIn(model.context, runs) };
   const chain = copy.stage?.chain ?? [];
   const install = chain.flatMap((s) => s.runs).find(installsGit);
   const builds = runs.some((r) => r.go.some((g) => g.subcommand === 'build' || g.subcommand === 'install'));

@@ -56,9 +56,10 @@ export default defineRule({
       const git = gitReadAfter(model, copy);
       report({
         range: source.range,
-        message: git
-          ? `${base} But this build reads git (${git.why}): without .git ${git.loses}. Pass the version in instead (\`ARG VERSION\` into \`-ldflags "-X main.version=$VERSION"\`, set by \`--build-arg VERSION=$(git describe)\`), then add .git to .dockerignore.`
-          : base,
+        message: !git ? base
+          : git.passedIn
+            ? `${base} But this build reads git (${git.why}): without .git ${git.loses}, unless the build is given \`--build-arg ${git.passedIn.name}=…\`: the ARG on line ${git.passedIn.line + 1} already reaches it in place of git. Pass it on every build, then add .git to .dockerignore.`
+            : `${base} But this build reads git (${git.why}): without .git ${git.loses}. Pass the version in instead (\`ARG VERSION\` into \`-ldflags "-X main.version=$VERSION"\`, set by \`--build-arg VERSION=$(git describe)\`), then add .git to .dockerignore.`,
         // Excluding .git there changes what the build produces: never done without the user.
         fixes: git ? [] : [fix],
       });
