@@ -3,6 +3,7 @@ import { imageFileCopy, moduleOfCommand } from '../go/commandmodule';
 import { compiles, packageArgs, type GoCommand } from '../go/gocommand';
 import { effectiveGoEnv, mountCovers, settingSite } from '../go/goenv';
 import { usesModules } from '../go/modulemode';
+import { mayRunGoUnseen, mayRunGoUnseenIn } from '../go/gofacts';
 import { isRun, type DockerfileModel, type RunInstruction } from '../model/model';
 import type { Range, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
@@ -56,7 +57,8 @@ function mountedManifest(run: RunInstruction, dir: string): boolean {
 }
 
 /**
- * The first Go step that builds with the go.mod and go.sum `rewrite` left: later in the same RUN,
+ * The first Go step that builds with the go.mod and go.sum `rewrite` left (the rewrite itself where
+ * a step that may build unseen follows it): later in the same RUN,
  * or, when the rewrite stays in the image layer, in a later RUN of the stage or of a stage built
  * FROM it, unless that RUN mounts its own go.mod or a COPY put the committed one back first.
  */
@@ -64,6 +66,10 @@ function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: 
   const after = run.go.slice(run.go.indexOf(rewrite) + 1);
   const same = after.find((go) => buildsWithModule(go) && sameModule(model, run, rewrite, run, go));
   if (same) return same;
+  // What runs from the rewrite on may build in ways the analysis cannot see (a make target that
+  // goes on to a build tool, a script): it may build with the rewritten files.
+  const from = run.commands.indexOf(rewrite.command);
+  if (from >= 0 && run.commands.slice(from).some((c) => !run.readThrough?.has(c) && mayRunGoUnseenIn(c))) return rewrite;
   const dir = manifestDir(model, run, rewrite);
   if (dir === undefined || mountedManifest(run, dir)) return undefined;
   for (const later of model.runs) {
@@ -72,6 +78,7 @@ function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: 
     if (restored && restored.position > run.position) continue;
     const build = later.go.find((go) => buildsWithModule(go) && sameModule(model, run, rewrite, later, go));
     if (build) return build;
+    if (mayRunGoUnseen(later)) return rewrite;
   }
   return undefined;
 }
