@@ -17,6 +17,11 @@ import { mayRunGoUnseenIn } from './gofacts';
 import type { Finding, Range } from '../model/types';
 
 const MAKE = /^g?make$/;
+
+/** A command that runs make (`make`, `gmake`). */
+export function runsMake(command: ShellCommand): boolean {
+  return MAKE.test(command.words[0]?.value ?? '');
+}
 const SHELLS = /^(sh|bash|ash|dash|zsh)$/;
 const MAKE_VALUE_FLAGS = new Set(['-C', '-f', '--file', '--makefile', '--directory', '-I', '-o', '-W', '-l']);
 const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile'];
@@ -44,7 +49,8 @@ function makefileOf(text: string): Makefile {
   return read;
 }
 
-function shellCommandsOf(text: string): ShellCommand[] {
+/** The commands of shell text, line by line (a recipe line, a script). */
+export function shellCommandsOf(text: string): ShellCommand[] {
   return parseShell(joinMapped(text.split('\n').map((line, index) => ({ text: line, start: { line: index, character: 0 } })), '\n'));
 }
 
@@ -256,7 +262,7 @@ function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: I
 
 /** What a `make` command of a RUN runs, read as for its Go commands; undefined for another command or what cannot be read. */
 export function makeRecipeOf(model: DockerfileModel, run: RunInstruction, command: ShellCommand): { file: string; lines: RecipeLine[] } | undefined {
-  if (!MAKE.test(command.words[0]?.value ?? '')) return undefined;
+  if (!runsMake(command)) return undefined;
   const dir = commandDirectory(run, { command, flags: new Map() });
   const invocation = dir === undefined ? undefined : invocationOf(command, dir);
   return invocation?.kind === 'make' ? makeRecipe(model, run, invocation) : undefined;
@@ -327,7 +333,7 @@ export function addDelegatedGoCommands(model: DockerfileModel, read: (run: RunIn
   if (!model.context?.root) return;
   for (const run of model.runs) {
     if (run.execForm || run.heredoc || !read(run)) continue;
-    if (!run.commands.some((c) => MAKE.test(c.words[0]?.value ?? '') || c.words[0]?.value === 'task' || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
+    if (!run.commands.some((c) => runsMake(c) || c.words[0]?.value === 'task' || /\.(sh|bash)$|^\.\//.test(c.words[0]?.value ?? '') || (SHELLS.test(c.words[0]?.value ?? '') && c.words[1] !== undefined))) continue;
     const merged: GoCommand[] = [];
     let added = false;
     for (const command of run.commands) {

@@ -66,10 +66,6 @@ const VALUE_FLAGS = new Set([
 const BUILDING: ReadonlySet<GoSubcommand> = new Set(['build', 'install', 'test', 'vet', 'run', 'generate']);
 
 /**
- * `go`, a path to it, or tonistiigi/xx's `xx-go`, which sets GOOS, GOARCH and the C cross-compiler
- * for the target platform and runs go with the same arguments.
- */
-/**
  * Whether word `i` of a go command line is the quoted value of a flag that takes one (`-ldflags
  * "$LD_FLAGS"`, `-o "$OUT"`, `-tags="$TAGS"`): whatever a variable in it holds, it adds or removes
  * no other flag.
@@ -82,6 +78,10 @@ export function isQuotedFlagValue(words: readonly { value: string; raw: string }
   return flag !== null && VALUE_FLAGS.has(flag[1]) && /^(["']).*\1$/s.test(raw);
 }
 
+/**
+ * `go`, a path to it, or tonistiigi/xx's `xx-go`, which sets GOOS, GOARCH and the C cross-compiler
+ * for the target platform and runs go with the same arguments.
+ */
 export function isGoBinary(word: string): boolean {
   return word === 'go' || word === 'xx-go' || /\/go$/.test(word);
 }

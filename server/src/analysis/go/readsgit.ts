@@ -7,9 +7,8 @@ import { perObject } from '../model/memo';
 import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { installedPackages } from '../model/packages';
 import { readMakefile } from '../parse/makefile';
-import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { normalizeContextPath, type BuildContext } from '../model/context';
-import { makeRecipeOf } from './delegated';
+import { makeRecipeOf, runsMake, shellCommandsOf } from './delegated';
 
 /** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
 function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
@@ -109,12 +108,7 @@ export const WORK_TREE_SUBCOMMANDS: ReadonlySet<string> = new Set(['status', 'di
 
 /** A recipe line that runs a git subcommand working on the repository. */
 function worksOnRepository(text: string): boolean {
-  const commands = parseShell(joinMapped([{ text, start: { line: 0, character: 0 } }], '\n'));
-  return commands.some((c) => c.words[0]?.value === 'git' && REPOSITORY_SUBCOMMANDS.has(gitSubcommand(c.words.map((w) => w.value)) ?? ''));
-}
-
-function runsMake(command: ShellCommand): boolean {
-  return /^g?make$/.test(command.words[0]?.value ?? '');
+  return shellCommandsOf(text).some((c) => c.words[0]?.value === 'git' && REPOSITORY_SUBCOMMANDS.has(gitSubcommand(c.words.map((w) => w.value)) ?? ''));
 }
 
 /** A Makefile in the context root with a recipe, any recipe, that works on the repository (`git checkout $(TAG)`). */

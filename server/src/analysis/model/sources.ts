@@ -24,6 +24,9 @@ function isGlob(p: string): boolean {
 }
 
 /** Nearest directory at or above `dir` (context-relative) that holds a go.mod. */
+/** COPY sources that copy the whole build context (`.`, `./`, `*`, `./*`). */
+export const WHOLE_CONTEXT_SOURCES: ReadonlySet<string> = new Set(['.', './', '*', './*']);
+
 export function enclosingModule(dir: string, context: BuildContext): string | undefined {
   let current = normalizeContextPath(dir);
   for (;;) {

@@ -2,6 +2,7 @@ import * as posix from 'node:path/posix';
 import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
 import { gitSubcommand, gitSubcommandIndex, WORK_TREE_SUBCOMMANDS } from '../go/readsgit';
 import { isArg, isCopy, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
+import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import type { Fix, Range, TextEdit } from '../model/types';
 import { referencedVariables } from '../parse/expand';
 import type { Word } from '../parse/shell';
@@ -196,8 +197,10 @@ function isWorkTreeCheck(value: VolatileValue, stamped: Set<VolatileValue>): boo
   return value.inspectsWorkTree === true && !stamped.has(value);
 }
 
-/** Sources that bring the whole build context, `.git` with it (unless .dockerignore keeps it out). */
-const WHOLE_CONTEXT = /^(\.|\.\/|\*|\.\/\*|\.git\/?)$/;
+/** A COPY source that brings the context's `.git`: the whole context, or `.git` itself. */
+function bringsContextGit(source: string): boolean {
+  return WHOLE_CONTEXT_SOURCES.has(source) || source === '.git' || source === '.git/';
+}
 
 /**
  * Whether the RUN can see the build context's `.git`: a COPY or ADD of the whole context (or of
@@ -208,7 +211,7 @@ const WHOLE_CONTEXT = /^(\.|\.\/|\*|\.\/\*|\.git\/?)$/;
 function seesContextGit(run: RunInstruction): boolean {
   if (run.mounts.some((m) => m.type === 'bind' && !m.from && ['.', './', '', undefined].includes(m.source))) return true;
   const chain = run.stage?.chain ?? [];
-  return chain.some((stage) => stage.instructions.some((i) => isCopy(i) && !i.from && (i.stage !== run.stage || i.position < run.position) && i.sources.some((src) => WHOLE_CONTEXT.test(src.value.trim()))));
+  return chain.some((stage) => stage.instructions.some((i) => isCopy(i) && !i.from && (i.stage !== run.stage || i.position < run.position) && i.sources.some((src) => bringsContextGit(src.value.trim()))));
 }
 
 /** A SHELL other than a POSIX shell reads `${NAME}` differently: leave the RUN alone. */

@@ -1,10 +1,9 @@
 import { isCopy, type CopyInstruction, type DockerfileModel } from '../model/model';
 import { gitReadAfter, gitRepositoryNeededAfter } from '../go/readsgit';
+import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import type { FileChange, Fix } from '../model/types';
 import { defineRule } from './api';
 
-/** Sources that copy the whole build context. */
-const WHOLE_CONTEXT = new Set(['.', './', '*', './*']);
 
 /** `.git/*` leaves an empty directory but keeps out what commits change (HEAD, index, refs). */
 function excludesGit(model: DockerfileModel): boolean {
@@ -39,7 +38,7 @@ export default defineRule({
     const missing = model.dockerignore.text === undefined;
     for (const copy of model.instructions.filter(isCopy)) {
       if (copy.from || !inScope(copy.stage)) continue;
-      const source = copy.sources.find((s) => WHOLE_CONTEXT.has(s.value.trim()));
+      const source = copy.sources.find((s) => WHOLE_CONTEXT_SOURCES.has(s.value.trim()));
       if (!source) continue;
       const fix: Fix = {
         title: missing ? 'Create a .dockerignore that excludes .git' : 'Add .git to .dockerignore',

@@ -49,7 +49,7 @@ function sameModule(model: DockerfileModel, run: RunInstruction, rewrite: GoComm
  * Whether the RUN has `dir`'s go.mod on a bind or tmpfs mount rather than in the image layer:
  * BuildKit drops what a RUN writes into one (even a read-write bind mount) when the RUN ends, and
  * a later RUN with such a mount reads the mounted file. A mount whose target the model does not
- * place (one only known at build time, `target=.`) may be there.
+ * place (one only known at build time) may be there.
  */
 function mountedManifest(run: RunInstruction, dir: string): boolean {
   const goMod = posix.join(dir, 'go.mod');
