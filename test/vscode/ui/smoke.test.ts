@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { openBrowser, remoteUri, workbenchUrl } from '../launcher/browser';
 import { installExtension, readTools, startCodeServer } from '../launcher/codeServer';
 import { clientAbsent, prepareWorkspace, removeScratch, root, scratch, vsixPath } from '../project';
-import { clickLine, openFileByName, openProblemsWith, openQuickFixMenu, pickFileInDialog, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
+import { openFileByName, openProblemsWith, openQuickFixMenu, pickFileInDialog, runCommand, uiWaitMs, waitForAnnotations, waitForBuildEnd, waitForSquiggle } from './workbench';
 
 const outputDir = path.join(root, 'test/output/vscode-ui');
 const readmeImages = path.join(root, 'docs/images');
@@ -83,8 +83,7 @@ test('the workbench shows the finding, its quick fix, a profiled build and a mea
   try {
     await waitForSquiggle(page);
     await openProblemsWith(page, 'GD001');
-    await clickLine(page, 'COPY . .');
-    await openQuickFixMenu(page, 'Copy go.mod and go.sum and download modules before the source');
+    await openQuickFixMenu(page, 'COPY . .', 'Copy go.mod and go.sum and download modules before the source');
     const diagnostics = await shot('diagnostics-quick-fix');
     await page.keyboard.press('Escape');
 

@@ -63,7 +63,7 @@ async function waitUntil(condition: () => Promise<boolean>, what: string): Promi
 }
 
 /** Puts the cursor at the end of the first line starting with `text` by clicking it. */
-export async function clickLine(page: Page, text: string): Promise<void> {
+async function clickLine(page: Page, text: string): Promise<void> {
   await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
   // Keys go wherever focus is; a toast or panel can hold it for a moment after the click.
   await page.locator('.monaco-editor.focused').first().waitFor({ timeout: uiWaitMs });
@@ -79,9 +79,24 @@ export async function openProblemsWith(page: Page, text: string): Promise<void> 
   await page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ timeout: uiWaitMs });
 }
 
-export async function openQuickFixMenu(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+.');
-  await page.locator('.action-widget', { hasText: title }).first().waitFor({ timeout: uiWaitMs });
+/**
+ * Puts the cursor on the line starting with `line` and opens the quick fix menu there, until it
+ * offers `title`. A code lens or toast that appears while the click is on its way moves the line
+ * under the pointer, and then the menu (if any) is another line's: so it closes it and tries again.
+ */
+export async function openQuickFixMenu(page: Page, line: string, title: string): Promise<void> {
+  const menu = page.locator('.action-widget', { hasText: title }).first();
+  const offered = await eventually(async () => {
+    await clickLine(page, line);
+    await page.keyboard.press('Control+.');
+    if (await menu.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return true;
+    await page.keyboard.press('Escape');
+    return false;
+  }, Boolean, uiWaitMs);
+  if (!offered) {
+    const shown = await page.locator('.action-widget').allTextContents();
+    throw new Error(`the quick fix menu on "${line}" never offered "${title}"; it showed: ${JSON.stringify(shown)}`);
+  }
 }
 
 /** The code lens above the first FROM says "Building…" until the build has ended. */
