@@ -6,6 +6,11 @@ export function cacheMountsStartEmpty(site: BuildSite | undefined): boolean {
   return site?.where === 'ci' && !site.ci?.restoresCacheMounts && !site.ci?.selfHosted;
 }
 
+/** "CI by .github/workflows/image.yml:27 (cache-to type=gha,mode=max)", or what is known of it. */
+export function ciSiteWords(site: BuildSite): string {
+  return site.ci ? `CI by ${ciLocation(site.ci)} (${cacheExportWords(site.ci)})` : site.source === 'ci-variable' ? 'CI (CI=true)' : 'CI';
+}
+
 export function cacheExportWords(build: CiBuild): string {
   const main = mainCacheExport(build);
   if (main) return `cache-to ${main.text}`;

@@ -1,17 +1,11 @@
-import { cacheExportWords, cacheMountsStartEmpty } from '../ci/describe';
+import { cacheMountsStartEmpty, ciSiteWords } from '../ci/describe';
 import { downloadMountDroppedInCi, exportsStageLayers } from '../ci/layers';
-import { ciLocation } from '../ci/types';
 import { mountsHidingModules } from '../cache/cachemounts';
 import { effectiveGoEnv, mountCovers } from '../go/goenv';
 import { isModuleDownload, mountOnGoCache, stageHasMisdirectedGoMount } from '../go/gofacts';
 import { dropMountEdit } from '../fixing/edits';
-import type { BuildSite } from '../ci/types';
 import { assumptionWords, unknownImageAssumption } from '../go/imageassumptions';
 import { defineRule } from './api';
-
-function where(site: BuildSite): string {
-  return site.ci ? `CI by ${ciLocation(site.ci)} (${cacheExportWords(site.ci)})` : site.source === 'ci-variable' ? 'CI (CI=true)' : 'CI';
-}
 
 export default defineRule({
   id: 'GD021',
@@ -46,7 +40,7 @@ export default defineRule({
       report({
         range: mount.range,
         ...(assumed ? { severity: 'info' as const } : {}),
-        message: `\`go mod download\` runs in a cache mount on ${assumed ? `Go's default GOMODCACHE (${modcache}), ${assumptionWords(assumed)},` : `GOMODCACHE (${modcache}),`} and this image is built in ${where(site)}: there the mount starts empty and --cache-to never exports it, so this step comes back from the layer cache as cached with no modules in it, and the build downloads the modules it needs again on every run. Downloading into the layer (no mount on the download), ${then}: importing the module layer from the cache backend replaces downloading from the module proxy, which on a measured 160-module service made the CI rebuild 2.6× faster on a typical hosted-runner network and 1.3× on a slow one; how much depends on the size of the module graph and on the runner's network.`,
+        message: `\`go mod download\` runs in a cache mount on ${assumed ? `Go's default GOMODCACHE (${modcache}), ${assumptionWords(assumed)},` : `GOMODCACHE (${modcache}),`} and this image is built in ${ciSiteWords(site)}: there the mount starts empty and --cache-to never exports it, so this step comes back from the layer cache as cached with no modules in it, and the build downloads the modules it needs again on every run. Downloading into the layer (no mount on the download), ${then}: importing the module layer from the cache backend replaces downloading from the module proxy, which on a measured 160-module service made the CI rebuild 2.6× faster on a typical hosted-runner network and 1.3× on a slow one; how much depends on the size of the module graph and on the runner's network.`,
         related: hiding.map(({ mount: m }) => ({ range: m.range, message: `this mount on ${m.targetResolved} would hide the downloaded modules; the fix drops it too` })),
         fixes: fixable ? [{
           title: `Download modules into the layer (drop the cache mount on ${mount.targetResolved})`,

@@ -26,6 +26,7 @@ import GD022 from './GD022-layer-cache-not-exported';
 import GD025 from './GD025-build-cache-defeated';
 import GD023 from './GD023-module-download-misses-local-module';
 import GD024 from './GD024-image-go-older-than-module';
+import GD026 from './GD026-go-cache-mount-empty-in-ci';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -54,6 +55,7 @@ export const rules: readonly Rule[] = [
   GD025,
   GD023,
   GD024,
+  GD026,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 
