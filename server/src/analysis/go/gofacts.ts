@@ -1,7 +1,9 @@
 // Questions several rules ask about a parsed Dockerfile: does it build Go, where do modules get
 // downloaded, which mounts cover which Go cache.
-import { stageChain } from '../cache/artifacts';
-import { compiles, readsModules, type GoCommand } from './gocommand';
+import * as posix from 'node:path/posix';
+import { goBuildsIn, stageChain } from '../cache/artifacts';
+import { commandDirectory } from './commandmodule';
+import { compiles, packageArgs, readsModules, type GoCommand } from './gocommand';
 import { safeMountTarget } from '../fixing/edits';
 import { effectiveGoEnv, mountCovers, pathsOverlap, type GoEnv } from './goenv';
 import { perObject, perObjectAnd } from '../model/memo';
@@ -156,18 +158,42 @@ const BUILD_RUNNERS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'bazel',
  */
 export function mayRunGoUnseen(run: RunInstruction): boolean {
   // A make target or script read to its end is seen: its Go commands are among run.go.
-  return run.commands.some((command) => !run.readThrough?.has(command) && mayRunGoUnseenIn(command));
+  return run.commands.some((command) => !run.readThrough?.has(command) && mayRunGoUnseenIn(command, run));
 }
 
-/** Whether one shell command may run Go the analysis cannot see (see mayRunGoUnseen). */
-export function mayRunGoUnseenIn(command: ShellCommand): boolean {
+/**
+ * Whether one shell command may run Go the analysis cannot see (see mayRunGoUnseen). Given the
+ * RUN it is in, a program named by its path that a Go build of the stage wrote there earlier
+ * (`RUN ./app version` after `go build -o app`) is that compiled program, not a script.
+ */
+export function mayRunGoUnseenIn(command: ShellCommand, run?: RunInstruction): boolean {
   {
     const name = command.words[0]?.value ?? '';
     const base = name.split('/').pop() ?? '';
     if (BUILD_RUNNERS.has(base)) return true;
-    if (name.includes('/') && !name.startsWith('/usr/') && !name.startsWith('/bin/') && !name.startsWith('/sbin/')) return true;
+    if (name.includes('/') && !name.startsWith('/usr/') && !name.startsWith('/bin/') && !name.startsWith('/sbin/')) {
+      return run === undefined || !runsBuiltProgram(run, command, name);
+    }
     if (/\.(sh|bash)$/.test(name)) return true;
     if (['sh', 'bash', 'ash', 'dash', 'zsh'].includes(base)) return command.words.length > 1;
     return false;
   }
+}
+
+/** Whether `name`, as `command` of the RUN runs it, is the binary a `go build` earlier in the stage (or a parent) wrote. */
+function runsBuiltProgram(run: RunInstruction, command: ShellCommand, name: string): boolean {
+  const here = commandDirectory(run, { command, flags: new Map() });
+  if (!run.stage || here === undefined || /[$`*?[]/.test(name)) return false;
+  const path = posix.join(name.startsWith('/') ? '/' : here, name);
+  return goBuildsIn(run.stage).some(({ run: built, go }) => {
+    // Built by an earlier RUN, or earlier in this one (`go build -o app && ./app --version`).
+    const before = built === run ? run.commands.indexOf(go.command) >= 0 && run.commands.indexOf(go.command) < run.commands.indexOf(command) : built.position < run.position;
+    if (!before || go.subcommand !== 'build') return false;
+    const dir = commandDirectory(built, go);
+    if (dir === undefined) return false;
+    if (go.output !== undefined) return !/[$`]/.test(go.output) && posix.join(go.output.startsWith('/') ? '/' : dir, go.output) === path;
+    // Without -o, `go build` of one main package writes it into the directory it runs in, under the
+    // package's name (no extension on Linux).
+    return packageArgs(go).length <= 1 && posix.dirname(path) === posix.join(dir, '.').replace(/(.)\/$/, '$1') && !posix.basename(path).includes('.');
+  });
 }

@@ -69,7 +69,7 @@ function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: 
   // What runs from the rewrite on may build in ways the analysis cannot see (a make target that
   // goes on to a build tool, a script): it may build with the rewritten files.
   const from = run.commands.indexOf(rewrite.command);
-  if (from >= 0 && run.commands.slice(from).some((c) => !run.readThrough?.has(c) && mayRunGoUnseenIn(c))) return rewrite;
+  if (from >= 0 && run.commands.slice(from).some((c) => !run.readThrough?.has(c) && mayRunGoUnseenIn(c, run))) return rewrite;
   const dir = manifestDir(model, run, rewrite);
   if (dir === undefined || mountedManifest(run, dir)) return undefined;
   for (const later of model.runs) {
