@@ -170,6 +170,8 @@ export function mayRunGoUnseenIn(command: ShellCommand, run?: RunInstruction): b
   {
     const name = command.words[0]?.value ?? '';
     const base = name.split('/').pop() ?? '';
+    // `xx-go --wrap` only puts wrappers in PATH so that a plain `go` cross-compiles.
+    if (base === 'xx-go' && command.words[1]?.value === '--wrap') return false;
     if (BUILD_RUNNERS.has(base)) return true;
     if (name.includes('/') && !name.startsWith('/usr/') && !name.startsWith('/bin/') && !name.startsWith('/sbin/')) {
       return run === undefined || !runsBuiltProgram(run, command, name);
