@@ -102,9 +102,13 @@ function readBy(model: DockerfileModel, run: RunInstruction, go: GoCommand): Mod
       }
       const members = work.uses.map((use) => moduleFacts(context, posix.normalize(posix.join(workContext, use.dir))));
       const paths = new Set(members.map((m) => m?.goMod.module).filter((m): m is string => m !== undefined));
+      // A replace of that module, in go.work or in any member's go.mod (workspace mode combines
+      // them), stands in for the version: Go looks nothing up for it.
+      const replaces = [...work.replaces, ...members.flatMap((m) => m?.goMod.replaces ?? [])];
+      const replaced = (r: { path: string; version: string }) => replaces.some((x) => x.from === r.path && (x.fromVersion === undefined || x.fromVersion === r.version));
       let requiresOwnModule: ModuleRead['requiresOwnModule'];
       for (const member of members) {
-        const own = member?.goMod.requires.find((r) => paths.has(r.path));
+        const own = member?.goMod.requires.find((r) => paths.has(r.path) && !replaced(r));
         if (member && own && !requiresOwnModule) requiresOwnModule = { file: posix.join(member.dir, 'go.mod'), path: own.path, version: own.version };
       }
       return { mode: 'workspace', dir, root: { ...found, imagePath }, files, requiresOwnModule };

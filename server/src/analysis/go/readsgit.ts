@@ -3,12 +3,15 @@
 // installed in the build stage (then `go build` stamps vcs.revision from .git, Go 1.18 and later),
 // or a program that reads its build info (`debug.ReadBuildInfo`). Excluding .git from the context
 // changes or breaks all of these, so advice to exclude it must say so.
+import * as posix from 'node:path/posix';
 import { perObject } from '../model/memo';
 import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { installedPackages } from '../model/packages';
 import { readMakefile } from '../parse/makefile';
 import { normalizeContextPath, type BuildContext } from '../model/context';
 import { makeRecipeOf, runsMake, shellCommandsOf } from './delegated';
+import { commandDirectory, imageFileFromContext } from './commandmodule';
+import { packageArgs } from './gocommand';
 
 /** The RUNs after a COPY that see what it copied: later in its stage, and in stages built FROM it. */
 function runsSeeing(model: DockerfileModel, copy: CopyInstruction): RunInstruction[] {
@@ -180,6 +183,29 @@ function argPassedIn(context: BuildContext, runs: readonly RunInstruction[]): Gi
 const COMMAND_LOSES = 'the version it stamps is lost (git fails without a repository)';
 const STAMP_LOSES = 'Go records no vcs.revision in the binary';
 
+/** `exec.Command("git", …)`: a Go program that runs git. */
+const EXEC_GIT = /exec\.Command(?:Context)?\s*\((?:[^,()]+,\s*)?"git"/;
+
+/**
+ * A `go run build.go` after the COPY whose program, a Go file of the context, runs git (a build
+ * script written in Go, as some projects keep): "`go run build.go` on line 12 runs git (build.go:946)".
+ */
+function goProgramRunningGit(model: DockerfileModel, runs: readonly RunInstruction[]): string | undefined {
+  const context = model.context;
+  if (!context?.root) return undefined;
+  for (const run of runs) {
+    for (const go of run.go) {
+      const dir = go.subcommand === 'run' ? commandDirectory(run, go) : undefined;
+      const file = dir === undefined ? undefined : packageArgs(go).find((w) => w.value.endsWith('.go'));
+      const contextPath = file && imageFileFromContext(model, run, posix.join(dir!, file.value));
+      const lines = contextPath === undefined ? [] : (context.readText(contextPath) ?? '').split('\n');
+      const at = lines.findIndex((line) => EXEC_GIT.test(line));
+      if (at >= 0) return `\`go run ${file!.value}\` on line ${go.nameRange.start.line + 1} runs git (${contextPath}:${at + 1})`;
+    }
+  }
+  return undefined;
+}
+
 /** Why the build reads git from what the COPY brings in, in words for a message; undefined when nothing does. */
 export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): GitRead | undefined {
   const runs = runsSeeing(model, copy);
@@ -193,7 +219,12 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
   const install = chain.flatMap((s) => s.runs).find(installsGit);
   const builds = runs.some((r) => r.go.some((g) => g.subcommand === 'build' || g.subcommand === 'install'));
   if (install && builds) return { why: `git is installed on line ${install.range.start.line + 1}, so \`go build\` stamps the commit from .git into the binary`, loses: STAMP_LOSES };
-  const info = model.context?.root ? readsBuildInfo(model.context) : undefined;
+  const program = goProgramRunningGit(model, runs);
+  if (program) return { why: program, loses: COMMAND_LOSES };
+  // Go stamps the commit only where it finds git (-buildvcs=auto drops it silently otherwise): the
+  // Debian golang images have it, the Alpine ones and images the analysis does not know may not.
+  const hasGit = chain[0]?.facts.family === 'golang';
+  const info = model.context?.root && hasGit ? readsBuildInfo(model.context) : undefined;
   if (info && builds) return { why: `${info} reads the binary's build info (debug.ReadBuildInfo), where Go records the commit from .git`, loses: STAMP_LOSES };
   return undefined;
 }

@@ -8,7 +8,9 @@ import { defineRule } from './api';
 /** Names that by convention carry a value that changes with every commit or every build. */
 // BUILD_ names the build itself (its time, number, id), not a setting of it: BUILD_TAGS, BUILD_JS
 // or BUILD_MODE choose what is built and stay the same from build to build.
-const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_\w+|BUILD_(TIME|TIMESTAMP|NUMBER|NUM|ID|TAG|VERSION)|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
+// GIT_ names a repository fact (GIT_COMMIT, GIT_TAG, GIT_TREE_STATE), not a pinned package
+// version such as GIT_APT_VERSION; GIT_VERSION is the repository's version.
+const VOLATILE_NAME = /^(VERSION|COMMIT|REVISION|GIT_VERSION|GIT_(?!\w+_VERSION$)\w+|BUILD_(TIME|TIMESTAMP|NUMBER|NUM|ID|TAG|VERSION)|\w+_DATE|\w+_SHA|\w+_COMMIT|\w+_REVISION)$/i;
 /** Go's own settings (GOPROXY, GOPRIVATE, CGO_ENABLED…) stay the same from build to build. */
 const GO_SETTING = /^(GO[A-Z0-9]+|CGO_[A-Z_]+)$/;
 
@@ -103,6 +105,9 @@ export default defineRule({
         const later = stage.instructions.filter((i) => i.position > arg.position);
         const use = later.find((i) => refersTo(model, i, arg.name));
         if (use === step.run) continue;
+        // An ARG the file takes for a version stamp only, used before the step (to fetch that
+        // version): a new value reruns that use and everything after it wherever the ARG is.
+        if (use && use.position < step.run.position && !VOLATILE_NAME.test(arg.name)) continue;
         // `ARG VERSION` / `ENV VERSION=$VERSION` right before the build that stamps it: the step
         // reruns for a new value anyway, so the ARG busts nothing that did not have to rebuild.
         if (usedThroughEnv(model, stage, arg, step.run)) continue;

@@ -197,6 +197,16 @@ function isWorkTreeCheck(value: VolatileValue, stamped: Set<VolatileValue>): boo
   return value.inspectsWorkTree === true && !stamped.has(value);
 }
 
+/**
+ * The default of a build ARG (`${COMMIT_SHA:-$(git describe)}` with `ARG COMMIT_SHA` declared): the
+ * file already takes the value as an ARG, and the command runs only in builds that do not pass it.
+ */
+function defaultOfPassedArg(model: DockerfileModel, run: RunInstruction, value: VolatileValue): boolean {
+  const before = model.document.getText({ start: value.word.range.start, end: value.range.start });
+  const expansion = /\$\{(\w+):?-$/.exec(before);
+  return expansion !== null && run.env.get(expansion[1])?.isArg === true;
+}
+
 /** A COPY source that brings the context's `.git`: the whole context, or `.git` itself. */
 function bringsContextGit(source: string): boolean {
   return WHOLE_CONTEXT_SOURCES.has(source) || source === '.git' || source === '.git/';
@@ -278,7 +288,8 @@ export default defineRule({
       if (!inScope(run.stage)) continue;
       const found = volatileValuesIn(model, run);
       const stamped = found.length > 0 ? stampedValues(model, run, found) : new Set<VolatileValue>();
-      const values = found.filter((value) => !isWorkTreeCheck(value, stamped) && (value.kind !== 'git' || seesContextGit(run)));
+      const values = found.filter((value) => !isWorkTreeCheck(value, stamped) && !defaultOfPassedArg(model, run, value)
+        && (value.kind !== 'git' || seesContextGit(run)));
       for (const value of values) {
         // A placeholder ARG in its place would ship binaries stamped `dev` or `unknown` from every
         // build that does not pass it: no fix, and no more than info for a deliberate choice.

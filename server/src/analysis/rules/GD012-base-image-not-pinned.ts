@@ -1,6 +1,9 @@
 import { imageTagRange, resolvedImage } from '../model/imageref';
 import { defineRule } from './api';
 
+/** gcr.io/distroless/static-debian12, base-nossl-debian13…: tagged latest, nonroot, debug, never a version. */
+const DEBIAN_RELEASE_CHANNEL = /(^|\/)distroless\/[\w.-]+-debian\d+$/;
+
 export default defineRule({
   id: 'GD012',
   name: 'base-image-not-pinned',
@@ -15,7 +18,18 @@ export default defineRule({
       const image = resolvedImage(model, stage);
       if (!image || image.digest || image.name.toLowerCase() === 'scratch' || image.name === '') continue;
       const tagRange = imageTagRange(model, stage);
-      if (image.tag === undefined || image.tag.toLowerCase() === 'latest') {
+      const untagged = image.tag === undefined || image.tag.toLowerCase() === 'latest';
+      // Distroless images named for their Debian release (static-debian12) publish no version tags:
+      // latest is the release's channel, and only a digest pins it.
+      if (untagged && DEBIAN_RELEASE_CHANNEL.test(image.name)) {
+        report({
+          range: tagRange ?? stage.image.range,
+          severity: 'info',
+          message: `\`${image.reference}\` ${image.tag === undefined ? `has no tag, so it pulls \`${image.name}:latest\`` : 'is the latest build'}: this image publishes no version tags (its Debian release is in the name), and each rebuild moves it, so the next build rebuilds every layer after this FROM. Add \`@sha256:…\` to build on exactly the same image every time.`,
+        });
+        continue;
+      }
+      if (untagged) {
         const what = image.tag === undefined ? `\`${image.reference}\` has no tag, so it pulls \`${image.name}:latest\`, whatever` : `\`${image.reference}\` is whatever`;
         report({
           range: tagRange ?? stage.image.range,
