@@ -183,8 +183,11 @@ function argPassedIn(context: BuildContext, runs: readonly RunInstruction[]): Gi
 const COMMAND_LOSES = 'the version it stamps is lost (git fails without a repository)';
 const STAMP_LOSES = 'Go records no vcs.revision in the binary';
 
-/** `exec.Command("git", …)`: a Go program that runs git. */
-const EXEC_GIT = /exec\.Command(?:Context)?\s*\((?:[^,()]+,\s*)?"git"/;
+/**
+ * A Go program that runs git: `exec.Command("git", …)`, or a helper called with git and a
+ * subcommand that reads the repository (`runError("git", "describe", …)`).
+ */
+const EXEC_GIT = /exec\.Command(?:Context)?\s*\((?:[^,()]+,\s*)?"git"|\(\s*"git"\s*,\s*"(?:describe|rev-parse|log|show|rev-list|symbolic-ref)"/;
 
 /**
  * A `go run build.go` after the COPY whose program, a Go file of the context, runs git (a build
