@@ -55,16 +55,29 @@ const MAKEFILE_NAMES = ['Makefile', 'makefile', 'GNUmakefile'];
 const makefileRunsGit = perObject((context: BuildContext): boolean =>
   MAKEFILE_NAMES.some((name) => { const text = context.readText(name); return text !== undefined && makeTextRunsGit(context, text); }));
 
+/** The Makefile definition `NAME ?= …`: a variable of that name in make's environment wins over it. */
+function environmentDefault(name: string): RegExp {
+  return new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*\\?=.*$`, 'm');
+}
+
 /**
- * Whether git is read only for the default of `name ?= …` in the Makefile: a variable of that
- * name in make's environment (an ARG) then stands in for every git read.
+ * Of `names`, the ones whose Makefile definition yields to the environment and reads git, when
+ * those defaults are the Makefile's only git reads: variables of those names in make's environment
+ * (ARGs) then stand in for every git read. Empty otherwise.
  */
-function gitOnlyForDefault(context: BuildContext, name: string): boolean {
+function gitOnlyForDefaults(context: BuildContext, names: readonly string[]): string[] {
   const text = MAKEFILE_NAMES.map((n) => context.readText(n)).find((t) => t !== undefined);
-  if (text === undefined) return false;
-  const definition = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*\\?=.*$`, 'm');
-  const line = definition.exec(text);
-  return line !== null && makeTextRunsGit(context, line[0]) && !makeTextRunsGit(context, text.replace(definition, ''));
+  if (text === undefined) return [];
+  let rest = text;
+  const defaults: string[] = [];
+  for (const name of names) {
+    const definition = environmentDefault(name);
+    const line = definition.exec(rest);
+    if (line === null || !makeTextRunsGit(context, line[0])) continue;
+    defaults.push(name);
+    rest = rest.replace(definition, '');
+  }
+  return defaults.length > 0 && !makeTextRunsGit(context, rest) ? defaults : [];
 }
 
 /** A Go file of the context (outside vendor/) that reads the binary's build info. */
@@ -161,21 +174,24 @@ export interface GitRead {
    * A build ARG the build already takes in place of what it reads from git: an ARG the Makefile
    * or script reads from its environment (`VERSION ?= $(shell ./scripts/git-version)`).
    */
-  passedIn?: { name: string; line: number };
+  passedIn?: { name: string; line: number }[];
 }
 
 /**
- * An ARG declared before a RUN whose make target reads a variable of that name from its
- * environment, where that variable's `?=` default is the Makefile's only git read.
+ * The ARGs declared before a RUN whose make target reads variables of those names from its
+ * environment, where those variables' `?=` defaults are the Makefile's only git reads.
  */
 function argPassedIn(context: BuildContext, runs: readonly RunInstruction[]): GitRead['passedIn'] {
   for (const run of runs) {
+    const args = new Map<string, number>();
     for (const go of run.go) {
       for (const name of go.via?.environment ?? []) {
         const value = run.env.get(name);
-        if (value?.isArg && value.origin.kind === 'arg' && value.origin.line !== undefined && gitOnlyForDefault(context, name)) return { name, line: value.origin.line };
+        if (value?.isArg && value.origin.kind === 'arg' && value.origin.line !== undefined) args.set(name, value.origin.line);
       }
     }
+    const names = gitOnlyForDefaults(context, [...args.keys()]);
+    if (names.length > 0) return names.map((name) => ({ name, line: args.get(name)! }));
   }
   return undefined;
 }
