@@ -3,7 +3,7 @@
 // expected files from the current behaviour, then review the diff.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diskContext, memoryContext, type BuildContext } from '../../server/src/analysis/model/context';
+import { diskContext, memoryContext, normalizeContextPath, type BuildContext } from '../../server/src/analysis/model/context';
 import type { Finding } from '../../server/src/analysis/model/types';
 import { toFileFinding } from '../../server/src/report/findings';
 import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
@@ -26,10 +26,24 @@ export const DEFAULT_MODULE = {
  */
 export function fixtureContext(ruleDir: string, caseBase?: string): BuildContext {
   const own = caseBase === undefined ? undefined : path.join(ruleDir, `${caseBase}.context`);
-  if (own && fs.existsSync(own)) return diskContext(own);
+  if (own && fs.existsSync(own)) return repositoryRoot(diskContext(own));
   const dir = path.join(ruleDir, 'context');
-  if (fs.existsSync(dir)) return diskContext(dir);
-  return memoryContext(DEFAULT_MODULE);
+  if (fs.existsSync(dir)) return repositoryRoot(diskContext(dir));
+  return repositoryRoot(memoryContext(DEFAULT_MODULE));
+}
+
+/**
+ * A fixture's context stands for a repository's root, whose `.git` a fixture cannot hold (git
+ * tracks no folder of that name): it is there, with nothing in it the analysis reads.
+ */
+export function repositoryRoot(context: BuildContext): BuildContext {
+  return {
+    root: context.root,
+    exists: (p) => normalizeContextPath(p) === '.git' || context.exists(p),
+    isDirectory: (p) => normalizeContextPath(p) === '.git' || context.isDirectory(p),
+    readText: (p) => context.readText(p),
+    listFiles: (dir, limit) => context.listFiles(dir, limit),
+  };
 }
 
 /**

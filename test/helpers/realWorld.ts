@@ -12,6 +12,7 @@ import type { Finding, Severity } from '../../server/src/analysis/model/types';
 import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
 import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
 import type { BuildSite } from '../../server/src/analysis/ci/types';
+import { repositoryRoot } from './fixtures';
 
 export const REAL_WORLD = path.join(__dirname, '..', 'fixtures', 'real-world');
 
@@ -68,7 +69,7 @@ export function realWorldFixtures(): RealWorldFixture[] {
         ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as Expectations)
         : { standsFor: '', findings: [], missed: [], fix: { truth: 'false', why: '' } };
       const site = resolveBuildSite('auto', discoverCiBuilds(diskWorkspace(dir), 'Dockerfile'));
-      return { name, dir, text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), context: diskContext(dir), site, expected };
+      return { name, dir, text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), context: repositoryRoot(diskContext(dir)), site, expected };
     });
 }
 

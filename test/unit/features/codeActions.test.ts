@@ -11,7 +11,8 @@ import { codeActions, FIX_ALL_KIND, minimalEdit, type CodeActionOptions } from '
 import { toDiagnostic } from '../../../server/src/features/diagnostics';
 
 const URI = 'file:///work/app/Dockerfile';
-const MODULE = { 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n' };
+// A repository's root: its .git is part of the context.
+const MODULE = { 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '', 'main.go': 'package main\n', '.git/HEAD': 'ref: refs/heads/main\n' };
 const NAIVE = 'FROM golang:1.19 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n';
 const context = memoryContext(MODULE, '/work/app');
 

@@ -19,6 +19,7 @@ describe('document analyses', () => {
     try {
       fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n');
       fs.writeFileSync(path.join(dir, 'go.sum'), '');
+      fs.mkdirSync(path.join(dir, '.git'));
       fs.writeFileSync(path.join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
       const file = path.join(dir, 'Dockerfile');
       fs.writeFileSync(file, DOCKERFILE);

@@ -35,7 +35,8 @@ export default defineRule({
   fixable: true,
   scoped: true,
   check({ model, inScope, report }) {
-    if (!model.context?.root || excludesGit(model)) return;
+    // A context with no .git of its own (a folder of the repository, or no repository at all) sends none.
+    if (!model.context?.root || !model.context.exists('.git') || excludesGit(model)) return;
     const missing = model.dockerignore.text === undefined;
     for (const copy of model.instructions.filter(isCopy)) {
       if (copy.from || !inScope(copy.stage)) continue;
