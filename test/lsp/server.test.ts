@@ -74,6 +74,9 @@ describe('quick fixes', () => {
     for (const dir of projects) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The project is a repository's root: its .git is part of the build context (GD013). */
+  const REPOSITORY_ROOT = { '.git/HEAD': 'ref: refs/heads/main\n' };
+
   async function openProject(dockerfile: string, extra: Record<string, string> = {}) {
     const project = goProject(dockerfile, extra);
     projects.push(project.dir);
@@ -157,7 +160,7 @@ describe('quick fixes', () => {
   });
 
   it('GD013: creates .dockerignore next to the Dockerfile with CreateFile + TextDocumentEdit', async () => {
-    const { uri, dir } = await openProject(NAIVE_DOCKERFILE);
+    const { uri, dir } = await openProject(NAIVE_DOCKERFILE, REPOSITORY_ROOT);
     const gd013 = only(await client.diagnosticsFor(uri, has('GD013')), 'GD013');
     const fix = preferredFix(await client.codeActions(uri, gd013.range, [gd013]), 'GD013');
     const changes = fix.edit?.documentChanges ?? [];
@@ -167,7 +170,7 @@ describe('quick fixes', () => {
   });
 
   it('GD013: replaces the text of an existing .dockerignore', async () => {
-    const { uri, dir } = await openProject(NAIVE_DOCKERFILE, { '.dockerignore': 'bin/\n' });
+    const { uri, dir } = await openProject(NAIVE_DOCKERFILE, { ...REPOSITORY_ROOT, '.dockerignore': 'bin/\n' });
     const gd013 = only(await client.diagnosticsFor(uri, has('GD013')), 'GD013');
     const fix = preferredFix(await client.codeActions(uri, gd013.range, [gd013]), 'GD013');
     await client.apply(fix.edit!);
