@@ -187,9 +187,11 @@ function runsBuiltProgram(run: RunInstruction, command: ShellCommand, name: stri
   const here = commandDirectory(run, { command, flags: new Map() });
   if (!run.stage || here === undefined || /[$`*?[]/.test(name)) return false;
   const path = posix.join(name.startsWith('/') ? '/' : here, name);
+  const at = run.commands.indexOf(command);
   return goBuildsIn(run.stage).some(({ run: built, go }) => {
     // Built by an earlier RUN, or earlier in this one (`go build -o app && ./app --version`).
-    const before = built === run ? run.commands.indexOf(go.command) >= 0 && run.commands.indexOf(go.command) < run.commands.indexOf(command) : built.position < run.position;
+    const index = built === run ? run.commands.indexOf(go.command) : -1;
+    const before = built === run ? index >= 0 && index < at : built.position < run.position;
     if (!before || go.subcommand !== 'build') return false;
     const dir = commandDirectory(built, go);
     if (dir === undefined) return false;

@@ -213,13 +213,13 @@ function goProgramRunningGit(model: DockerfileModel, runs: readonly RunInstructi
   const context = model.context;
   if (!context?.root) return undefined;
   for (const run of runs) {
-    for (const go of run.go) {
-      const dir = go.subcommand === 'run' ? commandDirectory(run, go) : undefined;
-      const file = dir === undefined ? undefined : packageArgs(go).find((w) => w.value.endsWith('.go'));
-      const contextPath = file && imageFileFromContext(model, run, posix.join(dir!, file.value));
-      const lines = contextPath === undefined ? [] : (context.readText(contextPath) ?? '').split('\n');
-      const at = lines.findIndex((line) => EXEC_GIT.test(line));
-      if (at >= 0) return `\`go run ${file!.value}\` on line ${go.nameRange.start.line + 1} runs git (${contextPath}:${at + 1})`;
+    for (const go of run.go.filter((g) => g.subcommand === 'run')) {
+      const dir = commandDirectory(run, go);
+      const file = packageArgs(go).find((w) => w.value.endsWith('.go'))?.value;
+      const contextPath = dir === undefined || file === undefined ? undefined : imageFileFromContext(model, run, posix.join(dir, file));
+      if (contextPath === undefined) continue;
+      const at = (context.readText(contextPath) ?? '').split('\n').findIndex((line) => EXEC_GIT.test(line));
+      if (at >= 0) return `\`go run ${file}\` on line ${go.nameRange.start.line + 1} runs git (${contextPath}:${at + 1})`;
     }
   }
   return undefined;

@@ -3,6 +3,7 @@
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
 import { normalizeContextPath } from './context';
+import type { Mount } from './model';
 import type { Range } from './types';
 
 export type SourceKind = 'manifest' | 'module' | 'source' | 'other';
@@ -23,10 +24,15 @@ function isGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
-/** Nearest directory at or above `dir` (context-relative) that holds a go.mod. */
 /** COPY sources that copy the whole build context (`.`, `./`, `*`, `./*`). */
 export const WHOLE_CONTEXT_SOURCES: ReadonlySet<string> = new Set(['.', './', '*', './*']);
 
+/** A bind mount of the whole build context: no `from`, and a source of `.`, `./`, `/` or none. */
+export function bindsWholeContext(mount: Pick<Mount, 'type' | 'from' | 'source'>): boolean {
+  return mount.type === 'bind' && !mount.from && ['', '.', './', '/'].includes(mount.source ?? '');
+}
+
+/** Nearest directory at or above `dir` (context-relative) that holds a go.mod. */
 export function enclosingModule(dir: string, context: BuildContext): string | undefined {
   let current = normalizeContextPath(dir);
   for (;;) {

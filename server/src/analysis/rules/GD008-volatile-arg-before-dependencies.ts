@@ -2,6 +2,7 @@ import { referencedVariables } from '../parse/expand';
 import { readsModules, type GoCommand } from '../go/gocommand';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
 import { AUTOMATIC_ARGS, isArg, isCopy, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import { bindsWholeContext } from '../model/sources';
 import type { TextEdit } from '../model/types';
 import { defineRule } from './api';
 
@@ -75,11 +76,6 @@ function usedThroughEnv(model: DockerfileModel, stage: Stage, arg: ArgInstructio
   return [...names].some((name) => refersTo(model, step, name));
 }
 
-/** A bind mount of the build context itself: the step's cache key follows every file of it. */
-function bindsContext(run: RunInstruction): boolean {
-  return run.mounts.some((m) => m.type === 'bind' && !m.from && ['', '.', './', '/'].includes(m.source ?? ''));
-}
-
 /** Move an instruction just above another one and the comments that head it. */
 function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
   const { text, edit } = cutInstructionLines(model, moved);
@@ -111,8 +107,9 @@ export default defineRule({
         // `ARG VERSION` / `ENV VERSION=$VERSION` right before the build that stamps it: the step
         // reruns for a new value anyway, so the ARG busts nothing that did not have to rebuild.
         if (usedThroughEnv(model, stage, arg, step.run)) continue;
-        // A step that bind-mounts the build context reruns on every change to it anyway.
-        if (bindsContext(step.run)) continue;
+        // A step that bind-mounts the build context reruns on every change to it anyway: its cache
+        // key follows every file of the context.
+        if (step.run.mounts.some(bindsWholeContext)) continue;
         // A commit id changes only with a new commit, which reruns a step after a copy of .git anyway.
         if (COMMIT_NAME.test(arg.name) && rerunsOnEveryCommit(model, stage, step.run)) continue;
         const stepLine = step.run.range.start.line + 1;

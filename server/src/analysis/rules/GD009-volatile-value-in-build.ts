@@ -2,7 +2,7 @@ import * as posix from 'node:path/posix';
 import { insertLinesBefore, moveInstructionBefore } from '../fixing/edits';
 import { gitSubcommand, gitSubcommandIndex, WORK_TREE_SUBCOMMANDS } from '../go/readsgit';
 import { isArg, isCopy, isRun, type DockerfileModel, type RunInstruction } from '../model/model';
-import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
+import { bindsWholeContext, WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import type { Fix, Range, TextEdit } from '../model/types';
 import { referencedVariables } from '../parse/expand';
 import type { Word } from '../parse/shell';
@@ -219,7 +219,7 @@ function bringsContextGit(source: string): boolean {
  * change.
  */
 function seesContextGit(run: RunInstruction): boolean {
-  if (run.mounts.some((m) => m.type === 'bind' && !m.from && ['.', './', '', undefined].includes(m.source))) return true;
+  if (run.mounts.some(bindsWholeContext)) return true;
   const chain = run.stage?.chain ?? [];
   return chain.some((stage) => stage.instructions.some((i) => isCopy(i) && !i.from && (i.stage !== run.stage || i.position < run.position) && i.sources.some((src) => bringsContextGit(src.value.trim()))));
 }

@@ -4,6 +4,8 @@ import { defineRule } from './api';
 /** gcr.io/distroless/static-debian12, base-nossl-debian13…: tagged latest, nonroot, debug, never a version. */
 const DEBIAN_RELEASE_CHANNEL = /(^|\/)distroless\/[\w.-]+-debian\d+$/;
 
+const PIN_BY_DIGEST = 'Add `@sha256:…` to build on exactly the same image every time.';
+
 export default defineRule({
   id: 'GD012',
   name: 'base-image-not-pinned',
@@ -25,7 +27,7 @@ export default defineRule({
         report({
           range: tagRange ?? stage.image.range,
           severity: 'info',
-          message: `\`${image.reference}\` ${image.tag === undefined ? `has no tag, so it pulls \`${image.name}:latest\`` : 'is the latest build'}: this image publishes no version tags (its Debian release is in the name), and each rebuild moves it, so the next build rebuilds every layer after this FROM. Add \`@sha256:…\` to build on exactly the same image every time.`,
+          message: `\`${image.reference}\` ${image.tag === undefined ? `has no tag, so it pulls \`${image.name}:latest\`` : 'is the latest build'}: this image publishes no version tags (its Debian release is in the name), and each rebuild moves it, so the next build rebuilds every layer after this FROM. ${PIN_BY_DIGEST}`,
         });
         continue;
       }
@@ -40,7 +42,7 @@ export default defineRule({
       report({
         range: tagRange ?? stage.image.range,
         severity: 'info',
-        message: `\`${image.reference}\` is a tag, not a digest: each patch release or rebuild of the image moves it, and the next build then rebuilds every layer after this FROM. Add \`@sha256:…\` to build on exactly the same image every time.`,
+        message: `\`${image.reference}\` is a tag, not a digest: each patch release or rebuild of the image moves it, and the next build then rebuilds every layer after this FROM. ${PIN_BY_DIGEST}`,
       });
     }
   },

@@ -1,10 +1,16 @@
 import { isCopy, type CopyInstruction, type DockerfileModel } from '../model/model';
-import { gitReadAfter, gitRepositoryNeededAfter } from '../go/readsgit';
+import { gitReadAfter, gitRepositoryNeededAfter, type GitRead } from '../go/readsgit';
 import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import type { FileChange, Fix } from '../model/types';
 import { listed } from '../go/modulefiles';
 import { defineRule } from './api';
 
+/** The ARGs that already stand in for git, and what to do with them. */
+function passInstead(args: NonNullable<GitRead['passedIn']>): string {
+  const several = args.length > 1;
+  const lines = listed([...new Set(args.map((a) => String(a.line + 1)))]);
+  return `unless the build is given ${listed(args.map((a) => `\`--build-arg ${a.name}=…\``))}: the ${several ? 'ARGs' : 'ARG'} on ${several ? 'lines' : 'line'} ${lines} already ${several ? 'reach' : 'reaches'} it in place of git. Pass ${several ? 'them' : 'it'} on every build, then add .git to .dockerignore.`;
+}
 
 /** `.git/*` leaves an empty directory but keeps out what commits change (HEAD, index, refs). */
 function excludesGit(model: DockerfileModel): boolean {
@@ -59,7 +65,7 @@ export default defineRule({
         range: source.range,
         message: !git ? base
           : git.passedIn
-            ? `${base} But this build reads git (${git.why}): without .git ${git.loses}, unless the build is given ${listed(git.passedIn.map((a) => `\`--build-arg ${a.name}=…\``))}: the ${git.passedIn.length > 1 ? 'ARGs' : 'ARG'} on ${git.passedIn.length > 1 ? 'lines' : 'line'} ${listed([...new Set(git.passedIn.map((a) => String(a.line + 1)))])} already ${git.passedIn.length > 1 ? 'reach' : 'reaches'} it in place of git. Pass ${git.passedIn.length > 1 ? 'them' : 'it'} on every build, then add .git to .dockerignore.`
+            ? `${base} But this build reads git (${git.why}): without .git ${git.loses}, ${passInstead(git.passedIn)}`
             : `${base} But this build reads git (${git.why}): without .git ${git.loses}. Pass the version in instead (\`ARG VERSION\` into \`-ldflags "-X main.version=$VERSION"\`, set by \`--build-arg VERSION=$(git describe)\`), then add .git to .dockerignore.`,
         // Excluding .git there changes what the build produces: never done without the user.
         fixes: git ? [] : [fix],

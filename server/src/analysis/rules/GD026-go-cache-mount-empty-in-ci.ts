@@ -37,10 +37,12 @@ export default defineRule({
         ? mountOnGoCache(run, go, 'GOMODCACHE') : undefined;
       const first = buildMount ?? moduleMount;
       if (!first) continue;
+      // One mount may hold both caches (GOPATH=GOCACHE=/go-cache): it is named once.
+      const ownModuleMount = moduleMount !== buildMount ? moduleMount : undefined;
       const env = effectiveGoEnv(run, go);
       const mounted = [
         ...(buildMount ? [`GOCACHE (${env.GOCACHE.value})`] : []),
-        ...(moduleMount && moduleMount !== buildMount ? [`GOMODCACHE (${env.GOMODCACHE.value})`] : []),
+        ...(ownModuleMount ? [`GOMODCACHE (${env.GOMODCACHE.value})`] : []),
       ];
       const assumed = bothAssumptions(buildMount ? unknownImageAssumption(model, run, go, 'GOCACHE') : undefined,
         moduleMount ? unknownImageAssumption(model, run, go, 'GOMODCACHE') : undefined);
@@ -62,7 +64,7 @@ export default defineRule({
       report({
         range: first.range,
         message: `\`go ${go.subcommand}\` runs with ${mounted.length > 1 ? 'cache mounts' : 'a cache mount'} on ${mounted.join(' and ')}${assumed ? `, Go's default${mounted.length > 1 ? 's' : ''} ${assumptionWords(assumed)}` : ''}, and this image is built in ${ciSiteWords(site)}: there cache mounts start empty on every runner and no cache export carries them. ${when} ${lost}. To keep ${mounted.length > 1 ? 'the mounts' : 'the mount'} between runs, ${keep}.${modules}`,
-        related: moduleMount && buildMount && moduleMount !== buildMount ? [{ range: moduleMount.range, message: 'this module cache mount starts empty too' }] : undefined,
+        related: buildMount && ownModuleMount ? [{ range: ownModuleMount.range, message: 'this module cache mount starts empty too' }] : undefined,
       });
     }
   },
