@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   // The precision part reads files only: alone, it needs no docker and leaves the timing table as it was.
   const timed = [...opts.parts].some((p) => p !== 'precision');
   if (timed) {
-    const dockerVersion = (await timedRun(DOCKER, ['version', '--format', '{{.Server.Version}}'])).output.trim();
+    // Without a daemon, the Docker parts of the table are those of the run that had one.
+    const probe = await timedRun(DOCKER, ['version', '--format', '{{.Server.Version}}']);
+    const dockerVersion = probe.code === 0 ? probe.output.trim() : previous.machine?.docker;
     results.machine = { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, docker: dockerVersion };
   }
 

@@ -139,9 +139,10 @@ export function findingsHeavy(lines: number): string {
 export function writeProject(dir: string, dockerfile: string): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'cmd/server'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
-  fs.writeFileSync(path.join(dir, 'go.sum'), '');
-  fs.writeFileSync(path.join(dir, 'cmd/server/main.go'), 'package main\n\nfunc main() {}\n');
+  // One required module, so that `go mod download` has something to download and GD001 a cost to report.
+  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n');
+  fs.writeFileSync(path.join(dir, 'go.sum'), 'github.com/google/uuid v1.6.0 h1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=\ngithub.com/google/uuid v1.6.0/go.mod h1:TIyPZe4MgqvfeYDBFedMoGGpEw/LqOeaOT+nhxU+yHo=\n');
+  fs.writeFileSync(path.join(dir, 'cmd/server/main.go'), 'package main\n\nimport _ "github.com/google/uuid"\n\nfunc main() {}\n');
   fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
   return path.join(dir, 'Dockerfile');
 }

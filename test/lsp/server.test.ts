@@ -305,6 +305,43 @@ describe('keeping diagnostics current', () => {
   });
 });
 
+describe('typing into a comment or a value nothing reads', () => {
+  const text = NAIVE_DOCKERFILE.replace('COPY . .\n', 'COPY . .\nENV BUILD_SERIAL=0000\n# modules, then the binary\n');
+  const session = {} as { client: TestClient; project: ReturnType<typeof goProject> };
+  before(async () => {
+    session.project = goProject(text);
+    session.client = await TestClient.start();
+    await session.client.open(session.project.uri, text);
+  });
+  after(async () => {
+    await session.client.stop();
+    fs.rmSync(session.project.dir, { recursive: true, force: true });
+  });
+
+  it('publishes the findings for every keystroke, and a quick fix asked for at once keeps what was typed', async () => {
+    const { client, project } = session;
+    const first = await client.diagnosticsFor(project.uri, has('GD001'));
+    const serial = text.split('\n').findIndex((l) => l.startsWith('ENV BUILD_SERIAL'));
+    const start = client.diagnostics.seen.length;
+    for (const [line, typed] of [[serial, '4'], [serial, '2'], [serial + 1, ' go'], [serial + 1, ' build']] as const) {
+      const end = client.text(project.uri).split('\n')[line].length;
+      await client.edit(project.uri, [{ range: { start: { line, character: end }, end: { line, character: end } }, newText: typed }]);
+      assert.deepEqual(await client.diagnosticsFor(project.uri), first);
+    }
+    const gd001 = only(first, 'GD001');
+    await client.apply(preferredFix(await client.codeActions(project.uri, gd001.range, [gd001]), 'GD001').edit!);
+    assert.equal(
+      client.text(project.uri).split('\n').slice(1, 8).join('\n'),
+      'WORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nENV BUILD_SERIAL=000042\n# modules, then the binary go build\nRUN go build -o /out/app .',
+    );
+    await client.diagnosticsFor(project.uri, lacks('GD001'), 'diagnostics without GD001');
+    // Well after typing stopped, every version was published once, in order.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const versions = client.diagnostics.seen.slice(start).filter((p) => p.uri === project.uri).map((p) => p.version ?? -1);
+    assert.deepEqual(versions, [...new Set(versions)].sort((a, b) => a - b));
+  });
+});
+
 describe('settings and watchers', () => {
   it('pulls the settings scoped to the document and registers file watchers when the editor allows it', async () => {
     const project = goProject();

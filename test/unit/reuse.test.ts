@@ -4,17 +4,13 @@
 // multi-stage files, each edited line by line with lines of Go builds.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import fc from 'fast-check';
-import { analyze, type AnalyzeOptions, type AnalysisResult } from '../../server/src/analysis/analyze';
+import { analyze, type AnalysisResult } from '../../server/src/analysis/analyze';
 import { parseDockerfile } from '../../server/src/analysis/model/model';
 import { reusableFor, reuseKey, reuseScope } from '../../server/src/analysis/reuse';
-import { FIXTURES, casesIn, fixtureContext, fixtureSite, ruleDirs } from '../helpers/fixtures';
-import { realWorldFixtures } from '../helpers/realWorld';
-import { dockerfile, FUZZ_SEED } from '../fuzz/arbitraries';
+import { editCases, servicesFile } from '../helpers/editCases';
+import { FUZZ_SEED } from '../fuzz/arbitraries';
 import { seededRandom } from '../robustness/session';
 
 /** Lines an edit puts in place of another: Go steps, cache mounts, Go settings, copies. */
@@ -37,46 +33,6 @@ const GO_LINES = [
   '',
 ];
 
-interface Case {
-  name: string;
-  text: string;
-  options: AnalyzeOptions;
-}
-
-/** Several Go services built in their own stages, one final image copying every binary. */
-function servicesFile(services: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < services; i++) {
-    lines.push(
-      `FROM golang:1.22 AS svc${i}`,
-      `WORKDIR /src/svc${i}`,
-      'COPY . .',
-      `ENV BUILD_SERIAL=${i}`,
-      'RUN go mod download',
-      `RUN go build -ldflags "-X main.built=$(date +%s)" -o /out/svc${i} ./cmd/server`,
-    );
-  }
-  lines.push('FROM gcr.io/distroless/static-debian12');
-  for (let i = 0; i < services; i++) lines.push(`COPY --from=svc${i} /out/svc${i} /usr/local/bin/`);
-  lines.push('ENTRYPOINT ["/usr/local/bin/svc0"]');
-  return `${lines.join('\n')}\n`;
-}
-
-function cases(): Case[] {
-  const all: Case[] = [];
-  for (const id of ruleDirs()) {
-    const dir = path.join(FIXTURES, id);
-    for (const file of [...casesIn(dir, 'invalid'), ...casesIn(dir, 'valid')]) {
-      const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      all.push({ name: `${id}/${file}`, text, options: { context: fixtureContext(dir, file.replace(/\.Dockerfile$/, '')), buildsIn: fixtureSite(dir, file) } });
-    }
-  }
-  for (const fixture of realWorldFixtures()) all.push({ name: `real-world/${fixture.name}`, text: fixture.text, options: { context: fixture.context } });
-  fc.sample(dockerfile, { seed: FUZZ_SEED, numRuns: 150 }).forEach((g, i) => all.push({ name: `generated #${i}`, text: g.text, options: {} }));
-  all.push({ name: 'eight services', text: servicesFile(8), options: {} });
-  return all;
-}
-
 /** Replaces one line with another line of the file or a Go line, keeping the line count. */
 function edit(text: string, next: () => number): string {
   const lines = text.split('\n');
@@ -91,7 +47,7 @@ describe('re-analysis of an edited document', () => {
   it('finds exactly what an analysis from scratch finds, edit after edit', () => {
     const next = seededRandom(FUZZ_SEED);
     let checked = 0;
-    for (const c of cases()) {
+    for (const c of editCases()) {
       let previous: AnalysisResult = analyze(c.text, c.options);
       let text = c.text;
       for (let step = 0; step < 6; step++) {

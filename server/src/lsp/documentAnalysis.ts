@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/analyze';
+import { findingsCarryOver } from '../analysis/carry';
 import type { BuildContext } from '../analysis/model/context';
 import { resolveBuildSite } from '../analysis/ci/discover';
 import type { BuildSite, CiBuild } from '../analysis/ci/types';
@@ -54,6 +55,19 @@ export class DocumentAnalyses {
     const analysis = this.analyse(document, settings, sameInputs ? entry.analysis.result : undefined);
     this.latest.set(document.uri, { version: document.version, settings, contextGeneration: this.contextGeneration, analysis });
     return analysis;
+  }
+
+  /**
+   * The analysis whose findings are the document's: its own, or the last one when the edits since
+   * cannot have changed its findings (a comment's words, a value nothing reads: see
+   * ../analysis/carry.ts). Then the document is not analysed again until `get` is asked for it.
+   */
+  findingsOf(document: TextDocument, settings: ServerSettings): { analysis: DocumentAnalysis; current: boolean } {
+    const entry = this.latest.get(document.uri);
+    const result = entry?.analysis.result;
+    if (entry && entry.version !== document.version && entry.settings === settings && entry.contextGeneration === this.contextGeneration
+      && result && findingsCarryOver(result, document.getText())) return { analysis: entry.analysis, current: false };
+    return { analysis: this.get(document, settings), current: true };
   }
 
   /** Files of some build context changed: every analysis may be out of date. */

@@ -2,6 +2,7 @@
 // the analysis core; this file keeps documents, settings and build contexts, and decides when to
 // analyse (debounced on change, at once on save and when go.mod, go.sum or .dockerignore change).
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
   MessageType, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type InitializeResult,
@@ -17,7 +18,7 @@ import { hover } from '../features/hover';
 import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
 import { BuildContextCache } from './contextCache';
 import { KeyedDebouncer } from './debounce';
-import { DocumentAnalyses } from './documentAnalysis';
+import { DocumentAnalyses, type DocumentAnalysis } from './documentAnalysis';
 import { OnceMessages } from './messages';
 import { SETTINGS_SECTION, WATCHED_FILE_GLOBS, type InitializationOptions } from './settings';
 import { SettingsStore } from './settingsStore';
@@ -47,9 +48,18 @@ const measuredBuilds = new Map<string, MeasuredBuild>();
 /** Bumped on every analysis request, so a slower, older run never publishes over a newer one. */
 const generations = new Map<string, number>();
 /** What was last published for each document, so the same analysis is never serialised and sent twice. */
-const published = new Map<string, { version: number; analysis: unknown; build: MeasuredBuild | undefined }>();
+const published = new Map<string, { version: number; analysis: DocumentAnalysis; build: MeasuredBuild | undefined; kept: boolean }>();
 /** Changes one analysis waits for at most before it starts (see `caughtUp`). */
 const MAX_CATCH_UP = 50;
+/**
+ * A pause in typing this long after findings were kept over an edit (`DocumentAnalyses.findingsOf`)
+ * has the text analysed, so that the analysis hovers and quick fixes read is the text's own.
+ */
+const ANALYSE_KEPT_AFTER_MS = 250;
+/** Documents whose published findings were kept over an edit, with the timer that analyses them. */
+const keptFindings = new Map<string, NodeJS.Timeout>();
+/** Documents whose typing stopped after findings were kept: the next run analyses the text. */
+const analyseNext = new Set<string>();
 
 const validations = new KeyedDebouncer(validate, (uri, error) => logError(`analysing ${uri}`, error));
 
@@ -83,6 +93,15 @@ async function caughtUp(uri: string): Promise<void> {
   }
 }
 
+function analyseKeptLater(uri: string): void {
+  clearTimeout(keptFindings.get(uri));
+  keptFindings.set(uri, setTimeout(() => {
+    keptFindings.delete(uri);
+    analyseNext.add(uri);
+    validations.schedule(uri, 0);
+  }, ANALYSE_KEPT_AFTER_MS));
+}
+
 async function validate(uri: string): Promise<void> {
   const generation = (generations.get(uri) ?? 0) + 1;
   generations.set(uri, generation);
@@ -94,13 +113,26 @@ async function validate(uri: string): Promise<void> {
   const documentSettings = await settings.get(uri);
   // A change, a close or a newer run while the settings were on their way makes this one stale.
   if (generations.get(uri) !== generation || documents.get(uri)?.version !== version) return;
-  const analysis = analyses.get(document, documentSettings);
   const build = measuredBuilds.get(uri);
+  // Findings kept over an edit are published at once; the text is analysed when the typing stops.
+  // Measured costs are matched to the analysed text, so a measured document is always analysed.
+  const analyseNow = analyseNext.delete(uri) || build !== undefined;
+  const { analysis, current } = analyseNow ? { analysis: analyses.get(document, documentSettings), current: true } : analyses.findingsOf(document, documentSettings);
+  if (!current) analyseKeptLater(uri);
+  else {
+    clearTimeout(keptFindings.get(uri));
+    keptFindings.delete(uri);
+  }
   const last = published.get(uri);
   // A debounced run after a catch-up finds the analysis it would publish already published.
   if (last && last.version === version && last.analysis === analysis && last.build === build) return;
-  published.set(uri, { version, analysis, build });
+  published.set(uri, { version, analysis, build, kept: !current });
   messages.report(analysis.warnings);
+  if (last?.kept && last.version === version && last.build === build) {
+    // The analysis of a text whose findings were kept: they must be the same, and were sent already.
+    if (isDeepStrictEqual(last.analysis.result?.findings, analysis.result?.findings)) return;
+    logError(`analysing ${uri}`, new Error(`the findings kept for version ${version} differ from its analysis; sending the analysis'`));
+  }
   const measured = analysis.result && withMeasuredCosts(analysis.result.findings, analysis.result.model, build);
   const diagnostics = (measured?.findings ?? []).map((f) => toDiagnostic(f, uri));
   await connection.sendDiagnostics({ uri, version, diagnostics });
@@ -179,6 +211,9 @@ documents.onDidSave((event) => {
 documents.onDidClose((event) => {
   const uri = event.document.uri;
   validations.forget(uri);
+  clearTimeout(keptFindings.get(uri));
+  keptFindings.delete(uri);
+  analyseNext.delete(uri);
   generations.delete(uri);
   published.delete(uri);
   settings.forget(uri);

@@ -14,6 +14,7 @@ import { addDelegatedGoCommands } from '../go/delegated';
 import { parseDockerfileAst } from '../parse/reusingParser';
 import type { ShellCommand } from '../parse/shell';
 import type { Range } from './types';
+import { Scope } from './scope';
 import { classifySources, type CopySource } from './sources';
 import { writtenArg, writtenArgumentsText, writtenCopy, writtenEnv, writtenFrom, writtenImageParts, writtenRun, type WrittenCopy, type WrittenMount } from '../parse/written';
 
@@ -195,15 +196,9 @@ function resolveMount(written: WrittenMount, env: Env, escape: string, workdir: 
   return { ...written, ...options, targetResolved: resolved === '/' ? undefined : resolved };
 }
 
-function withVar(env: Env, name: string, value: VarValue): Map<string, VarValue> {
-  const next = new Map(env);
-  next.set(name, value);
-  return next;
-}
-
 /** Build an image's initial environment, with every value attributed to the image. */
-function imageEnv(facts: ImageFacts): Map<string, VarValue> {
-  const env = new Map<string, VarValue>();
+function imageEnv(facts: ImageFacts): Scope<VarValue> {
+  const env = new Scope<VarValue>();
   for (const [name, value] of Object.entries(facts.env)) env.set(name, { value, origin: { kind: 'image', detail: facts.family }, isArg: false });
   return env;
 }
@@ -232,7 +227,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
   for (const name of AUTOMATIC_ARGS) globalArgs.set(name, { value: undefined, origin: { kind: 'arg', detail: 'automatic platform ARG' }, isArg: true });
 
   let stage: Stage | undefined;
-  let env: Map<string, VarValue> = new Map();
+  let env = new Scope<VarValue>();
   let user: { name: string; line: number } | undefined;
   let workdir = '/';
 
@@ -283,7 +278,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
         dependsOn: new Set(referenced ? [referenced] : []),
         isFinal: false,
         feedsFinal: false,
-        endEnv: new Map(),
+        endEnv: new Scope<VarValue>(),
         endWorkdir: '/',
       };
       // A FROM can only name an earlier stage, whose chain is complete.
@@ -291,7 +286,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
       stages.push(stage);
       if (referenced) {
         // A child stage starts from the parent's image: its ENV, USER and WORKDIR, not its ARGs.
-        env = new Map([...referenced.endEnv].filter(([, v]) => !v.isArg));
+        env = Scope.of(referenced.endEnv, (v) => !v.isArg);
         user = referenced.endUser;
         workdir = referenced.endWorkdir;
       } else {
@@ -321,7 +316,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
           const inherited = globalArgs.get(name);
           const value = defaultValue ?? inherited?.value;
           // An ENV of the same name wins over the ARG for the rest of the stage.
-          if (!next.has(name) || next.get(name)!.isArg) next = withVar(next, name, { value, origin: { kind: 'arg', line, detail: inherited && defaultValue === undefined ? 'global ARG' : undefined }, isArg: true });
+          if (!next.has(name) || next.get(name)!.isArg) next = next.with(name, { value, origin: { kind: 'arg', line, detail: inherited && defaultValue === undefined ? 'global ARG' : undefined }, isArg: true });
         }
       }
       model = { node, range, position, stage, env, user, workdir, keyword: 'ARG', name: vars[0]?.name, nameRange: vars[0]?.nameRange, defaultValue: vars[0]?.defaultValue, vars };
@@ -331,7 +326,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
       model = { node, range, position, stage, env, user, workdir, keyword: 'ENV', vars };
       // All assignments on one ENV line see the values from before the line.
       const before = lookupIn(env);
-      const next = new Map(env);
+      const next = Scope.of(env);
       for (const v of vars) next.set(v.name, { value: expandVariables(v.value, before, escape), origin: { kind: 'env', line }, isArg: false });
       env = next;
     } else if (keyword === 'RUN') {
