@@ -143,6 +143,16 @@ describe('go-dockerfile-cache CLI', () => {
     assert.doesNotMatch(unsafe.stderr, /not fixed/);
   });
 
+  it('check --help lists every output format and --fail-on, and exits 0 without reading a file', () => {
+    for (const flag of ['--help', '-h']) {
+      const help = run(['check', flag]);
+      assert.equal(help.code, 0, help.stderr);
+      assert.equal(help.stderr, '');
+      assert.match(help.stdout, /--format F\s+text \(default\), json, sarif, github \(workflow commands\), checkstyle or gitlab/);
+      assert.match(help.stdout, /--fail-on LEVEL\s+error, warning \(default\), info or none/);
+    }
+  });
+
   it('fix --help names --unsafe-fixes; --format json with --stdout is a usage error', () => {
     const help = run(['fix', '--help']);
     assert.equal(help.code, 0);

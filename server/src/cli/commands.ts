@@ -37,6 +37,21 @@ LEVEL is off, info, warning or error. The build context defaults to the Dockerfi
 repository's CI files (GitHub Actions, GitLab CI, bake files, scripts with --cache-to) and the
 CI=true environment variable.`;
 
+export const CHECK_USAGE = `Usage: go-dockerfile-cache check [options] FILE...
+
+Reports what makes the Go builds of each Dockerfile slow. Exits 1 when a finding is at or above
+--fail-on, 2 on a usage or read error, 0 otherwise.
+  --format F           text (default), json, sarif, github (workflow commands), checkstyle or gitlab
+                       (Code Quality)
+  --context DIR        the build context (default: the Dockerfile's folder)
+  --fail-on LEVEL      error, warning (default), info or none
+  --rules ID=LEVEL,... change a rule's severity, or turn it off: --rules GD012=off,GD016=warning
+  --builds-in WHERE    where the image is built: auto (default: the repository's CI files and CI=true),
+                       local or ci
+  --profile-file F     a build of this Dockerfile saved with \`profile --format json\` (or \`history
+                       --format json\`): each finding gets the seconds its line took
+  -h, --help           show this help`;
+
 export const FIX_USAGE = `Usage: go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--unsafe-fixes] [--format text|json] [--stdout] [--builds-in auto|local|ci] FILE
 
 Applies every fix (only those of --rule) until nothing fixable remains and writes the file in place
@@ -124,8 +139,13 @@ export function check(argv: string[]): number {
       rules: { type: 'string' },
       'builds-in': { type: 'string' },
       'profile-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${CHECK_USAGE}\n`);
+    return 0;
+  }
   const buildsIn = buildsInSetting(values['builds-in']);
   const measured = values['profile-file'] === undefined ? undefined : readProfileFile(values['profile-file']);
   if (measured && 'error' in measured) throw new UsageError(measured.error);
