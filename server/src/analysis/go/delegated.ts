@@ -242,7 +242,7 @@ function runsOf(model: DockerfileModel, run: InstructionModel, invocation: Invoc
  * undefined when there is no such file, or a target the reader cannot find (a pattern rule, one
  * inside a conditional): then nothing is said about what make runs.
  */
-function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: Invocation): { file: string; lines: RecipeLine[] } | undefined {
+function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: Invocation): MakeRecipe | undefined {
   const candidates = invocation.file ? [invocation.file] : MAKEFILE_NAMES.map((n) => posix.join(invocation.path, n));
   for (const imagePath of candidates) {
     const file = contextFileAt(model, run, imagePath);
@@ -250,18 +250,29 @@ function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: I
     if (file === undefined || text === undefined) continue;
     const makefile = makefileOf(text);
     const lines: RecipeLine[] = [];
-    for (const target of invocation.targets.length > 0 ? invocation.targets : [undefined]) {
+    const targets = invocation.targets.length > 0 ? invocation.targets : [undefined];
+    for (const target of targets) {
       const recipe = recipeOf(makefile, target, invocation.overrides);
       if (recipe === undefined) return undefined;
       lines.push(...recipe);
     }
-    return { file, lines };
+    return { file, lines, makefile, targets, overrides: invocation.overrides };
   }
   return undefined;
 }
 
+/** What a make invocation runs: its recipe lines, the Makefile and its context path, the goals and the `make NAME=…` arguments. */
+export interface MakeRecipe {
+  file: string;
+  lines: RecipeLine[];
+  makefile: Makefile;
+  /** undefined for the default goal. */
+  targets: (string | undefined)[];
+  overrides: ReadonlyMap<string, string>;
+}
+
 /** What a `make` command of a RUN runs, read as for its Go commands; undefined for another command or what cannot be read. */
-export function makeRecipeOf(model: DockerfileModel, run: RunInstruction, command: ShellCommand): { file: string; lines: RecipeLine[] } | undefined {
+export function makeRecipeOf(model: DockerfileModel, run: RunInstruction, command: ShellCommand): MakeRecipe | undefined {
   if (!runsMake(command)) return undefined;
   const dir = commandDirectory(run, { command, flags: new Map() });
   const invocation = dir === undefined ? undefined : invocationOf(command, dir);

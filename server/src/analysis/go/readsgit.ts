@@ -5,9 +5,10 @@
 // changes or breaks all of these, so advice to exclude it must say so.
 import * as posix from 'node:path/posix';
 import { perObject } from '../model/memo';
-import { type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import { isArg, type ArgInstruction, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { installedPackages } from '../model/packages';
-import { readMakefile } from '../parse/makefile';
+import { defaultUnlessSet, evaluatedTexts, readMakefile, type Assignment } from '../parse/makefile';
+import type { ShellCommand } from '../parse/shell';
 import { normalizeContextPath, type BuildContext } from '../model/context';
 import { makeRecipeOf, runsMake, shellCommandsOf } from './delegated';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
@@ -55,9 +56,14 @@ const MAKEFILE_NAMES = ['Makefile', 'makefile', 'GNUmakefile'];
 const makefileRunsGit = perObject((context: BuildContext): boolean =>
   MAKEFILE_NAMES.some((name) => { const text = context.readText(name); return text !== undefined && makeTextRunsGit(context, text); }));
 
-/** The Makefile definition `NAME ?= …`: a variable of that name in make's environment wins over it. */
+/**
+ * The Makefile definition `NAME ?= …` (or `NAME := $(if $(NAME),$(NAME),…)`, `$(or $(NAME),…)`):
+ * a variable of that name in make's environment wins over it.
+ */
 function environmentDefault(name: string): RegExp {
-  return new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*\\?=.*$`, 'm');
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const own = `\\$[({]${escaped}[)}]`;
+  return new RegExp(`^[ \\t]*(?:export[ \\t]+)?${escaped}[ \\t]*(?:\\?=|:{0,3}=[ \\t]*\\$\\((?:if[ \\t]+${own}[ \\t]*,[ \\t]*${own}|or[ \\t]+${own})[ \\t]*,).*$`, 'm');
 }
 
 /**
@@ -78,6 +84,37 @@ function gitOnlyForDefaults(context: BuildContext, names: readonly string[]): st
     rest = rest.replace(definition, '');
   }
   return defaults.length > 0 && !makeTextRunsGit(context, rest) ? defaults : [];
+}
+
+/** A script path a recipe line runs, as a command or a command substitution (`./hack/version.sh`, `$(sh scripts/v)`). */
+const RECIPE_SCRIPT = /(?:^|[\s;&|(`])(?:(?:ba)?sh\s+)?((?:\.\/)?[\w.-]+\/[\w./-]+)/g;
+
+/** A recipe line or variable value of a Makefile that runs git, itself or in a script of the context. */
+function recipeLineRunsGit(context: BuildContext, text: string): boolean {
+  if (GIT_READ.test(text)) return true;
+  const scripts = new Set([...text.matchAll(RECIPE_SCRIPT)].map((m) => normalizeContextPath(m[1])).filter((p) => !p.startsWith('..')));
+  return [...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''));
+}
+
+/**
+ * Whether a `make` command of a RUN reads git: in the recipes it runs, the variables they use, or
+ * the Makefile's immediate assignments (`:=`), which make evaluates whatever the target. Variables
+ * named in `environment` are set in make's environment by the build, which replaces the file's
+ * defaults for them (`?=`, `:= $(if $(NAME),$(NAME),…)`); `make NAME=…` replaces every assignment.
+ * undefined when the reader cannot tell what make runs.
+ */
+function makeReadsGit(model: DockerfileModel, run: RunInstruction, command: ShellCommand, environment: ReadonlySet<string> = new Set()): boolean | undefined {
+  const context = model.context;
+  const recipe = context && makeRecipeOf(model, run, command);
+  if (!context || !recipe) return undefined;
+  const replaced = (a: Assignment) => recipe.overrides.has(a.name) || (environment.has(a.name) && (a.op === '?=' || defaultUnlessSet(a.name, a.value) !== undefined));
+  return evaluatedTexts(recipe.makefile, recipe.targets, replaced)?.some((text) => recipeLineRunsGit(context, text));
+}
+
+/** Whether the `make` a RUN runs reads git; what the reader cannot follow counts when the Makefile reads git anywhere. */
+function runsMakeReadingGit(model: DockerfileModel, run: RunInstruction): boolean {
+  const context = model.context;
+  return context !== undefined && run.commands.some((c) => runsMake(c) && (makeReadsGit(model, run, c) ?? makefileRunsGit(context)));
 }
 
 /** A Go file of the context (outside vendor/) that reads the binary's build info. */
@@ -178,22 +215,40 @@ export interface GitRead {
 }
 
 /**
- * The ARGs declared before a RUN whose make target reads variables of those names from its
- * environment, where those variables' `?=` defaults are the Makefile's only git reads.
+ * The ARGs that stand in for every git read of a RUN's `make`: those whose Makefile defaults
+ * (`?=`, `:= $(if $(NAME),$(NAME),…)`) read git, when passing them leaves make no git read.
  */
-function argPassedIn(context: BuildContext, runs: readonly RunInstruction[]): GitRead['passedIn'] {
+function argPassedIn(model: DockerfileModel, context: BuildContext, runs: readonly RunInstruction[]): GitRead['passedIn'] {
   for (const run of runs) {
-    const args = new Map<string, number>();
-    for (const go of run.go) {
-      for (const name of go.via?.environment ?? []) {
-        const value = run.env.get(name);
-        if (value?.isArg && value.origin.kind === 'arg' && value.origin.line !== undefined) args.set(name, value.origin.line);
-      }
-    }
-    const names = gitOnlyForDefaults(context, [...args.keys()]);
-    if (names.length > 0) return names.map((name) => ({ name, line: args.get(name)! }));
+    const make = run.commands.find((c) => makeReadsGit(model, run, c) !== undefined);
+    const names = make ? argsForMakeGitDefaults(model, context, run, make) : argsForGitDefaults(context, run);
+    if (names.size > 0) return [...names].map(([name, line]) => ({ name, line }));
   }
   return undefined;
+}
+
+/** The ARG a variable of the RUN's environment comes from: its name and line. */
+function argOf(run: RunInstruction, name: string): [string, number] | undefined {
+  const value = run.env.get(name);
+  return value?.isArg && value.origin.kind === 'arg' && value.origin.line !== undefined ? [name, value.origin.line] : undefined;
+}
+
+/**
+ * The ARGs of the RUN's stage whose defaults in the Makefile read git, when passing every ARG
+ * (each is in make's environment) leaves the `make` no git read at all.
+ */
+function argsForMakeGitDefaults(model: DockerfileModel, context: BuildContext, run: RunInstruction, make: ShellCommand): Map<string, number> {
+  const declared = new Map((run.stage?.instructions ?? []).filter((i) => isArg(i) && i.position < run.position)
+    .flatMap((i) => (i as ArgInstruction).vars.map((v) => argOf(run, v.name)).filter((a) => a !== undefined)));
+  if (makeReadsGit(model, run, make, new Set(declared.keys())) !== false) return new Map();
+  const text = context.readText(makeRecipeOf(model, run, make)!.file) ?? '';
+  return new Map([...declared].filter(([name]) => makeTextRunsGit(context, environmentDefault(name).exec(text)?.[0] ?? '')));
+}
+
+/** Where the reader cannot tell what make runs: the ARGs the Go commands read whose `?=` defaults are the Makefile's only git reads. */
+function argsForGitDefaults(context: BuildContext, run: RunInstruction): Map<string, number> {
+  const args = new Map(run.go.flatMap((go) => (go.via?.environment ?? []).map((name) => argOf(run, name)).filter((a) => a !== undefined)));
+  return new Map(gitOnlyForDefaults(context, [...args.keys()]).map((name) => [name, args.get(name)!]));
 }
 
 const COMMAND_LOSES = 'the version it stamps is lost (git fails without a repository)';
@@ -232,8 +287,8 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
     const line = gitLine(run);
     if (line !== undefined) return { why: `\`git\` runs on line ${line + 1}`, loses: COMMAND_LOSES };
   }
-  const make = runs.find((r) => r.commands.some(runsMake));
-  if (make && model.context && makefileRunsGit(model.context)) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES, passedIn: argPassedIn(model.context, runs) };
+  const make = runs.find((r) => runsMakeReadingGit(model, r));
+  if (make && model.context) return { why: `\`make\` on line ${make.range.start.line + 1} runs a Makefile that calls git`, loses: COMMAND_LOSES, passedIn: argPassedIn(model, model.context, runs) };
   const chain = copy.stage?.chain ?? [];
   const install = chain.flatMap((s) => s.runs).find(installsGit);
   const builds = runs.some((r) => r.go.some((g) => g.subcommand === 'build' || g.subcommand === 'install'));

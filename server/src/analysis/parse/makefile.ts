@@ -35,7 +35,7 @@ interface Variable {
   recursive: boolean;
   /** Assigned in a way the reader cannot follow (inside a conditional, from a function, `define`). */
   unknown?: boolean;
-  /** Assigned with `?=`: a variable of that name in make's environment wins over this value. */
+  /** Assigned with `?=` (or `:= $(if $(NAME),$(NAME),…)`): a variable of that name in make's environment wins over this value. */
   environmentWins?: boolean;
   /** `:=`: the environment variables its value read when it was assigned. */
   read?: string[];
@@ -48,10 +48,29 @@ export interface Makefile {
   defaultTarget?: string;
   /** The file includes others: a variable it does not define may be defined there. */
   includes: boolean;
+  /** Every assignment as written, in order, inside conditionals too. */
+  assignments: Assignment[];
+}
+
+export interface Assignment {
+  name: string;
+  op: string;
+  value: string;
 }
 
 const ASSIGNMENT = /^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$/s;
 const CONDITIONAL_START = /^(ifeq|ifneq|ifdef|ifndef)\b/;
+
+/**
+ * The default of `NAME := $(if $(NAME),$(NAME),DEFAULT)` or `NAME := $(or $(NAME),DEFAULT)`: like
+ * `NAME ?= DEFAULT`, a non-empty variable of that name in make's environment wins. undefined for
+ * any other value.
+ */
+export function defaultUnlessSet(name: string, value: string): string | undefined {
+  const own = `\\$[({]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[)}]`;
+  const match = new RegExp(`^\\$\\((?:if\\s+${own}\\s*,\\s*${own}|or\\s+${own})\\s*,(.*)\\)$`, 's').exec(value.trim());
+  return match?.[1].trim();
+}
 
 /** Lines with their `\` continuations joined, each with the zero-based line it starts on. */
 function logicalLines(text: string): { text: string; line: number }[] {
@@ -79,6 +98,7 @@ export function readMakefile(text: string): Makefile {
   const variables = new Map<string, Variable>();
   let defaultTarget: string | undefined;
   let includes = false;
+  const assignments: Assignment[] = [];
   let conditionalDepth = 0;
   let inDefine: string | undefined;
   // The rules the recipe lines that follow belong to; undefined outside a rule.
@@ -106,8 +126,11 @@ export function readMakefile(text: string): Makefile {
     if (assignment && !/^[^=]*[^:=]:[^=]/.test(stripped.slice(0, stripped.indexOf(assignment[2]) + 1))) {
       const [, name, op, value] = assignment;
       const previous = variables.get(name);
+      assignments.push({ name, op, value });
+      const unlessSet = previous || op === '?=' || op === '+=' ? undefined : defaultUnlessSet(name, value);
       if (conditionalDepth > 0 || op === '!=') variables.set(name, { value, recursive: true, unknown: true });
       else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true, environmentWins: true }); }
+      else if (unlessSet !== undefined) variables.set(name, { value: unlessSet, recursive: true, environmentWins: true });
       else if (op === '+=') variables.set(name, previous ? { ...previous, value: `${previous.value} ${value}` } : { value, recursive: true });
       else if (op === '=') variables.set(name, { value, recursive: true });
       else {
@@ -139,7 +162,51 @@ export function readMakefile(text: string): Makefile {
     }
     if (inline) for (const rule of current) rule.recipe.push({ text: inline, line });
   }
-  return { rules, variables, defaultTarget, includes };
+  return { rules, variables, defaultTarget, includes, assignments };
+}
+
+const REFERENCE = /\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]/g;
+const IMMEDIATE = new Set([':=', '::=', ':::=', '!=']);
+
+/**
+ * The texts make may evaluate to build `targets` (the default goal for undefined): their recipe
+ * lines and their prerequisites', as written; every assignment of a variable these use, and of the
+ * variables those use in turn; and every immediate assignment (`:=`, `!=`), which make evaluates as
+ * it reads the file, whatever the target. `skip` leaves out an assignment (a default the
+ * environment replaces). undefined when a target has no rule the reader found.
+ */
+export function evaluatedTexts(makefile: Makefile, targets: readonly (string | undefined)[], skip: (a: Assignment) => boolean = () => false): string[] | undefined {
+  const texts: string[] = [];
+  const done = new Set<string>();
+  const visit = (name: string): boolean => {
+    if (done.has(name) || done.size > 200) return true;
+    done.add(name);
+    const rule = makefile.rules.get(name);
+    if (!rule) return false;
+    texts.push(...rule.recipe.map((step) => step.text));
+    // A prerequisite without a rule is a file make finds, not a recipe it runs.
+    for (const prerequisite of rule.prerequisites) visit(prerequisite);
+    return true;
+  };
+  for (const target of targets) {
+    const goal = target ?? makefile.defaultTarget;
+    if (goal === undefined || !visit(goal)) return undefined;
+  }
+  const kept = makefile.assignments.filter((a) => !skip(a));
+  const pending = [...texts, ...kept.filter((a) => IMMEDIATE.has(a.op)).map((a) => a.value)];
+  texts.push(...pending.slice(texts.length));
+  const used = new Set<string>();
+  while (pending.length > 0) {
+    for (const [, name] of pending.pop()!.matchAll(REFERENCE)) {
+      if (used.has(name)) continue;
+      used.add(name);
+      for (const a of kept.filter((k) => k.name === name)) {
+        texts.push(a.value);
+        pending.push(a.value);
+      }
+    }
+  }
+  return texts;
 }
 
 /** make's functions: a reference with a space or comma in its name calls one. */

@@ -8,8 +8,8 @@ import { defineRule } from './api';
 /** The ARGs that already stand in for git, and what to do with them. */
 function passInstead(args: NonNullable<GitRead['passedIn']>): string {
   const several = args.length > 1;
-  const lines = listed([...new Set(args.map((a) => String(a.line + 1)))]);
-  return `unless the build is given ${listed(args.map((a) => `\`--build-arg ${a.name}=…\``))}: the ${several ? 'ARGs' : 'ARG'} on ${several ? 'lines' : 'line'} ${lines} already ${several ? 'reach' : 'reaches'} it in place of git. Pass ${several ? 'them' : 'it'} on every build, then add .git to .dockerignore.`;
+  const lines = [...new Set(args.map((a) => String(a.line + 1)))];
+  return `unless the build is given ${listed(args.map((a) => `\`--build-arg ${a.name}=…\``))}: the ${several ? 'ARGs' : 'ARG'} on ${lines.length > 1 ? 'lines' : 'line'} ${listed(lines)} already ${several ? 'reach' : 'reaches'} it in place of git. Pass ${several ? 'them' : 'it'} on every build, then add .git to .dockerignore.`;
 }
 
 /** `.git/*` leaves an empty directory but keeps out what commits change (HEAD, index, refs). */
