@@ -18,6 +18,9 @@ export function cacheExportWords(build: CiBuild): string {
 }
 
 /** "Built in CI by .github/workflows/image.yml:31 (cache-to type=gha,mode=max): cache mounts start empty there". */
+/** How a GitHub Actions workflow keeps a cache mount between runs, in the words every message and hover use. */
+export const GITHUB_MOUNT_RESTORE = 'an actions cache injected into the mount before the build and saved after it (reproducible-containers/buildkit-cache-dance)';
+
 export function describeBuildSite(site: BuildSite | undefined): string {
   if (!site) return 'Where this Dockerfile is built is unknown: the advice assumes a local builder, whose cache mounts persist between builds.';
   if (site.where === 'local') {
@@ -32,7 +35,7 @@ export function describeBuildSite(site: BuildSite | undefined): string {
       : 'cache mounts start empty there';
   const by = site.ci ? ` by ${ciLocation(site.ci)} (${cacheExportWords(site.ci)})` : site.source === 'ci-variable' ? ' (CI=true)' : ' (set to ci)';
   const restore = site.ci?.system === 'github-actions' && cacheMountsStartEmpty(site)
-    ? ' To keep a cache mount between runs, the workflow must restore it before the build: an actions cache injected into the mount (reproducible-containers/buildkit-cache-dance).'
+    ? ` To keep a cache mount between runs, the workflow must restore it: ${GITHUB_MOUNT_RESTORE}.`
     : '';
   return `Built in CI${by}: ${mounts}; only layers come back, through the exported cache.${restore}`;
 }

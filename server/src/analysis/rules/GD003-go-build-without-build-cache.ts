@@ -11,13 +11,13 @@ import { goCachesDeletedAfter } from '../go/cachedeleted';
 import { downloadsModules, goModFromBaseImage, sourceBeforeDownload } from '../go/modulemode';
 import { assumptionWords, bothAssumptions, unknownImageAssumption } from '../go/imageassumptions';
 import { defineRule } from './api';
-import { cacheMountsStartEmpty } from '../ci/describe';
+import { cacheMountsStartEmpty, GITHUB_MOUNT_RESTORE } from '../ci/describe';
 import { ciLocation, type BuildSite } from '../ci/types';
 
 /** On GitHub Actions runners the build cache mount starts empty unless the workflow restores it. */
 function ciBuildCacheNote(site: BuildSite | undefined): string {
   if (!cacheMountsStartEmpty(site) || site?.ci?.system !== 'github-actions') return '';
-  return ` Built in GitHub Actions (${ciLocation(site.ci)}), the mount starts empty on each runner unless its contents are restored before the build: the common way is an actions cache injected into the mount (reproducible-containers/buildkit-cache-dance).`;
+  return ` Built in GitHub Actions (${ciLocation(site.ci)}), the mount starts empty on each runner unless the workflow restores it: ${GITHUB_MOUNT_RESTORE}.`;
 }
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { cacheMountsStartEmpty, ciSiteWords } from '../ci/describe';
+import { cacheMountsStartEmpty, ciSiteWords, GITHUB_MOUNT_RESTORE } from '../ci/describe';
 import { exportsStageLayers } from '../ci/layers';
 import { buildCacheDefeat } from '../go/cachedefeat';
 import { compiles } from '../go/gocommand';
@@ -56,7 +56,7 @@ export default defineRule({
         ? 'Whenever this step runs in CI (any change to a file it compiles), it'
         : 'This step runs on every CI build (no exported cache brings back this stage\'s layers), and each time it';
       const keep = site.ci?.system === 'github-actions'
-        ? 'restore their contents before the build from the Actions cache (reproducible-containers/buildkit-cache-dance injects a cached folder into a mount and saves it after the build)'
+        ? `use ${GITHUB_MOUNT_RESTORE}`
         : 'build on a builder that outlives the job (a self-hosted runner\'s or a remote BuildKit builder keeps its cache mounts)';
       const modules = moduleMount
         ? ` For the modules alone, a download into a layer of its own (COPY go.mod go.sum, then RUN go mod download without a mount) is carried by ${exported ? 'the exported cache' : 'a cache export of this stage\'s layers (mode=max, GD022)'}.`
