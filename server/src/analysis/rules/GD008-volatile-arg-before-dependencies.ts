@@ -1,9 +1,10 @@
 import { referencedVariables } from '../parse/expand';
-import { readsModules, type GoCommand } from '../go/gocommand';
+import { readsModules } from '../go/gocommand';
+import { installedPackages } from '../model/packages';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
 import { AUTOMATIC_ARGS, isArg, isCopy, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import { bindsWholeContext } from '../model/sources';
-import type { TextEdit } from '../model/types';
+import type { Range, TextEdit } from '../model/types';
 import { defineRule } from './api';
 
 /** Names that by convention carry a value that changes with every commit or every build. */
@@ -33,6 +34,11 @@ function rerunsOnEveryCommit(model: DockerfileModel, stage: Stage, step: RunInst
   return stage.instructions.some((i) => isCopy(i) && !i.from && i.position < step.position && i.sources.some((s) => copiesGit(model, s.value)));
 }
 
+/** A COPY or ADD of the whole build context above the step. */
+function copiesContextBefore(stage: Stage, step: RunInstruction): boolean {
+  return stage.instructions.some((i) => isCopy(i) && !i.from && i.position < step.position && i.sources.some((s) => ['.', './', '*'].includes(s.value.trim())));
+}
+
 /**
  * Whether the instruction uses the variable: its own text, or a Go command it runs through make or
  * a script that reads it from the environment (`VERSION ?= …` in the Makefile, `$VERSION` in a script).
@@ -52,11 +58,33 @@ function isVolatile(stage: Stage, name: string): boolean {
   return VOLATILE_NAME.test(name) || stampedByLinker(stage, name);
 }
 
-function moduleStepAfter(stage: Stage, position: number): { run: RunInstruction; go: GoCommand } | undefined {
+/** A step that fetches dependencies: the Go command reading modules, or the package manager installing packages. */
+interface DependencyStep {
+  run: RunInstruction;
+  /** What it runs, for the message: "go mod download", "apt-get install". */
+  command: string;
+  /** Where to point the related location. */
+  range: Range;
+  /** What each new value costs there. */
+  cost: string;
+  /** Installs system packages (not Go modules). */
+  packages: boolean;
+}
+
+const PACKAGE_MANAGERS = /^(apk|apt|apt-get|yum|dnf|microdnf)$/;
+
+function dependencyStepAfter(stage: Stage, position: number): DependencyStep | undefined {
   for (const run of stage.runs) {
     if (run.position < position) continue;
     const go = run.go.find(readsModules);
-    if (go) return { run, go };
+    if (go) return { run, command: `go ${go.subcommand}`, range: go.nameRange, cost: go.subcommand === 'mod download' ? 'downloads all modules again' : 'reruns that step and every one after it', packages: false };
+    if (installedPackages(run).length > 0) {
+      // The command that installs (`apt-get install` after `apt-get update`).
+      for (const c of run.commands.filter((c) => PACKAGE_MANAGERS.test(c.words[0]?.value ?? ''))) {
+        const action = c.words.find((w, i) => i > 0 && (w.value === 'add' || w.value === 'install'));
+        if (action) return { run, command: `${c.words[0].value} ${action.value}`, range: c.words[0].range, cost: 'downloads and installs those packages again', packages: true };
+      }
+    }
   }
   return undefined;
 }
@@ -87,7 +115,7 @@ export default defineRule({
   id: 'GD008',
   name: 'volatile-arg-before-dependencies',
   severity: 'warning',
-  summary: 'An ARG whose value changes between builds is declared before the module download, so every new value downloads all modules again.',
+  summary: 'An ARG whose value changes between builds is declared before the module download (or a package install), so every new value downloads them all again.',
   fixable: true,
   check({ model, report }) {
     for (const stage of model.stages) {
@@ -96,8 +124,12 @@ export default defineRule({
         if (!arg.nameRange || !isVolatile(stage, arg.name)) continue;
         // The first step after the ARG that downloads modules or builds: the one a new value reruns
         // for nothing when it does not use the ARG (the first of the stage may be above the ARG).
-        const step = moduleStepAfter(stage, arg.position);
+        const step = dependencyStepAfter(stage, arg.position);
         if (!step) continue;
+        // Before a package install, only names that change with every build by convention count
+        // (a tool's pinned version changes when it is bumped), and not after a copy of the whole
+        // context, which reruns the install on every change to any file anyway.
+        if (step.packages && (!VOLATILE_NAME.test(arg.name) || copiesContextBefore(stage, step.run))) continue;
         const later = stage.instructions.filter((i) => i.position > arg.position);
         const use = later.find((i) => refersTo(model, i, arg.name));
         if (use === step.run) continue;
@@ -117,11 +149,10 @@ export default defineRule({
         const where = !use ? 'It is never used in this stage.'
           : moveDown ? `It is first used on line ${use.range.start.line + 1}.`
             : `It is used on line ${use.range.start.line + 1}, before that step, so moving it means moving that use too.`;
-        const cost = step.go.subcommand === 'mod download' ? 'downloads all modules again' : 'reruns that step and every one after it';
         report({
           range: arg.nameRange,
-          message: `ARG ${arg.name} changes between builds and is declared before \`go ${step.go.subcommand}\` on line ${stepLine}: every RUN after an ARG sees it, so each new value ${cost}. ${where}`,
-          related: [{ range: step.go.nameRange, message: `a new ${arg.name} reruns this step` }],
+          message: `ARG ${arg.name} changes between builds and is declared before \`${step.command}\` on line ${stepLine}: every RUN after an ARG sees it, so each new value ${step.cost}. ${where}`,
+          related: [{ range: step.range, message: `a new ${arg.name} reruns this step` }],
           fixes: moveDown ? [{
             title: `Move ARG ${arg.name} down to line ${use.range.start.line + 1}, where it is first used`,
             edits: moveAbove(model, arg, use),
