@@ -60,6 +60,15 @@ describe('findings kept over an edit', () => {
     assert.ok(findingsCarryOver(previous, text.replace('FROM gcr.io/distroless/static-debian12', '# runtime image\nFROM gcr.io/distroless/static-debian12')) === false, 'a new line');
   });
 
+  it('covers the same edits in a file with CRLF line endings, with the findings of its analysis', () => {
+    const text = findingsHeavy(13).replace('FROM gcr.io', '# the runtime image\nFROM gcr.io').replace(/\n/g, '\r\n');
+    const previous = analyze(text);
+    for (const edited of [text.replace(`${EDIT_MARKER}0000`, `${EDIT_MARKER}0042`), text.replace('# the runtime image', '# the runtime image, static')]) {
+      assert.ok(findingsCarryOver(previous, edited));
+      assert.deepEqual(analyze(edited).findings, previous.findings);
+    }
+  });
+
   it('does not cover an edit the findings depend on', () => {
     const base = [
       'FROM golang:1.22 AS build',
