@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, type AnalysisResult } from '../../server/src/analysis/analyze';
 import { findingsCarryOver } from '../../server/src/analysis/carry';
+import { hover } from '../../server/src/features/hover';
 import { editCases } from '../helpers/editCases';
 import { findingsHeavy, EDIT_MARKER } from '../../bench/lsp/dockerfiles';
 
@@ -67,6 +68,15 @@ describe('findings kept over an edit', () => {
       assert.ok(findingsCarryOver(previous, edited));
       assert.deepEqual(analyze(edited).findings, previous.findings);
     }
+  });
+
+  it('still covers an ENV value after a hover listed the build args in scope', () => {
+    const text = findingsHeavy(13).replace('FROM golang:1.22 AS svc0', 'FROM golang:1.22 AS svc0\nARG GIT_TAG');
+    const previous = analyze(text);
+    const line = text.split('\n').findIndex((l) => l.startsWith('RUN go build'));
+    const shown = hover(text, { line, character: 5 }, { analysis: previous })?.contents;
+    assert.match(shown && typeof shown === 'object' && 'value' in shown ? shown.value : '', /build args in scope: `GIT_TAG`/);
+    assert.ok(findingsCarryOver(previous, text.replace(`${EDIT_MARKER}0000`, `${EDIT_MARKER}0043`)));
   });
 
   it('does not cover an edit the findings depend on', () => {

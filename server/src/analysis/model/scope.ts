@@ -64,3 +64,13 @@ export class Scope<V> extends Map<string, V> {
 export function variableAsked(name: string): boolean {
   return listed || asked.has(name);
 }
+
+/**
+ * Every variable of a scope, read without counting as asked for: for what is only shown to the
+ * user (a hover), which decides no finding.
+ */
+export function shownVariables<V>(variables: ReadonlyMap<string, V>): [string, V][] {
+  const all: [string, V][] = [];
+  Map.prototype.forEach.call(variables, (value: V, name: string) => all.push([name, value]));
+  return all;
+}

@@ -2,6 +2,7 @@
 // steps rebuild after it.
 import { stageChain } from '../../analysis/cache/artifacts';
 import { isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../../analysis/model/model';
+import { shownVariables } from '../../analysis/model/scope';
 import { code, lineRef, plural } from './markdown';
 
 function instructionText(model: DockerfileModel, instruction: InstructionModel): string {
@@ -24,7 +25,7 @@ export function cacheInputs(model: DockerfileModel, instruction: InstructionMode
     const what = copy.from ? `the files it takes from stage ${code(copy.from.value)}` : copy.heredoc ? 'its inline text' : 'the build-context files it reads';
     inputs.push(`${code(instructionText(model, copy))} (${lineRef(copy.range.start.line)}): ${what}`);
   }
-  const args = [...instruction.env].filter(([, v]) => v.isArg && v.origin.line !== undefined);
+  const args = shownVariables(instruction.env).filter(([, v]) => v.isArg && v.origin.line !== undefined);
   if (args.length > 0) {
     inputs.push(`the values of the build args in scope: ${args.map(([name, v]) => `${code(name)} (${lineRef(v.origin.line!)})`).join(', ')}`);
   }
