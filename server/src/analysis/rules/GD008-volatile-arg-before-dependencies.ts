@@ -73,6 +73,13 @@ interface DependencyStep {
 
 const PACKAGE_MANAGERS = /^(apk|apt|apt-get|yum|dnf|microdnf)$/;
 
+/** `npm ci`, `npm install`, `yarn` (install), `pnpm install`: the JavaScript dependencies of a web UI built beside the Go code. */
+function installsNodePackages(words: readonly string[]): boolean {
+  const [tool, action] = words;
+  if (tool === 'yarn') return action === undefined || action === 'install' || action.startsWith('-');
+  return (tool === 'npm' || tool === 'pnpm') && ['ci', 'install', 'i'].includes(action ?? '') && words.length === 2 + words.slice(2).filter((w) => w.startsWith('-')).length;
+}
+
 function dependencyStepAfter(stage: Stage, position: number): DependencyStep | undefined {
   for (const run of stage.runs) {
     if (run.position < position) continue;
@@ -85,6 +92,8 @@ function dependencyStepAfter(stage: Stage, position: number): DependencyStep | u
         if (action) return { run, command: `${c.words[0].value} ${action.value}`, range: c.words[0].range, cost: 'downloads and installs those packages again', packages: true };
       }
     }
+    const node = run.commands.find((c) => installsNodePackages(c.words.map((w) => w.value)));
+    if (node) return { run, command: node.words.slice(0, 2).map((w) => w.value).join(' '), range: node.words[0].range, cost: 'downloads and installs every package again', packages: true };
   }
   return undefined;
 }
