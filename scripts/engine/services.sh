@@ -97,6 +97,22 @@ start_buildkitd() {
   wait_until "$WAIT_SECONDS" "$BUILDKIT_LOG" buildkitd buildkit_answers
 }
 
+# Builds leave layers and cache mounts behind in both engines, and tests and benchmarks run many.
+# When the disk they live on has less than MIN_FREE_GB free, both build caches are emptied (the
+# images in dockerd and the registry stay): a build that runs out of space fails in ways that say
+# nothing about the build.
+MIN_FREE_GB=${GDC_MIN_FREE_GB:-10}
+free_gb() { df -P -BG "$1" | awk 'NR == 2 { sub("G", "", $4); print $4 }'; }
+prune_build_caches_when_low() {
+  local free
+  free=$(free_gb "$BUILDKIT_ROOT")
+  [ "$free" -lt "$MIN_FREE_GB" ] || return 0
+  say "only ${free} GB free on the disk of $BUILDKIT_ROOT: emptying the build caches of both engines"
+  "$BUILDKIT_BIN/buildctl" --addr "$BUILDKIT_ADDR" prune --all >/dev/null
+  "$LEGACY_DOCKER" builder prune --all --force >/dev/null
+  say "$(free_gb "$BUILDKIT_ROOT") GB free after pruning"
+}
+
 # The builder is created, not made the default: `docker build` keeps meaning the docker driver
 # of dockerd (the legacy engine), and everything meant for current BuildKit names this builder.
 create_builder() {

@@ -48,6 +48,7 @@ build_buildkit
 build_buildx
 install_buildx_plugin
 start_buildkitd
+prune_build_caches_when_low
 create_builder
 create_base_image
 start_goproxy
