@@ -7,10 +7,9 @@ import * as posix from 'node:path/posix';
 import { perObject } from '../model/memo';
 import { isArg, type ArgInstruction, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { installedPackages } from '../model/packages';
-import { defaultUnlessSet, evaluatedTexts, readMakefile, type Assignment } from '../parse/makefile';
-import type { ShellCommand } from '../parse/shell';
+import { evaluatedTexts, readMakefile, yieldsToEnvironment, type Assignment, type Makefile } from '../parse/makefile';
 import { normalizeContextPath, type BuildContext } from '../model/context';
-import { makeRecipeOf, runsMake, shellCommandsOf } from './delegated';
+import { makeRecipeOf, runsMake, shellCommandsOf, type MakeRecipe } from './delegated';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
 import { packageArgs } from './gocommand';
 
@@ -39,15 +38,15 @@ function installsGit(run: RunInstruction): boolean {
 }
 
 const GIT_READ = /\bgit\s+(describe|rev-parse|log|rev-list|tag|show|symbolic-ref)\b/;
-/** A script a Makefile runs for a value (`$(shell ./scripts/version.sh)`) or in a recipe (`hack/build.sh`). */
-const MAKEFILE_SCRIPT = /\$\(shell\s+(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)|^\t[@+-]*\s*(?:(?:ba)?sh\s+)?([\w.-]*\/[\w./-]+)/gm;
+/** A script path a Makefile runs, as a command or a command substitution (`./hack/version.sh`, `$(shell sh scripts/v)`). */
+const MAKEFILE_SCRIPT = /(?:^|[\s;&|(`])(?:(?:ba)?sh\s+)?((?:\.\/)?[\w.-]+\/[\w./-]+)/g;
 
-/** Makefile text that runs git, itself or in a script of the context it runs (`$(shell ./scripts/git-version)`). */
+/** Makefile text (a recipe line, a value, the whole file) that runs git, itself or in a script of the context it runs. */
 function makeTextRunsGit(context: BuildContext, text: string): boolean {
   if (GIT_READ.test(text)) return true;
   // Only files of the context: the image has nothing from outside it.
-  const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1] ?? m[2])).filter((p) => !p.startsWith('..')));
-  return [...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''));
+  const scripts = new Set([...text.matchAll(MAKEFILE_SCRIPT)].map((m) => normalizeContextPath(m[1])).filter((p) => !p.startsWith('..')));
+  return [...scripts].slice(0, 50).some((script) => GIT_READ.test(context.readText(script) ?? ''));
 }
 
 const MAKEFILE_NAMES = ['Makefile', 'makefile', 'GNUmakefile'];
@@ -56,65 +55,59 @@ const MAKEFILE_NAMES = ['Makefile', 'makefile', 'GNUmakefile'];
 const makefileRunsGit = perObject((context: BuildContext): boolean =>
   MAKEFILE_NAMES.some((name) => { const text = context.readText(name); return text !== undefined && makeTextRunsGit(context, text); }));
 
-/**
- * The Makefile definition `NAME ?= …` (or `NAME := $(if $(NAME),$(NAME),…)`, `$(or $(NAME),…)`):
- * a variable of that name in make's environment wins over it.
- */
-function environmentDefault(name: string): RegExp {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const own = `\\$[({]${escaped}[)}]`;
-  return new RegExp(`^[ \\t]*(?:export[ \\t]+)?${escaped}[ \\t]*(?:\\?=|:{0,3}=[ \\t]*\\$\\((?:if[ \\t]+${own}[ \\t]*,[ \\t]*${own}|or[ \\t]+${own})[ \\t]*,).*$`, 'm');
+/** Of `names`, those with an assignment that yields to make's environment (`?=`, `$(if $(NAME),…)`) and runs git. */
+function gitDefaults(context: BuildContext, makefile: Makefile, names: Iterable<string>): Map<string, Assignment> {
+  const defaults = new Map<string, Assignment>();
+  for (const name of names) {
+    const assignment = makefile.assignments.find((a) => a.name === name && yieldsToEnvironment(a));
+    if (assignment && makeTextRunsGit(context, assignment.value)) defaults.set(name, assignment);
+  }
+  return defaults;
 }
 
 /**
- * Of `names`, the ones whose Makefile definition yields to the environment and reads git, when
- * those defaults are the Makefile's only git reads: variables of those names in make's environment
+ * Of `names`, the ones whose Makefile default yields to the environment and reads git, when those
+ * defaults are the Makefile's only git reads: variables of those names in make's environment
  * (ARGs) then stand in for every git read. Empty otherwise.
  */
 function gitOnlyForDefaults(context: BuildContext, names: readonly string[]): string[] {
   const text = MAKEFILE_NAMES.map((n) => context.readText(n)).find((t) => t !== undefined);
   if (text === undefined) return [];
-  let rest = text;
-  const defaults: string[] = [];
-  for (const name of names) {
-    const definition = environmentDefault(name);
-    const line = definition.exec(rest);
-    if (line === null || !makeTextRunsGit(context, line[0])) continue;
-    defaults.push(name);
-    rest = rest.replace(definition, '');
-  }
-  return defaults.length > 0 && !makeTextRunsGit(context, rest) ? defaults : [];
-}
-
-/** A script path a recipe line runs, as a command or a command substitution (`./hack/version.sh`, `$(sh scripts/v)`). */
-const RECIPE_SCRIPT = /(?:^|[\s;&|(`])(?:(?:ba)?sh\s+)?((?:\.\/)?[\w.-]+\/[\w./-]+)/g;
-
-/** A recipe line or variable value of a Makefile that runs git, itself or in a script of the context. */
-function recipeLineRunsGit(context: BuildContext, text: string): boolean {
-  if (GIT_READ.test(text)) return true;
-  const scripts = new Set([...text.matchAll(RECIPE_SCRIPT)].map((m) => normalizeContextPath(m[1])).filter((p) => !p.startsWith('..')));
-  return [...scripts].slice(0, 20).some((script) => GIT_READ.test(context.readText(script) ?? ''));
+  const defaults = gitDefaults(context, readMakefile(text), names);
+  const dropped = new Set([...defaults.values()].flatMap(({ lines: [first, last] }) => Array.from({ length: last - first + 1 }, (_, i) => first + i)));
+  const rest = text.replace(/\r\n/g, '\n').split('\n').filter((_, line) => !dropped.has(line)).join('\n');
+  return defaults.size > 0 && !makeTextRunsGit(context, rest) ? [...defaults.keys()] : [];
 }
 
 /**
- * Whether a `make` command of a RUN reads git: in the recipes it runs, the variables they use, or
- * the Makefile's immediate assignments (`:=`), which make evaluates whatever the target. Variables
+ * Whether what a `make` runs reads git: the recipes of its goals, the variables they use, or the
+ * Makefile's immediate assignments (`:=`), which make evaluates whatever the target. Variables
  * named in `environment` are set in make's environment by the build, which replaces the file's
  * defaults for them (`?=`, `:= $(if $(NAME),$(NAME),…)`); `make NAME=…` replaces every assignment.
  * undefined when the reader cannot tell what make runs.
  */
-function makeReadsGit(model: DockerfileModel, run: RunInstruction, command: ShellCommand, environment: ReadonlySet<string> = new Set()): boolean | undefined {
-  const context = model.context;
-  const recipe = context && makeRecipeOf(model, run, command);
-  if (!context || !recipe) return undefined;
-  const replaced = (a: Assignment) => recipe.overrides.has(a.name) || (environment.has(a.name) && (a.op === '?=' || defaultUnlessSet(a.name, a.value) !== undefined));
-  return evaluatedTexts(recipe.makefile, recipe.targets, replaced)?.some((text) => recipeLineRunsGit(context, text));
+function recipeReadsGit(context: BuildContext, recipe: MakeRecipe, environment: ReadonlySet<string> = new Set()): boolean | undefined {
+  const replaced = (a: Assignment) => recipe.overrides.has(a.name) || (environment.has(a.name) && yieldsToEnvironment(a));
+  return evaluatedTexts(recipe.makefile, recipe.targets, replaced)?.some((text) => makeTextRunsGit(context, text));
+}
+
+/** The `make` command of a RUN whose reads the reader can follow, as `recipeReadsGit` does. */
+function readableMakeRecipe(model: DockerfileModel, context: BuildContext, run: RunInstruction): MakeRecipe | undefined {
+  for (const command of run.commands) {
+    const recipe = makeRecipeOf(model, run, command);
+    if (recipe && recipeReadsGit(context, recipe) !== undefined) return recipe;
+  }
+  return undefined;
 }
 
 /** Whether the `make` a RUN runs reads git; what the reader cannot follow counts when the Makefile reads git anywhere. */
 function runsMakeReadingGit(model: DockerfileModel, run: RunInstruction): boolean {
   const context = model.context;
-  return context !== undefined && run.commands.some((c) => runsMake(c) && (makeReadsGit(model, run, c) ?? makefileRunsGit(context)));
+  return context !== undefined && run.commands.some((c) => {
+    if (!runsMake(c)) return false;
+    const recipe = makeRecipeOf(model, run, c);
+    return (recipe && recipeReadsGit(context, recipe)) ?? makefileRunsGit(context);
+  });
 }
 
 /** A Go file of the context (outside vendor/) that reads the binary's build info. */
@@ -220,8 +213,8 @@ export interface GitRead {
  */
 function argPassedIn(model: DockerfileModel, context: BuildContext, runs: readonly RunInstruction[]): GitRead['passedIn'] {
   for (const run of runs) {
-    const make = run.commands.find((c) => makeReadsGit(model, run, c) !== undefined);
-    const names = make ? argsForMakeGitDefaults(model, context, run, make) : argsForGitDefaults(context, run);
+    const recipe = readableMakeRecipe(model, context, run);
+    const names = recipe ? argsForMakeGitDefaults(context, run, recipe) : argsForGitDefaults(context, run);
     if (names.size > 0) return [...names].map(([name, line]) => ({ name, line }));
   }
   return undefined;
@@ -237,12 +230,12 @@ function argOf(run: RunInstruction, name: string): [string, number] | undefined 
  * The ARGs of the RUN's stage whose defaults in the Makefile read git, when passing every ARG
  * (each is in make's environment) leaves the `make` no git read at all.
  */
-function argsForMakeGitDefaults(model: DockerfileModel, context: BuildContext, run: RunInstruction, make: ShellCommand): Map<string, number> {
+function argsForMakeGitDefaults(context: BuildContext, run: RunInstruction, recipe: MakeRecipe): Map<string, number> {
   const declared = new Map((run.stage?.instructions ?? []).filter((i) => isArg(i) && i.position < run.position)
     .flatMap((i) => (i as ArgInstruction).vars.map((v) => argOf(run, v.name)).filter((a) => a !== undefined)));
-  if (makeReadsGit(model, run, make, new Set(declared.keys())) !== false) return new Map();
-  const text = context.readText(makeRecipeOf(model, run, make)!.file) ?? '';
-  return new Map([...declared].filter(([name]) => makeTextRunsGit(context, environmentDefault(name).exec(text)?.[0] ?? '')));
+  if (recipeReadsGit(context, recipe, new Set(declared.keys())) !== false) return new Map();
+  const defaults = gitDefaults(context, recipe.makefile, declared.keys());
+  return new Map([...declared].filter(([name]) => defaults.has(name)));
 }
 
 /** Where the reader cannot tell what make runs: the ARGs the Go commands read whose `?=` defaults are the Makefile's only git reads. */

@@ -56,6 +56,8 @@ export interface Assignment {
   name: string;
   op: string;
   value: string;
+  /** Zero-based lines of the Makefile it spans, first and last (`\\` continuations). */
+  lines: [number, number];
 }
 
 const ASSIGNMENT = /^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$/s;
@@ -72,10 +74,15 @@ export function defaultUnlessSet(name: string, value: string): string | undefine
   return match?.[1].trim();
 }
 
-/** Lines with their `\` continuations joined, each with the zero-based line it starts on. */
-function logicalLines(text: string): { text: string; line: number }[] {
+/** `NAME ?= …` or `NAME := $(if $(NAME),$(NAME),…)`: a variable of that name in make's environment replaces this assignment. */
+export function yieldsToEnvironment(a: Assignment): boolean {
+  return a.op === '?=' || defaultUnlessSet(a.name, a.value) !== undefined;
+}
+
+/** Lines with their `\` continuations joined, each with the zero-based lines it starts and ends on. */
+function logicalLines(text: string): { text: string; line: number; end: number }[] {
   const physical = text.replace(/\r\n/g, '\n').split('\n');
-  const out: { text: string; line: number }[] = [];
+  const out: { text: string; line: number; end: number }[] = [];
   for (let i = 0; i < physical.length; i++) {
     const start = i;
     let current = physical[i];
@@ -83,7 +90,7 @@ function logicalLines(text: string): { text: string; line: number }[] {
       // make keeps a recipe's backslash-newline for the shell, which joins the lines: the same.
       current = `${current.slice(0, -1).trimEnd()} ${physical[++i].replace(/^\t/, '').trimStart()}`;
     }
-    out.push({ text: current, line: start });
+    out.push({ text: current, line: start, end: i });
   }
   return out;
 }
@@ -103,7 +110,7 @@ export function readMakefile(text: string): Makefile {
   let inDefine: string | undefined;
   // The rules the recipe lines that follow belong to; undefined outside a rule.
   let current: MakeRule[] | undefined;
-  for (const { text: raw, line } of logicalLines(text)) {
+  for (const { text: raw, line, end } of logicalLines(text)) {
     if (inDefine !== undefined) {
       if (/^\s*endef\b/.test(raw)) inDefine = undefined;
       continue;
@@ -126,7 +133,7 @@ export function readMakefile(text: string): Makefile {
     if (assignment && !/^[^=]*[^:=]:[^=]/.test(stripped.slice(0, stripped.indexOf(assignment[2]) + 1))) {
       const [, name, op, value] = assignment;
       const previous = variables.get(name);
-      assignments.push({ name, op, value });
+      assignments.push({ name, op, value, lines: [line, end] });
       const unlessSet = previous || op === '?=' || op === '+=' ? undefined : defaultUnlessSet(name, value);
       if (conditionalDepth > 0 || op === '!=') variables.set(name, { value, recursive: true, unknown: true });
       else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true, environmentWins: true }); }
