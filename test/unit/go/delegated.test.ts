@@ -193,6 +193,47 @@ describe('RUN make / a script that runs Go', () => {
     assert.deepEqual(unfollowed.findings.filter((f) => f.rule === 'GD003'), []);
   });
 
+  it('reads only the branch of a script its arguments take, and the functions that branch calls', () => {
+    const script = [
+      'version=$(git describe --tags)',
+      'BuildRelease() {',
+      '  go mod download',
+      '  go build -o "$1" .',
+      '}',
+      'BuildDocker() {',
+      '  go build -o ./bin/app .',
+      '}',
+      'if [ "$1" = "dev" ]; then',
+      '  go run ./tools/dev',
+      'elif [ "$1" = "release" ]; then',
+      '  if [ "$2" = "docker" ]; then',
+      '    BuildDocker',
+      '  else',
+      '    BuildRelease dist/app',
+      '  fi',
+      'fi',
+      'case "$3" in',
+      '  vet) go vet ./... ;;',
+      '  *) echo done ;;',
+      'esac',
+      '',
+    ].join('\n');
+    // The lines of build.sh whose Go commands the RUN is read to run.
+    const goLines = (command: string) => check(DOCKERFILE.replace('make build', command), { 'build.sh': script }).model.stages
+      .flatMap((stage) => stage.instructions).flatMap((i) => ('go' in i ? i.go : [])).map((go) => go.via?.line);
+    // `release docker`: BuildDocker's go build only; not BuildRelease's download and build, the dev run or go vet.
+    assert.deepEqual(goLines('bash build.sh release docker'), [7]);
+    assert.ok(!check(DOCKERFILE.replace('make build', 'bash build.sh release docker'), { 'build.sh': script }).findings.some((f) => f.rule === 'GD004'));
+    // `release`: the else branch calls BuildRelease.
+    assert.deepEqual(goLines('bash build.sh release'), [3, 4]);
+    assert.deepEqual(goLines('bash build.sh dev'), [10]);
+    // The case item of a third argument.
+    assert.deepEqual(goLines('./build.sh release docker vet'), [7, 19]);
+    // An argument only the build knows keeps every branch it may take.
+    assert.deepEqual(goLines('bash build.sh release $TARGET'), [3, 4, 7]);
+    assert.deepEqual(goLines('bash build.sh $MODE docker'), [7, 10]);
+  });
+
   it('reads the directory, file and target flags of make and task as the tools do', () => {
     const makefile = 'build:\n\tgo build -o /out/app .\n';
     const taskfile = 'version: "3"\ntasks:\n  build:\n    cmds:\n      - go build -o /out/app .\n';

@@ -7,6 +7,7 @@ import * as posix from 'node:path/posix';
 import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
+import { scriptRuns, type Arguments } from '../parse/scriptFlow';
 import { readMakefile, recipeOf, type Makefile, type RecipeLine } from '../parse/makefile';
 import { taskStepsOf } from '../parse/taskfile';
 import { referencedVariables } from '../parse/expand';
@@ -64,6 +65,8 @@ interface Invocation {
   file?: string;
   targets: string[];
   overrides: Map<string, string>;
+  /** A script's arguments (see scriptFlow.ts); undefined for make and task. */
+  args?: Arguments;
 }
 
 /** How a runner (make, task) reads its command line. */
@@ -136,15 +139,16 @@ function invocationOf(command: ShellCommand, dir: string): Invocation | undefine
   const name = words[0] ?? '';
   if (MAKE.test(name)) return runnerInvocation(MAKE_SYNTAX, words, dir);
   if (name === 'task') return runnerInvocation(TASK_SYNTAX, words, dir);
-  let script: string | undefined;
+  let script: number | undefined;
   if (SHELLS.test(posix.basename(name))) {
     const file = words[1];
-    if (file !== undefined && !file.startsWith('-') && /\.(sh|bash)$|\//.test(file)) script = file;
+    if (file !== undefined && !file.startsWith('-') && /\.(sh|bash)$|\//.test(file)) script = 1;
   } else if (/\.(sh|bash)$/.test(name) || name.startsWith('./') || (name.startsWith('/') && name.includes('/scripts/'))) {
-    script = name;
+    script = 0;
   }
-  if (script === undefined || script.includes('$')) return undefined;
-  return { kind: 'script', path: posix.resolve(dir, script), cwd: dir, targets: [], overrides: new Map() };
+  if (script === undefined || words[script].includes('$')) return undefined;
+  const args = words.slice(script + 1).map((w) => (/[$`*?[]/.test(w) ? undefined : w));
+  return { kind: 'script', path: posix.resolve(dir, words[script]), cwd: dir, targets: [], overrides: new Map(), args };
 }
 
 interface Found {
@@ -181,11 +185,13 @@ interface Reading {
 }
 
 /** Go commands of shell text read from `file`, with `cd` followed from `dir`; make and scripts through `recurse`. */
-function goCommandsOfShell(text: string, file: string, firstLine: number, dir: string, complete: boolean, recurse: (command: ShellCommand, dir: string) => Reading | undefined, makeEnvironment: readonly string[] = []): Reading {
+function goCommandsOfShell(text: string, file: string, firstLine: number, dir: string, complete: boolean, recurse: (command: ShellCommand, dir: string) => Reading | undefined, makeEnvironment: readonly string[] = [], runs?: (offset: number) => boolean): Reading {
   const found: Found[] = [];
   let whole = true;
   let cwd: string | undefined = dir;
+  const lineStarts = runs ? [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)] : [];
   for (const command of shellCommandsOf(text)) {
+    if (runs && !runs(lineStarts[command.range.start.line] + command.range.start.character)) continue;
     // Assignments alone (`COMMIT=$(git rev-parse HEAD)`) run nothing: their substitutions are commands of their own.
     if (command.words.length === 0) continue;
     const name = command.words[0].value;
@@ -221,8 +227,9 @@ function runsOf(model: DockerfileModel, run: InstructionModel, invocation: Invoc
     const file = contextFileAt(model, run, invocation.path);
     const text = file === undefined ? undefined : model.context?.readText(file);
     if (file === undefined || text === undefined) return undefined;
-    // A script runs in the directory it is called from; a `cd` inside it is followed.
-    return goCommandsOfShell(text, file, 0, invocation.cwd, true, recurse);
+    // A script runs in the directory it is called from; a `cd` inside it is followed, and only the
+    // branches its arguments take.
+    return goCommandsOfShell(text, file, 0, invocation.cwd, true, recurse, [], scriptRuns(text, invocation.args));
   }
   if (invocation.kind === 'task') return taskRuns(model, run, invocation, recurse);
   const recipe = makeRecipe(model, run, invocation);
