@@ -135,6 +135,24 @@ target "app" {
     assert.equal(build.selfHosted, true);
   });
 
+  it('reads the platforms a build targets and whether its job sets up QEMU', () => {
+    const qemu = PUSH_ACTION.replace('      - uses: docker/setup-buildx-action@v3\n', '      - uses: docker/setup-qemu-action@v3\n      - uses: docker/setup-buildx-action@v3\n')
+      .replace('          push: true\n', '          platforms: |\n            linux/amd64\n            linux/arm64,linux/arm/v7\n          push: true\n');
+    const [build] = discoverCiBuilds(memoryWorkspace({ '.github/workflows/image.yml': qemu }), 'build/Dockerfile');
+    assert.deepEqual(build.platforms, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+    assert.equal(build.emulates, true);
+    assert.equal(resolveBuildSite('auto', [build]).emulated, build, 'several architectures under QEMU');
+    const shell = 'name: i\non: push\njobs:\n  i:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker run --privileged --rm tonistiigi/binfmt --install all\n      - run: docker buildx build --platform=linux/amd64,linux/riscv64 -f build/Dockerfile .\n';
+    const [fromShell] = discoverCiBuilds(memoryWorkspace({ '.github/workflows/i.yml': shell }), 'build/Dockerfile');
+    assert.deepEqual([fromShell.platforms, fromShell.emulates], [['linux/amd64', 'linux/riscv64'], true]);
+    // One architecture, or no QEMU in the job (a builder with a native node per architecture): nothing runs emulated.
+    const oneArch = discoverCiBuilds(memoryWorkspace({ '.github/workflows/image.yml': qemu.replace(/platforms: \|\n[^]*?push/, 'platforms: linux/arm/v6,linux/arm/v7\n          push') }), 'build/Dockerfile');
+    assert.equal(resolveBuildSite('auto', oneArch).emulated, undefined);
+    const native = discoverCiBuilds(memoryWorkspace({ '.github/workflows/image.yml': qemu.replace('      - uses: docker/setup-qemu-action@v3\n', '') }), 'build/Dockerfile');
+    assert.equal(resolveBuildSite('auto', native).emulated, undefined);
+    assert.equal(resolveBuildSite('local', [build]).emulated, undefined, 'the user says it is built locally');
+  });
+
   it('survives broken CI files', () => {
     assert.deepEqual(where({ '.github/workflows/a.yml': 'jobs: [\n  - {', '.gitlab-ci.yml': ':\n\t-', 'docker-bake.hcl': 'target "x" {', 'docker-bake.json': '{"target": 3' }), []);
   });

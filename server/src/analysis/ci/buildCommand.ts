@@ -14,6 +14,8 @@ export interface ShellBuild {
   dockerfile?: string;
   cacheTo: string[];
   cacheFrom: string[];
+  /** `--platform` values as written (each may list several, comma-separated). */
+  platforms: string[];
 }
 
 /** A `docker buildx bake` found in shell text. */
@@ -166,7 +168,7 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
   const file = all('-f', '--file').pop();
   // buildx reads -f from the working directory; without it, the Dockerfile in the context.
   const dockerfile = file !== undefined ? repositoryPath(workdir, file) : contextPath === undefined ? undefined : posix.join(contextPath, 'Dockerfile');
-  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from') };
+  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform') };
 }
 
 /** Every docker build or bake in shell text. */

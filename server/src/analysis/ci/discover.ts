@@ -39,14 +39,21 @@ export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string):
     .sort((a, b) => rank(a) - rank(b));
 }
 
+/** A build for two or more architectures in a job that sets up QEMU: all but the runner's run emulated. */
+function emulatesArchitectures(build: CiBuild): boolean {
+  const architectures = new Set((build.platforms ?? []).map((p) => p.split('/').slice(0, 2).join('/')));
+  return build.emulates === true && architectures.size >= 2 && ![...architectures].some((a) => a.includes('$') || a.includes('{'));
+}
+
 /**
  * Where the Dockerfile is built: the setting when it says local or ci; for auto, CI when a CI file
  * builds it, or when the CI variable says the tool itself runs in CI (the CLI passes it).
  */
 export function resolveBuildSite(setting: BuildsInSetting, builds: readonly CiBuild[], ciVariable?: string): BuildSite {
   if (setting === 'local') return { where: 'local', source: 'setting' };
-  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0] };
-  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0] };
+  const emulated = builds.find(emulatesArchitectures);
+  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0], ...(emulated && { emulated }) };
+  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0], ...(emulated && { emulated }) };
   if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable' };
   return { where: 'local', source: 'no-ci-files' };
 }

@@ -10,7 +10,7 @@ export interface FoundBuild extends CiBuild {
 
 export function buildFromStrings(
   system: CiSystem, file: string, line: number, dockerfile: string | undefined,
-  cacheTo: readonly string[], cacheFrom: readonly string[], cacheToUnknown = false,
+  cacheTo: readonly string[], cacheFrom: readonly string[], cacheToUnknown = false, platforms: readonly string[] = [],
 ): FoundBuild {
   const exports = cacheTo.map(parseCacheExport);
   return {
@@ -18,6 +18,7 @@ export function buildFromStrings(
     file,
     line,
     dockerfile,
+    platforms: platforms.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean),
     cacheTo: exports.filter((e): e is CacheExport => e !== undefined),
     cacheToUnknown: cacheToUnknown || exports.some((e) => e === undefined),
     cacheFrom: [...cacheFrom],
@@ -41,6 +42,6 @@ export function bakeRunBuilds(
 /** The builds one piece of shell text runs (a `run:` step, a script line, a recipe). */
 export function shellBuilds(workspace: WorkspaceFiles, system: CiSystem, file: string, text: string, workdir: string, lineOf: (valueLine: number) => number): FoundBuild[] {
   return dockerInvocations(text, workdir).flatMap((invocation) => invocation.kind === 'build'
-    ? [buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom)]
+    ? [buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms)]
     : bakeRunBuilds(workspace, system, file, lineOf(invocation.line), invocation.files, invocation.targets, invocation.sets));
 }

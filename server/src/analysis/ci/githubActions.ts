@@ -7,6 +7,9 @@ import { itemsOf, lineOfNode, pairOf, pairsOf, parseYaml, scalarLine, stringOf, 
 
 export const WORKFLOWS_DIR = '.github/workflows';
 
+/** A `run:` step that registers QEMU for other architectures. */
+const QEMU_SETUP = /\b(tonistiigi\/binfmt|multiarch\/qemu-user-static)\b/;
+
 /** Action inputs that take a list: one entry a line (commas belong to the entries). */
 function listInput(value: string | undefined): string[] {
   return (value ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
@@ -28,7 +31,7 @@ function stepBuilds(workspace: WorkspaceFiles, file: string, yaml: YamlFile, ste
     const contextPath = repositoryPath('.', context);
     const fileInput = input('file');
     const dockerfile = fileInput !== undefined ? repositoryPath('.', fileInput) : contextPath === undefined ? undefined : `${contextPath}/Dockerfile`;
-    return [buildFromStrings('github-actions', file, stepLine, dockerfile, listInput(input('cache-to')), listInput(input('cache-from')))];
+    return [buildFromStrings('github-actions', file, stepLine, dockerfile, listInput(input('cache-to')), listInput(input('cache-from')), false, listInput(input('platforms')))];
   }
   if (action === 'docker/bake-action') {
     const workdir = repositoryPath('.', input('workdir') ?? '.') ?? '.';
@@ -60,9 +63,11 @@ export function githubActionsBuilds(workspace: WorkspaceFiles): FoundBuild[] {
       // The common way to keep cache mounts on hosted runners: an actions cache injected into
       // the builder before the build (reproducible-containers/buildkit-cache-dance and its forks).
       const restoresCacheMounts = steps.some((s) => actionName(s).endsWith('/buildkit-cache-dance'));
+      // QEMU registered with binfmt_misc: BuildKit runs the other platforms' steps under emulation.
+      const emulates = steps.some((s) => actionName(s) === 'docker/setup-qemu-action' || QEMU_SETUP.test(stringOf(valueOf(s, 'run')) ?? ''));
       const jobWorkdir = stringOf(valueOf(valueOf(valueOf(job.value, 'defaults'), 'run'), 'working-directory')) ?? workflowWorkdir;
       for (const step of steps) {
-        for (const build of stepBuilds(workspace, file, yaml, step, jobWorkdir)) out.push({ ...build, selfHosted, restoresCacheMounts });
+        for (const build of stepBuilds(workspace, file, yaml, step, jobWorkdir)) out.push({ ...build, selfHosted, restoresCacheMounts, emulates });
       }
     }
   }

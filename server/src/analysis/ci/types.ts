@@ -39,6 +39,10 @@ export interface CiBuild {
   restoresCacheMounts: boolean;
   /** The job runs on a self-hosted runner, whose builder may keep its cache between jobs. */
   selfHosted: boolean;
+  /** The platforms it builds for, as written (`linux/arm64`); none when it names none (the runner's own). */
+  platforms?: string[];
+  /** The job sets up QEMU (docker/setup-qemu-action, tonistiigi/binfmt): platforms other than the runner's run emulated. */
+  emulates?: boolean;
 }
 
 /** Where the analysis takes the Dockerfile to be built, and why. */
@@ -48,6 +52,8 @@ export interface BuildSite {
   source: 'setting' | 'ci-files' | 'ci-variable' | 'no-ci-files';
   /** The CI step that builds it, when a CI file says so. */
   ci?: CiBuild;
+  /** A CI step that builds it for several architectures in a job that emulates all but the runner's. */
+  emulated?: CiBuild;
 }
 
 /** Files of the repository a Dockerfile lives in, read by path relative to its root. */

@@ -3,11 +3,10 @@ import { effectiveGoEnv } from '../go/goenv';
 import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import type { TextEdit } from '../model/types';
 import { stageChain } from '../cache/artifacts';
+import { runsOnTargetPlatform, TARGET_PLATFORM } from '../go/platforms';
 import { defineRule } from './api';
 
-const TARGET_PLATFORM = /\$\{?TARGET(?:OS|ARCH|VARIANT|PLATFORM)\b/;
 const TARGET_PLATFORM_NAMES = /\$\{?(TARGET(?:OS|ARCH|VARIANT|PLATFORM))\b/g;
-const BUILD_PLATFORM = /\$\{?BUILD(?:PLATFORM|OS|ARCH)\b/;
 const PLATFORM_SETTINGS = ['GOOS', 'GOARCH', 'GOARM'];
 
 /** A Go platform setting as written (before expansion), wherever it was set for this command. */
@@ -75,9 +74,9 @@ export default defineRule({
       // The platform a stage runs on is chosen by the FROM that names an image.
       const root = stageChain(stage)[0];
       if (!setting || reported.has(root)) continue;
-      const platform = root.image.platform?.value;
       // A fixed platform (`--platform=linux/amd64`) is a deliberate choice; only the target one emulates.
-      if (platform !== undefined && (BUILD_PLATFORM.test(platform) || !TARGET_PLATFORM.test(platform))) continue;
+      if (!runsOnTargetPlatform(root)) continue;
+      const platform = root.image.platform?.value;
       reported.add(root);
       const image = root.image.raw;
       const where = platform === undefined ? `\`FROM ${image}\` has no \`--platform=$BUILDPLATFORM\`` : `\`FROM --platform=${platform} ${image}\` runs on the target platform`;

@@ -27,6 +27,7 @@ import GD025 from './GD025-build-cache-defeated';
 import GD023 from './GD023-module-download-misses-local-module';
 import GD024 from './GD024-image-go-older-than-module';
 import GD026 from './GD026-go-cache-mount-empty-in-ci';
+import GD027 from './GD027-go-compiled-under-emulation';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -56,6 +57,7 @@ export const rules: readonly Rule[] = [
   GD023,
   GD024,
   GD026,
+  GD027,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 
