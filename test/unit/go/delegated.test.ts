@@ -2,7 +2,7 @@
 // when its target runs Go, each saying which file and line the Go command came from.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readMakefile, recipeOf } from '../../../server/src/analysis/parse/makefile';
+import { branchesRunning, readMakefile, recipeOf } from '../../../server/src/analysis/parse/makefile';
 import { taskStepsOf } from '../../../server/src/analysis/parse/taskfile';
 import { analyze } from '../../../server/src/analysis/analyze';
 import { memoryContext } from '../../../server/src/analysis/model/context';
@@ -34,6 +34,40 @@ describe('Makefile reader', () => {
       { text: 'go build -o bin/app ./cmd/app', line: 7, complete: true, environment: ['GO'] },
     ]);
     assert.equal(makefile.defaultTarget, 'build', 'a bare make builds the first ordinary target');
+  });
+
+  it('reads the branch of a conditional that holds the only rules of the goals make is asked for', () => {
+    const text = [
+      'TOOL_VERSION ?= v1.2.3',
+      'ifeq (in_docker,$(firstword $(MAKECMDGOALS)))',
+      'in_docker:',
+      '\tdocker run --rm tools make $(MAKE_ARGS)',
+      'else',
+      'LINT := golangci-lint',
+      'tools: install-lint',
+      'install-lint:',
+      '\t@hash $(LINT) > /dev/null 2>&1; if [ $$? -ne 0 ]; then go install example.com/lint@$(TOOL_VERSION); fi',
+      'ifdef WINDOWS',
+      'build:',
+      '\tgo build -o app.exe .',
+      'else',
+      'build:',
+      '\tgo build -o app .',
+      'endif',
+      'endif',
+    ].join('\n');
+    const makefile = readMakefile(text);
+    assert.equal(recipeOf(makefile, 'tools'), undefined, 'read alone, the target is inside a conditional');
+    // `make tools` only works in the else branch: make takes it.
+    const taken = branchesRunning(makefile, ['tools']);
+    assert.deepEqual([...(taken ?? [])], [[0, 1]]);
+    assert.deepEqual(recipeOf(readMakefile(text, taken), 'tools')?.map((l) => [l.text, l.line, l.complete]), [
+      ['hash golangci-lint > /dev/null 2>&1; if [ $? -ne 0 ]; then go install example.com/lint@v1.2.3; fi', 8, true],
+    ]);
+    // `build` has a rule in both branches of `ifdef WINDOWS`: which one runs is not known.
+    assert.equal(branchesRunning(makefile, ['build']), undefined);
+    assert.equal(branchesRunning(makefile, ['in_docker', 'tools']), undefined, 'goals needing different branches of one conditional');
+    assert.equal(branchesRunning(makefile, ['nowhere']), undefined);
   });
 
   it('marks what it cannot know: functions, assignments in conditionals, variables defined elsewhere', () => {

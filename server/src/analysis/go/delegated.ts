@@ -8,7 +8,7 @@ import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction
 import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { scriptRuns, type Arguments } from '../parse/scriptFlow';
-import { readMakefile, recipeOf, type Makefile, type RecipeLine } from '../parse/makefile';
+import { branchesRunning, readMakefile, recipeOf, type Makefile, type RecipeLine } from '../parse/makefile';
 import { taskStepsOf } from '../parse/taskfile';
 import { referencedVariables } from '../parse/expand';
 import { normalizeContextPath } from '../model/context';
@@ -41,13 +41,21 @@ export const PLAIN_UTILITIES: ReadonlySet<string> = new Set([
 
 /** Read Makefiles by text: the same file is read for every RUN that calls make. */
 const makefiles = new Map<string, Makefile>();
-function makefileOf(text: string): Makefile {
-  let read = makefiles.get(text);
+function makefileOf(text: string, taken: ReadonlyMap<number, number> = new Map()): Makefile {
+  const key = taken.size === 0 ? text : `${[...taken].join(';')}\0${text}`;
+  let read = makefiles.get(key);
   if (!read) {
     if (makefiles.size > 50) makefiles.clear();
-    makefiles.set(text, (read = readMakefile(text)));
+    makefiles.set(key, (read = readMakefile(text, taken)));
   }
   return read;
+}
+
+/** The Makefile as make reads it for these goals: with the conditional branches they must take (`branchesRunning`). */
+function makefileFor(text: string, goals: readonly (string | undefined)[]): Makefile {
+  const makefile = makefileOf(text);
+  const taken = branchesRunning(makefile, goals);
+  return taken ? makefileOf(text, taken) : makefile;
 }
 
 /** The commands of shell text, line by line (a recipe line, a script). */
@@ -255,9 +263,9 @@ function makeRecipe(model: DockerfileModel, run: InstructionModel, invocation: I
     const file = contextFileAt(model, run, imagePath);
     const text = file === undefined ? undefined : model.context?.readText(file);
     if (file === undefined || text === undefined) continue;
-    const makefile = makefileOf(text);
-    const lines: RecipeLine[] = [];
     const targets = invocation.targets.length > 0 ? invocation.targets : [undefined];
+    const makefile = makefileFor(text, targets);
+    const lines: RecipeLine[] = [];
     for (const target of targets) {
       const recipe = recipeOf(makefile, target, invocation.overrides);
       if (recipe === undefined) return undefined;

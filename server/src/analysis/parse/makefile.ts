@@ -50,7 +50,15 @@ export interface Makefile {
   includes: boolean;
   /** Every assignment as written, in order, inside conditionals too. */
   assignments: Assignment[];
+  /**
+   * Targets with rules only inside conditionals the reader could not decide: for each rule, the
+   * branch it sits in, as `[conditional, branch]` pairs from the outermost (see `readMakefile`).
+   */
+  conditionalTargets: Map<string, Branch[][]>;
 }
+
+/** A branch of a conditional: the conditional's number in the file (from 0) and the branch's (0 for the `if` part, 1 for the first `else`…). */
+export type Branch = readonly [number, number];
 
 export interface Assignment {
   name: string;
@@ -100,13 +108,23 @@ function stripComment(line: string): string {
   return at < 0 ? line : line.slice(0, at === 0 && line[0] === '#' ? 0 : at + 1);
 }
 
-export function readMakefile(text: string): Makefile {
+/**
+ * Reads a Makefile. `taken` gives branches of conditionals known to be taken (see
+ * `branchesRunning`): their text is read as if unconditional, and their other branches skipped.
+ */
+export function readMakefile(text: string, taken: ReadonlyMap<number, number> = new Map()): Makefile {
   const rules = new Map<string, MakeRule>();
   const variables = new Map<string, Variable>();
   let defaultTarget: string | undefined;
   let includes = false;
   const assignments: Assignment[] = [];
-  let conditionalDepth = 0;
+  const conditionalTargets = new Map<string, Branch[][]>();
+  // The conditionals around the current line, outermost first, with the branch it is in.
+  const open: [number, number][] = [];
+  let conditionals = 0;
+  // Lines inside an undecided conditional: what they set is unknown. Lines in a branch not taken are skipped.
+  const undecided = () => open.filter(([id]) => !taken.has(id)).length;
+  const skipped = () => open.some(([id, branch]) => taken.has(id) && taken.get(id) !== branch);
   let inDefine: string | undefined;
   // The rules the recipe lines that follow belong to; undefined outside a rule.
   let current: MakeRule[] | undefined;
@@ -122,9 +140,11 @@ export function readMakefile(text: string): Makefile {
     }
     const stripped = stripComment(raw).trim();
     if (stripped === '') continue;
-    if (CONDITIONAL_START.test(stripped)) { conditionalDepth++; current = undefined; continue; }
-    if (/^else\b/.test(stripped)) { current = undefined; continue; }
-    if (/^endif\b/.test(stripped)) { conditionalDepth = Math.max(0, conditionalDepth - 1); current = undefined; continue; }
+    if (CONDITIONAL_START.test(stripped)) { open.push([conditionals++, 0]); current = undefined; continue; }
+    if (/^else\b/.test(stripped)) { if (open.length > 0) open[open.length - 1][1]++; current = undefined; continue; }
+    if (/^endif\b/.test(stripped)) { open.pop(); current = undefined; continue; }
+    if (skipped()) { current = undefined; continue; }
+    const conditionalDepth = undecided();
     const define = /^(?:(?:export|override)\s+)*define\s+([A-Za-z_][A-Za-z0-9_.-]*)/.exec(stripped);
     if (define) { inDefine = define[1]; variables.set(define[1], { value: '', recursive: true, unknown: true }); current = undefined; continue; }
     if (/^-?s?include\s/.test(stripped)) { includes = true; current = undefined; continue; }
@@ -149,7 +169,14 @@ export function readMakefile(text: string): Makefile {
       continue;
     }
     const colon = /^([^:=]+?)\s*(::?)(?!=)\s*(.*)$/s.exec(stripped);
-    if (!colon || conditionalDepth > 0) { current = undefined; continue; }
+    if (colon && conditionalDepth > 0) {
+      const branch = open.filter(([id]) => !taken.has(id)).map(([id, b]): Branch => [id, b]);
+      for (const target of colon[1].split(/\s+/).filter(Boolean)) conditionalTargets.set(target, [...(conditionalTargets.get(target) ?? []), branch]);
+      // Its recipe lines belong to no rule the reader keeps.
+      current = [];
+      continue;
+    }
+    if (!colon) { current = undefined; continue; }
     const targets = colon[1].split(/\s+/).filter(Boolean);
     let rest = colon[3];
     let inline: string | undefined;
@@ -169,7 +196,28 @@ export function readMakefile(text: string): Makefile {
     }
     if (inline) for (const rule of current) rule.recipe.push({ text: inline, line });
   }
-  return { rules, variables, defaultTarget, includes, assignments };
+  return { rules, variables, defaultTarget, includes, assignments, conditionalTargets };
+}
+
+/**
+ * The conditional branches a `make` of these goals must take: a goal with no rule of its own whose
+ * rules all sit in one branch of undecided conditionals (`ifeq (in_docker,$(firstword
+ * $(MAKECMDGOALS))) … else <the targets> endif`). make fails on a goal without a rule, so a build
+ * that runs it takes that branch. undefined when no goal needs one, or they need conflicting ones.
+ */
+export function branchesRunning(makefile: Makefile, goals: readonly (string | undefined)[]): Map<number, number> | undefined {
+  const taken = new Map<number, number>();
+  for (const goal of goals) {
+    if (goal === undefined || makefile.rules.has(goal)) continue;
+    const places = makefile.conditionalTargets.get(goal) ?? [];
+    const key = (branches: Branch[]) => branches.map(([id, b]) => `${id}:${b}`).join('/');
+    if (places.length === 0 || places.some((p) => key(p) !== key(places[0]))) return undefined;
+    for (const [id, branch] of places[0]) {
+      if (taken.has(id) && taken.get(id) !== branch) return undefined;
+      taken.set(id, branch);
+    }
+  }
+  return taken.size > 0 ? taken : undefined;
 }
 
 const REFERENCE = /\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]/g;

@@ -54,6 +54,25 @@ function inRootHome(path: string): boolean {
   return /^(?:\/root|~|\$HOME|\$\{HOME\})(?:\/|$)/.test(path);
 }
 
+/** The owner a `--chown` flag or a `chown` command gives (`app:app`, `1000`): a user other than root. */
+function otherOwner(owner: string | undefined): boolean {
+  return owner !== undefined && owner !== '' && !owner.startsWith('-') && !isRootUser(owner);
+}
+
+/**
+ * A step of the final image that gives files to a user other than root (`COPY --chown=app`,
+ * `chown -R app /data`): the file knows its users, and runs the program as root all the same. Either
+ * root is on purpose (the program needs it and hands its files to what it starts) or the
+ * entrypoint switches user itself; neither is for this rule to undo.
+ */
+function ownsFilesForAnotherUser(instruction: InstructionModel): boolean {
+  if (isCopy(instruction)) {
+    const flags = (instruction.node as unknown as { getFlags?(): { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
+    return flags.some((f) => f.getName().toLowerCase() === 'chown' && otherOwner(f.getValue() ?? undefined));
+  }
+  return isRun(instruction) && instruction.commands.some((c) => c.words[0]?.value === 'chown' && otherOwner(c.words.slice(1).find((w) => !w.value.startsWith('-'))?.value));
+}
+
 /**
  * Evidence in the file that the final image needs root to do its work, so that a non-root USER
  * would break it: a package only root can use, set-up written to root's home (`git config
@@ -71,7 +90,7 @@ function needsRoot(model: DockerfileModel, final: Stage): boolean {
   // its fix makes a new final stage, which this rule then looks at.
   if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family)) || goInstalledByFile(final)) return true;
   const instructions = chain.flatMap((s) => s.instructions).filter((i) => !i.user || isRootUser(i.user.name));
-  return instructions.some((i) => i.keyword === 'VOLUME' || exposesPrivilegedPort(i)
+  return instructions.some((i) => i.keyword === 'VOLUME' || exposesPrivilegedPort(i) || ownsFilesForAnotherUser(i)
     || (isCopy(i) && !i.from && i.destResolved !== undefined && inRootHome(i.destResolved))
     || (isRun(i) && (installedPackages(i).some((p) => ROOT_PACKAGES.has(p))
       || i.commands.some((c) => c.writes.some((w) => inRootHome(w.value))
