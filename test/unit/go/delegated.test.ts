@@ -253,7 +253,7 @@ describe('RUN make / a script that runs Go', () => {
       '',
     ].join('\n');
     // The lines of build.sh whose Go commands the RUN is read to run.
-    const goLines = (command: string) => check(DOCKERFILE.replace('make build', command), { 'build.sh': script }).model.stages
+    const goLines = (command: string, text = script) => check(DOCKERFILE.replace('make build', command), { 'build.sh': text }).model.stages
       .flatMap((stage) => stage.instructions).flatMap((i) => ('go' in i ? i.go : [])).map((go) => go.via?.line);
     // `release docker`: BuildDocker's go build only; not BuildRelease's download and build, the dev run or go vet.
     assert.deepEqual(goLines('bash build.sh release docker'), [7]);
@@ -266,6 +266,8 @@ describe('RUN make / a script that runs Go', () => {
     // An argument only the build knows keeps every branch it may take.
     assert.deepEqual(goLines('bash build.sh release $TARGET'), [3, 4, 7]);
     assert.deepEqual(goLines('bash build.sh $MODE docker'), [7, 10]);
+    // After a `shift`, `$1` is another argument: every branch may run.
+    assert.deepEqual(goLines('bash build.sh release docker', `shift\n${script}`), [4, 5, 8, 11, 20]);
   });
 
   it('reads the directory, file and target flags of make and task as the tools do', () => {

@@ -65,6 +65,16 @@ function matches(pattern: Node, value: string | undefined, args: Arguments): boo
   return text === value;
 }
 
+/** `shift`, `getopts` or `set -- …` anywhere: the positional parameters are not the ones the script was called with. */
+function movesArguments(root: Node): boolean {
+  return root.descendantsOfType('command').some((command) => {
+    const words = command?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect')) ?? [];
+    const name = words[0]?.type === 'command_name' ? words[0].text : '';
+    const first = words[1] === undefined ? undefined : unquote(words[1].text);
+    return name === 'shift' || name === 'getopts' || (name === 'set' && first !== undefined && (first === '--' || !/^[-+]/.test(first)));
+  });
+}
+
 class Flow {
   /** Offset ranges of the statements that may run. */
   readonly kept: [number, number][] = [];
@@ -193,7 +203,7 @@ export function scriptRuns(text: string, args: Arguments): ((offset: number) => 
   if (tree) {
     try {
       const flow = new Flow(tree.rootNode);
-      flow.walk(tree.rootNode, args, 0);
+      flow.walk(tree.rootNode, movesArguments(tree.rootNode) ? undefined : args, 0);
       if (flow.dynamicCall) flow.walkUncalled();
       const kept = flow.kept;
       runs = (offset) => kept.some(([start, end]) => start <= offset && offset < end);
