@@ -151,6 +151,13 @@ target "app" {
     const native = discoverCiBuilds(memoryWorkspace({ '.github/workflows/image.yml': qemu.replace('      - uses: docker/setup-qemu-action@v3\n', '') }), 'build/Dockerfile');
     assert.equal(resolveBuildSite('auto', native).emulated, undefined);
     assert.equal(resolveBuildSite('local', [build]).emulated, undefined, 'the user says it is built locally');
+    // A bake target's platforms, inherited, and replaced by `--set *.platform=…`.
+    const bake = 'target "base" {\n  platforms = ["linux/amd64", "linux/arm64"]\n}\ntarget "default" {\n  inherits = ["base"]\n  dockerfile = "build/Dockerfile"\n}\n';
+    const bakeJob = (step: string) => `jobs:\n  i:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-qemu-action@v3\n${step}`;
+    const [baked] = discoverCiBuilds(memoryWorkspace({ 'docker-bake.hcl': bake, '.github/workflows/i.yml': bakeJob('      - uses: docker/bake-action@v5\n') }), 'build/Dockerfile');
+    assert.deepEqual([baked.platforms, resolveBuildSite('auto', [baked]).emulated === baked], [['linux/amd64', 'linux/arm64'], true]);
+    const [set] = discoverCiBuilds(memoryWorkspace({ 'docker-bake.hcl': bake, '.github/workflows/i.yml': bakeJob("      - run: docker buildx bake --set '*.platform=linux/arm64'\n") }), 'build/Dockerfile');
+    assert.deepEqual(set.platforms, ['linux/arm64']);
   });
 
   it('survives broken CI files', () => {

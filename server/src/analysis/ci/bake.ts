@@ -32,6 +32,8 @@ export interface BakeBuild {
   dockerfile?: string;
   cacheTo: string[];
   cacheToUnknown: boolean;
+  /** The `platforms` it builds for, as written; empty when it names none. */
+  platforms: string[];
 }
 
 export const DEFAULT_BAKE_FILES = ['docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
@@ -179,10 +181,13 @@ export function bakeTargets(definition: BakeDefinition, requested: readonly stri
 export function bakeBuild(definition: BakeDefinition, target: BakeTarget, sets: readonly string[] = []): BakeBuild {
   const context = resolvedAttribute(definition, target, 'context');
   const dockerfile = resolvedAttribute(definition, target, 'dockerfile');
+  // `--set <target or *>.<key>=value` replaces the attribute for that target.
+  const overridden = (key: string) => sets.map((s) => /^([^.=]+)\.([a-z-]+)=(.*)$/s.exec(s)).filter((m): m is RegExpExecArray => m !== null)
+    .filter((m) => (m[1] === '*' || m[1] === target.name) && m[2] === key).map((m) => m[3]);
   let cacheTo = resolvedAttribute(definition, target, 'cache-to');
-  const overrides = sets.map((s) => /^([^.=]+)\.cache-to=(.*)$/s.exec(s)).filter((m): m is RegExpExecArray => m !== null)
-    .filter((m) => m[1] === '*' || m[1] === target.name).map((m) => m[2]);
-  if (overrides.length > 0) cacheTo = overrides;
+  if (overridden('cache-to').length > 0) cacheTo = overridden('cache-to');
+  let platforms = resolvedAttribute(definition, target, 'platforms');
+  if (overridden('platform').length > 0) platforms = overridden('platform');
   const contextDir = context === undefined ? '.' : typeof context === 'string' ? context : undefined;
   const dockerfileName = dockerfile === undefined ? 'Dockerfile' : typeof dockerfile === 'string' ? dockerfile : undefined;
   // Bake reads the Dockerfile relative to the target's context.
@@ -195,5 +200,6 @@ export function bakeBuild(definition: BakeDefinition, target: BakeTarget, sets: 
     dockerfile: path && !path.startsWith('..') ? path : undefined,
     cacheTo: Array.isArray(cacheTo) ? cacheTo : typeof cacheTo === 'string' ? [cacheTo] : [],
     cacheToUnknown: cacheTo === UNKNOWN,
+    platforms: Array.isArray(platforms) ? platforms : typeof platforms === 'string' ? [platforms] : [],
   };
 }

@@ -35,7 +35,7 @@ export function bakeRunBuilds(
   const definition = readBakeFiles(workspace, bakeFiles);
   return bakeTargets(definition, targets).map((target) => {
     const build = bakeBuild(definition, target, sets);
-    return buildFromStrings(system, file, line, build.dockerfile, build.cacheTo, [], build.cacheToUnknown);
+    return buildFromStrings(system, file, line, build.dockerfile, build.cacheTo, [], build.cacheToUnknown, build.platforms);
   });
 }
 
