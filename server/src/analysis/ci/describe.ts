@@ -17,10 +17,10 @@ export function cacheExportWords(build: CiBuild): string {
   return build.cacheToUnknown ? 'cache-to known only when it runs' : 'exports no cache';
 }
 
-/** "Built in CI by .github/workflows/image.yml:31 (cache-to type=gha,mode=max): cache mounts start empty there". */
 /** How a GitHub Actions workflow keeps a cache mount between runs, in the words every message and hover use. */
 export const GITHUB_MOUNT_RESTORE = 'an actions cache injected into the mount before the build and saved after it (reproducible-containers/buildkit-cache-dance)';
 
+/** "Built in CI by .github/workflows/image.yml:31 (cache-to type=gha,mode=max): cache mounts start empty there". */
 export function describeBuildSite(site: BuildSite | undefined): string {
   if (!site) return 'Where this Dockerfile is built is unknown: the advice assumes a local builder, whose cache mounts persist between builds.';
   if (site.where === 'local') {

@@ -2,6 +2,7 @@
 // instruction's indentation, so a fixed Dockerfile looks like the user wrote it.
 import { instructionAtLine, type CopyInstruction, type DockerfileModel, type InstructionModel, type RunInstruction } from '../model/model';
 import type { Position, TextEdit } from '../model/types';
+import { flagsOf } from '../parse/written';
 
 export function lineText(model: DockerfileModel, line: number): string {
   return model.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
@@ -135,6 +136,5 @@ export function leadingCommentsStart(model: DockerfileModel, instruction: Instru
 
 /** The `--chown`/`--chmod` flags of a COPY, as written, each followed by a space: a COPY added beside it keeps the same owner. */
 export function copyOwnershipFlags(copy: CopyInstruction): string {
-  const flags = (copy.node as unknown as { getFlags?(): { getName(): string; toString(): string }[] }).getFlags?.() ?? [];
-  return flags.filter((f) => ['chown', 'chmod'].includes(f.getName().toLowerCase())).map((f) => `${f.toString()} `).join('');
+  return flagsOf(copy.node).filter((f) => ['chown', 'chmod'].includes(f.getName().toLowerCase())).map((f) => `${f.toString()} `).join('');
 }

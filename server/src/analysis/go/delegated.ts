@@ -5,6 +5,7 @@
 // cannot find, yields nothing: the analysis never guesses from the RUN text alone.
 import * as posix from 'node:path/posix';
 import { isRun, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
+import { perOwnedObjectAnd } from '../model/memo';
 import { startCommandText } from '../model/startup';
 import { joinMapped, parseShell, type ShellCommand } from '../parse/shell';
 import { scriptRuns, type Arguments } from '../parse/scriptFlow';
@@ -286,13 +287,16 @@ export interface MakeRecipe {
   overrides: ReadonlyMap<string, string>;
 }
 
-/** What a `make` command of a RUN runs, read as for its Go commands; undefined for another command or what cannot be read. */
-export function makeRecipeOf(model: DockerfileModel, run: RunInstruction, command: ShellCommand): MakeRecipe | undefined {
+/**
+ * What a `make` command of a RUN runs, read as for its Go commands; undefined for another command
+ * or what cannot be read. Remembered: GD013 asks whether it reads git, then which ARGs replace git.
+ */
+export const makeRecipeOf = perOwnedObjectAnd((model: DockerfileModel, run: RunInstruction, command: ShellCommand): MakeRecipe | undefined => {
   if (!runsMake(command)) return undefined;
   const dir = commandDirectory(run, { command, flags: new Map() });
   const invocation = dir === undefined ? undefined : invocationOf(command, dir);
   return invocation?.kind === 'make' ? makeRecipe(model, run, invocation) : undefined;
-}
+});
 
 function taskRuns(model: DockerfileModel, run: InstructionModel, invocation: Invocation, recurse: (command: ShellCommand, dir: string) => Reading | undefined): Reading | undefined {
   const candidates = invocation.file ? [invocation.file] : TASKFILE_NAMES.map((n) => posix.join(invocation.path, n));

@@ -2,15 +2,22 @@
 // by name without a version pin: evidence in the file of what an image holds.
 import type { RunInstruction } from './model';
 
+/** The distributions' package managers. */
+export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['apk', 'apt', 'apt-get', 'yum', 'dnf', 'microdnf']);
+
+/** In a package manager's command that installs (`apk add`, `apt(-get) install`, `yum|dnf|microdnf install`), the index of that word; -1 otherwise. */
+export function installWordIndex(words: readonly string[]): number {
+  const tool = words[0] ?? '';
+  if (!PACKAGE_MANAGERS.has(tool) || !words.includes(tool === 'apk' ? 'add' : 'install')) return -1;
+  return words.findIndex((w, i) => i > 0 && (w === 'add' || w === 'install'));
+}
+
 /** Names a RUN installs: the arguments of `apk add`, `apt(-get) install`, `yum|dnf|microdnf install` that are not options. */
 export function installedPackages(run: RunInstruction): string[] {
   return run.commands.flatMap((c) => {
     const words = c.words.map((w) => w.value);
-    const tool = words[0] ?? '';
-    const installs = (tool === 'apk' && words.includes('add')) || (/^apt(-get)?$/.test(tool) && words.includes('install'))
-      || (/^(yum|dnf|microdnf)$/.test(tool) && words.includes('install'));
-    if (!installs) return [];
-    const action = words.findIndex((w, i) => i > 0 && (w === 'add' || w === 'install'));
+    const action = installWordIndex(words);
+    if (action < 0) return [];
     // `apk add --virtual NAME pkg…`: NAME is the group's name, not a package.
     const args = words.slice(action + 1).filter((w, i, all) => !w.startsWith('-') && !(i > 0 && (all[i - 1] === '--virtual' || all[i - 1] === '-t')));
     return args.map((w) => w.split(/[=~<>]/)[0]);

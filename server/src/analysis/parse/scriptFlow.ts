@@ -65,12 +65,17 @@ function matches(pattern: Node, value: string | undefined, args: Arguments): boo
   return text === value;
 }
 
+/** A command node's name as written and its argument nodes, leading assignments and redirections left out. */
+function commandParts(command: Node): { name?: string; args: Node[] } {
+  const words = command.namedChildren.filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'));
+  return words[0]?.type === 'command_name' ? { name: words[0].text, args: words.slice(1) } : { args: [] };
+}
+
 /** `shift`, `getopts` or `set -- …` anywhere: the positional parameters are not the ones the script was called with. */
 function movesArguments(root: Node): boolean {
   return root.descendantsOfType('command').some((command) => {
-    const words = command?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect')) ?? [];
-    const name = words[0]?.type === 'command_name' ? words[0].text : '';
-    const first = words[1] === undefined ? undefined : unquote(words[1].text);
+    const { name, args } = command ? commandParts(command) : { args: [] };
+    const first = args[0] === undefined ? undefined : unquote(args[0].text);
     return name === 'shift' || name === 'getopts' || (name === 'set' && first !== undefined && (first === '--' || !/^[-+]/.test(first)));
   });
 }
@@ -113,14 +118,13 @@ class Flow {
   }
 
   private call(command: Node, args: Arguments, depth: number): void {
-    const words = command.namedChildren.filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'));
-    const name = words[0]?.type === 'command_name' ? words[0].text : undefined;
+    const { name, args: words } = commandParts(command);
     if (name === undefined) return;
     if (/[$`]/.test(name)) { this.dynamicCall = true; return; }
     const body = this.functions.get(name);
     if (!body) return;
-    const passesAll = words.slice(1).some((w) => /\$[@*]|\$\{[@*]/.test(w.text));
-    this.enter(name, body, passesAll ? undefined : words.slice(1).map((w) => valueOf(w, args)), depth + 1);
+    const passesAll = words.some((w) => /\$[@*]|\$\{[@*]/.test(w.text));
+    this.enter(name, body, passesAll ? undefined : words.map((w) => valueOf(w, args)), depth + 1);
   }
 
   private enter(name: string, body: Node, args: Arguments, depth: number): void {

@@ -87,7 +87,8 @@ function escapeOf(node: Instruction): string {
   return (node as unknown as { escapeChar?: string }).escapeChar ?? '\\';
 }
 
-function flagsOf(node: Instruction): Flag[] {
+/** The flags of an instruction as written (`--from`, `--chown`, `--mount`…). */
+export function flagsOf(node: Instruction): Flag[] {
   return (node as unknown as { getFlags?(): Flag[] }).getFlags?.() ?? [];
 }
 

@@ -3,6 +3,7 @@ import { normalizeContextPath } from '../model/context';
 import { readsModules } from '../go/gocommand';
 import { downloadsModules } from '../go/modulemode';
 import { insertLinesAfter } from '../fixing/edits';
+import { flagsOf } from '../parse/written';
 import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { globPattern, type CopySource } from '../model/sources';
 import type { Fix, TextEdit } from '../model/types';
@@ -33,7 +34,7 @@ function addGoSumFix(model: DockerfileModel, copy: CopyInstruction, source: Copy
   const title = `Copy ${sumText.replace(/"/g, '')} along with ${source.value}`;
   if (posix.basename(dest.value) === 'go.mod') {
     // go.mod is copied to a file name: go.sum gets its own COPY to the matching name.
-    const flags = ((copy.node as unknown as { getFlags?(): { toString(): string }[] }).getFlags?.() ?? []).map((f) => `${f.toString()} `).join('');
+    const flags = flagsOf(copy.node).map((f) => `${f.toString()} `).join('');
     const line = `${copy.keyword} ${flags}${sumText.replace(/"/g, '')} ${destText.replace(/go\.mod$/, 'go.sum')}`;
     return { title, edits: [insertLinesAfter(model, copy, [line])], preferred: true };
   }

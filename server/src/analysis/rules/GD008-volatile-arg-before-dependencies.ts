@@ -1,6 +1,6 @@
 import { referencedVariables } from '../parse/expand';
 import { readsModules } from '../go/gocommand';
-import { installedPackages } from '../model/packages';
+import { installedPackages, installWordIndex } from '../model/packages';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
 import { AUTOMATIC_ARGS, isArg, isCopy, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
 import { bindsWholeContext } from '../model/sources';
@@ -71,8 +71,6 @@ interface DependencyStep {
   packages: boolean;
 }
 
-const PACKAGE_MANAGERS = /^(apk|apt|apt-get|yum|dnf|microdnf)$/;
-
 /** `npm ci`, `npm install`, `yarn` (install), `pnpm install`: the JavaScript dependencies of a web UI built beside the Go code. */
 function installsNodePackages(words: readonly string[]): boolean {
   const [tool, action] = words;
@@ -87,9 +85,9 @@ function dependencyStepAfter(stage: Stage, position: number): DependencyStep | u
     if (go) return { run, command: `go ${go.subcommand}`, range: go.nameRange, cost: go.subcommand === 'mod download' ? 'downloads all modules again' : 'reruns that step and every one after it', packages: false };
     if (installedPackages(run).length > 0) {
       // The command that installs (`apt-get install` after `apt-get update`).
-      for (const c of run.commands.filter((c) => PACKAGE_MANAGERS.test(c.words[0]?.value ?? ''))) {
-        const action = c.words.find((w, i) => i > 0 && (w.value === 'add' || w.value === 'install'));
-        if (action) return { run, command: `${c.words[0].value} ${action.value}`, range: c.words[0].range, cost: 'downloads and installs those packages again', packages: true };
+      for (const c of run.commands) {
+        const action = installWordIndex(c.words.map((w) => w.value));
+        if (action >= 0) return { run, command: `${c.words[0].value} ${c.words[action].value}`, range: c.words[0].range, cost: 'downloads and installs those packages again', packages: true };
       }
     }
     const node = run.commands.find((c) => installsNodePackages(c.words.map((w) => w.value)));

@@ -7,6 +7,7 @@ import { resolvedImage } from '../model/imageref';
 import { repositoryPath } from '../model/images';
 import { instructionAtLine, isCopy, isRun, type DockerfileModel, type InstructionModel, type Stage } from '../model/model';
 import { expandVariables } from '../parse/expand';
+import { flagsOf } from '../parse/written';
 import { installedPackages } from '../model/packages';
 import { goInstalledByFile } from '../go/imageassumptions';
 import { holdsFilesOnly, imageStart, startedPath } from '../model/startup';
@@ -67,8 +68,7 @@ function otherOwner(owner: string | undefined): boolean {
  */
 function ownsFilesForAnotherUser(instruction: InstructionModel): boolean {
   if (isCopy(instruction)) {
-    const flags = (instruction.node as unknown as { getFlags?(): { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
-    return flags.some((f) => f.getName().toLowerCase() === 'chown' && otherOwner(f.getValue() ?? undefined));
+    return flagsOf(instruction.node).some((f) => f.getName().toLowerCase() === 'chown' && otherOwner(f.getValue() ?? undefined));
   }
   return isRun(instruction) && instruction.commands.some((c) => c.words[0]?.value === 'chown' && otherOwner(c.words.slice(1).find((w) => !w.value.startsWith('-'))?.value));
 }

@@ -5,20 +5,17 @@ import { PLAIN_UTILITIES } from '../go/delegated';
 import { effectiveGoEnv } from '../go/goenv';
 import { listed } from '../go/modulefiles';
 import { runsOnTargetPlatform } from '../go/platforms';
+import { PACKAGE_MANAGERS } from '../model/packages';
 import { isCopy, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { defineRule } from './api';
-
-
-/** Package managers: in a builder, they install the tools the build needs, which run on the build platform as well. */
-const PACKAGE_MANAGERS = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf']);
 
 /** Go commands that do the same on the build platform with GOOS/GOARCH set: they run nothing they build. */
 const CROSS_SAFE = new Set(['build', 'install', 'mod download', 'mod verify', 'vet', 'env', 'version', 'list']);
 
 /**
  * A RUN whose every command is one of those Go commands (directly, or through a make target or
- * script read to its end), a package install or a plain utility: moved to the build platform, it
- * does the same. `go run`, `go generate`, a script, a download or another tool may fetch or make
+ * script read to its end), a package manager's (the tools a builder installs run on the build
+ * platform as well) or a plain utility: moved to the build platform, it does the same. `go run`, `go generate`, a script, a download or another tool may fetch or make
  * something for the target platform, which cross-compiling the Go code would not make right.
  */
 function portable(run: RunInstruction): boolean {
@@ -58,7 +55,7 @@ export default defineRule({
       if (!binary.copy || !build) continue;
       // The platform a stage runs on is chosen by the FROM that names an image.
       const root = stageChain(build.stage)[0];
-      if (reported.has(root) || root === model.finalStage || (model.finalStage && stageChain(model.finalStage)[0] === root)) continue;
+      if (reported.has(root) || (model.finalStage && stageChain(model.finalStage)[0] === root)) continue;
       if (!runsOnTargetPlatform(root)) continue;
       // Every step of the builder must do the same on the build platform, and the final image take only what Go builds from it.
       if (!stageChain(build.stage).every((s) => s.runs.every(portable)) || !takesOnlyBinaries(model, root, binaries)) continue;
