@@ -160,6 +160,40 @@ target "app" {
     assert.deepEqual(set.platforms, ['linux/arm64']);
   });
 
+  it('reads the Dockerfiles a matrix, an earlier step\'s output or an env value names', () => {
+    const matrixJob = (matrix: string, file: string) => `jobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n${matrix}    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ${file}\n          platforms: linux/\${{ matrix.arch }}\n          cache-to: type=gha,mode=max\n`;
+    // Each build as the line of its step and its platforms.
+    const built = (files: Record<string, string>, dockerfile: string) => discoverCiBuilds(memoryWorkspace(files), dockerfile).map((b) => {
+      const text = Object.values(files)[0].split('\n')[b.line - 1].trim();
+      return `${text.startsWith('- run:') ? 'run' : text.startsWith('- uses:') ? 'action' : text} ${b.platforms}`;
+    });
+    // Every product of the listed values, less an exclude, with an include added where it fits and on its own where it fits none.
+    const workflow = { '.github/workflows/i.yml': matrixJob('        base: [alpine, debian]\n        arch: [amd64, arm64]\n        exclude:\n          - base: debian\n            arch: arm64\n        include:\n          - base: alpine\n            tag: edge\n          - base: distroless\n            arch: s390x\n', 'Dockerfile.${{ matrix.base }}') };
+    assert.deepEqual(built(workflow, 'Dockerfile.alpine'), ['action linux/amd64', 'action linux/arm64']);
+    assert.deepEqual(built(workflow, 'Dockerfile.debian'), ['action linux/amd64'], 'the excluded combination is not built');
+    assert.deepEqual(built(workflow, 'Dockerfile.distroless'), ['action linux/s390x'], 'an include that fits no combination runs on its own');
+    assert.deepEqual(built(workflow, 'Dockerfile'), []);
+    // A key computed at run time stays unknown; the keys listed still count.
+    const computed = { '.github/workflows/i.yml': matrixJob('        variant: ${{ fromJSON(needs.setup.outputs.variants) }}\n        arch: [amd64, arm64]\n', 'docker/${{ matrix.variant }}.Dockerfile') };
+    assert.deepEqual(discoverCiBuilds(memoryWorkspace(computed), 'docker/.Dockerfile'), []);
+    const known = { '.github/workflows/i.yml': matrixJob('        variant: ${{ fromJSON(needs.setup.outputs.variants) }}\n        arch: [amd64, arm64]\n', 'Dockerfile') };
+    assert.deepEqual(built(known, 'Dockerfile'), ['action linux/amd64', 'action linux/arm64']);
+    // An output written by an earlier step from a variable with literal values, an env value, and a shell build.
+    const outputs = `env:\n  IMAGE_DIR: build\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - id: info\n        run: |\n          DOCKERFILE=Dockerfile\n          if [ "\${{ matrix.pkg }}" = alpine ]; then\n            DOCKERFILE="Dockerfile.alpine"\n          fi\n          echo "dockerfile=\${DOCKERFILE}" >> $GITHUB_OUTPUT\n          echo "created=$(date)" >> "$GITHUB_OUTPUT"\n      - uses: docker/build-push-action@v6\n        with:\n          file: ./\${{ steps.info.outputs.dockerfile }}\n      - uses: docker/build-push-action@v6\n        with:\n          file: \${{ steps.info.outputs.created }}\n      - run: docker buildx build -f \${{ env.IMAGE_DIR }}/Dockerfile --push .\n`;
+    assert.deepEqual(built({ '.github/workflows/o.yml': outputs }, 'Dockerfile'), ['action ']);
+    assert.deepEqual(built({ '.github/workflows/o.yml': outputs }, 'Dockerfile.alpine'), ['action ']);
+    assert.deepEqual(built({ '.github/workflows/o.yml': outputs }, 'build/Dockerfile'), ['run ']);
+    assert.deepEqual(where({ '.github/workflows/o.yml': outputs.replace('DOCKERFILE="Dockerfile.alpine"', 'DOCKERFILE="$1"') }, 'Dockerfile'), [], 'a value only the run knows');
+  });
+
+  it('does not take a build from a context folder the CI run makes for this Dockerfile\'s build', () => {
+    const workflow = PUSH_ACTION.replace('context: .', 'context: ctx');
+    assert.deepEqual(where({ '.github/workflows/image.yml': workflow }, 'build/Dockerfile'), [], 'ctx is made by the run (prebuilt binaries moved into it)');
+    assert.deepEqual(where({ '.github/workflows/image.yml': workflow, 'ctx/README': '' }, 'build/Dockerfile').map((b) => b.at), ['.github/workflows/image.yml:10']);
+    const shell = 'jobs:\n  i:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdir out && cp bin/* out && docker buildx build -f build/Dockerfile --cache-to type=gha out\n';
+    assert.deepEqual(where({ '.github/workflows/i.yml': shell }, 'build/Dockerfile'), []);
+  });
+
   it('survives broken CI files', () => {
     assert.deepEqual(where({ '.github/workflows/a.yml': 'jobs: [\n  - {', '.gitlab-ci.yml': ':\n\t-', 'docker-bake.hcl': 'target "x" {', 'docker-bake.json': '{"target": 3' }), []);
   });

@@ -16,6 +16,8 @@ export interface ShellBuild {
   cacheFrom: string[];
   /** `--platform` values as written (each may list several, comma-separated). */
   platforms: string[];
+  /** The build context folder, relative to the repository root; undefined when unknown or not a folder. */
+  context?: string;
 }
 
 /** A `docker buildx bake` found in shell text. */
@@ -41,7 +43,7 @@ const BOOLEAN_FLAGS = new Set([
 ]);
 
 /** A GitHub Actions expression (`${{ … }}`) is replaced before the shell sees the text: keep it one opaque word. */
-function maskExpressions(text: string): string {
+export function maskExpressions(text: string): string {
   return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => `\${${'_'.repeat(Math.max(0, m.length - 3))}}`);
 }
 
@@ -168,7 +170,7 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
   const file = all('-f', '--file').pop();
   // buildx reads -f from the working directory; without it, the Dockerfile in the context.
   const dockerfile = file !== undefined ? repositoryPath(workdir, file) : contextPath === undefined ? undefined : posix.join(contextPath, 'Dockerfile');
-  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform') };
+  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform'), context: contextPath };
 }
 
 /** Every docker build or bake in shell text. */

@@ -35,7 +35,10 @@ export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string):
   }
   return found
     .filter((b) => b.dockerfile !== undefined && posix.normalize(b.dockerfile) === wanted)
-    .map(({ dockerfile: _dockerfile, ...build }) => build)
+    // A context folder the repository does not hold is made by the CI run (prebuilt binaries moved
+    // into it, say): that build reads files the analysis cannot see, so it does not speak for this one.
+    .filter((b) => b.context === undefined || wanted.startsWith(`${b.context}/`) || workspace.hasFolder(b.context))
+    .map(({ dockerfile: _dockerfile, context: _context, ...build }) => build)
     .sort((a, b) => rank(a) - rank(b));
 }
 

@@ -6,6 +6,8 @@ import type { CacheExport, CiBuild, CiSystem, WorkspaceFiles } from './types';
 export interface FoundBuild extends CiBuild {
   /** The Dockerfile it builds, relative to the repository root; undefined when only known at run time. */
   dockerfile?: string;
+  /** Its build context folder, relative to the repository root; undefined when unknown or not a folder. */
+  context?: string;
 }
 
 export function buildFromStrings(
@@ -42,6 +44,6 @@ export function bakeRunBuilds(
 /** The builds one piece of shell text runs (a `run:` step, a script line, a recipe). */
 export function shellBuilds(workspace: WorkspaceFiles, system: CiSystem, file: string, text: string, workdir: string, lineOf: (valueLine: number) => number): FoundBuild[] {
   return dockerInvocations(text, workdir).flatMap((invocation) => invocation.kind === 'build'
-    ? [buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms)]
+    ? [{ ...buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms), context: invocation.context }]
     : bakeRunBuilds(workspace, system, file, lineOf(invocation.line), invocation.files, invocation.targets, invocation.sets));
 }

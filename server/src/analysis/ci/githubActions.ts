@@ -1,7 +1,9 @@
 // GitHub Actions workflows (.github/workflows/*.yml): docker/build-push-action and
-// docker/bake-action steps, and `run:` steps that call docker buildx build or bake.
+// docker/bake-action steps, and `run:` steps that call docker buildx build or bake, once for each
+// Dockerfile, context and platforms their matrix, earlier steps' outputs and env values make of them.
 import { repositoryPath } from './buildCommand';
 import { bakeRunBuilds, buildFromStrings, shellBuilds, type FoundBuild } from './found';
+import { expandExpressions, literalEnv, matrixCombinations, scriptOutputs, type ExpressionScope } from './githubExpressions';
 import type { WorkspaceFiles } from './types';
 import { itemsOf, lineOfNode, pairOf, pairsOf, parseYaml, scalarLine, stringOf, valueOf, type YamlFile } from './yamlNodes';
 
@@ -20,30 +22,58 @@ function actionName(step: unknown): string {
   return (stringOf(valueOf(step, 'uses')) ?? '').split('@')[0].toLowerCase();
 }
 
-function stepBuilds(workspace: WorkspaceFiles, file: string, yaml: YamlFile, step: unknown, defaultWorkdir: string): FoundBuild[] {
+/** Beyond this many ways of filling one step's inputs, the rest are read as written. */
+const MAX_STEP_VARIANTS = 64;
+
+/** Each way of filling a step's inputs, one per combination of the values its expressions may take. */
+function inputVariants(inputs: unknown, names: readonly string[], scope: ExpressionScope): Map<string, string>[] {
+  let variants = [new Map<string, string>()];
+  for (const name of names) {
+    const written = stringOf(valueOf(inputs, name));
+    if (written === undefined) continue;
+    const values = expandExpressions(written, scope);
+    const next = variants.flatMap((v) => values.map((value) => new Map(v).set(name, value)));
+    variants = next.length > MAX_STEP_VARIANTS ? variants.map((v) => new Map(v).set(name, written)) : next;
+  }
+  return variants;
+}
+
+function stepBuilds(workspace: WorkspaceFiles, file: string, yaml: YamlFile, step: unknown, defaultWorkdir: string, scope: ExpressionScope): FoundBuild[] {
   const action = actionName(step);
   const inputs = valueOf(step, 'with');
-  const input = (name: string) => stringOf(valueOf(inputs, name));
   const stepLine = lineOfNode(yaml, pairOf(step, 'uses')?.key ?? pairOf(step, 'run')?.key ?? step);
   if (action === 'docker/build-push-action') {
-    // Without `context`, the action builds the repository at the pushed commit: its root.
-    const context = input('context') ?? '.';
-    const contextPath = repositoryPath('.', context);
-    const fileInput = input('file');
-    const dockerfile = fileInput !== undefined ? repositoryPath('.', fileInput) : contextPath === undefined ? undefined : `${contextPath}/Dockerfile`;
-    return [buildFromStrings('github-actions', file, stepLine, dockerfile, listInput(input('cache-to')), listInput(input('cache-from')), false, listInput(input('platforms')))];
+    return inputVariants(inputs, ['context', 'file', 'platforms', 'cache-to', 'cache-from'], scope).map((input) => {
+      // Without `context`, the action builds the repository at the pushed commit: its root.
+      const contextPath = repositoryPath('.', input.get('context') ?? '.');
+      const fileInput = input.get('file');
+      const dockerfile = fileInput !== undefined ? repositoryPath('.', fileInput) : contextPath === undefined ? undefined : `${contextPath}/Dockerfile`;
+      const build = buildFromStrings('github-actions', file, stepLine, dockerfile, listInput(input.get('cache-to')), listInput(input.get('cache-from')), false, listInput(input.get('platforms')));
+      return { ...build, context: contextPath };
+    });
   }
   if (action === 'docker/bake-action') {
-    const workdir = repositoryPath('.', input('workdir') ?? '.') ?? '.';
-    const files = listInput(input('files')).flatMap((f) => f.split(',')).map((f) => repositoryPath(workdir, f.trim())).filter((f): f is string => f !== undefined);
-    const targets = listInput(input('targets')).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-    return bakeRunBuilds(workspace, 'github-actions', file, stepLine, files, targets, listInput(input('set')));
+    return inputVariants(inputs, ['workdir', 'files', 'targets', 'set'], scope).flatMap((input) => {
+      const workdir = repositoryPath('.', input.get('workdir') ?? '.') ?? '.';
+      const files = listInput(input.get('files')).flatMap((f) => f.split(',')).map((f) => repositoryPath(workdir, f.trim())).filter((f): f is string => f !== undefined);
+      const targets = listInput(input.get('targets')).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+      return bakeRunBuilds(workspace, 'github-actions', file, stepLine, files, targets, listInput(input.get('set')));
+    });
   }
   const runNode = valueOf(step, 'run');
   const run = stringOf(runNode);
   if (run === undefined) return [];
   const workdir = repositoryPath('.', stringOf(valueOf(step, 'working-directory')) ?? defaultWorkdir) ?? '.';
-  return shellBuilds(workspace, 'github-actions', file, run, workdir, (line) => scalarLine(yaml, runNode, line));
+  return expandExpressions(run, scope).flatMap((text) => shellBuilds(workspace, 'github-actions', file, text, workdir, (line) => scalarLine(yaml, runNode, line)));
+}
+
+/** The same build found through several combinations counts once. */
+function distinct(builds: FoundBuild[]): FoundBuild[] {
+  const seen = new Set<string>();
+  return builds.filter((b) => {
+    const key = JSON.stringify(b);
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 /** Every image build in the repository's GitHub Actions workflows. */
@@ -55,6 +85,7 @@ export function githubActionsBuilds(workspace: WorkspaceFiles): FoundBuild[] {
     const yaml = text === undefined ? undefined : parseYaml(text);
     if (!yaml) continue;
     const workflowWorkdir = stringOf(valueOf(valueOf(valueOf(yaml.root, 'defaults'), 'run'), 'working-directory')) ?? '.';
+    const workflowEnv = literalEnv(yaml.root);
     for (const job of pairsOf(valueOf(yaml.root, 'jobs'))) {
       const steps = itemsOf(valueOf(job.value, 'steps'));
       const runsOn = valueOf(job.value, 'runs-on');
@@ -66,8 +97,17 @@ export function githubActionsBuilds(workspace: WorkspaceFiles): FoundBuild[] {
       // QEMU registered with binfmt_misc: BuildKit runs the other platforms' steps under emulation.
       const emulates = steps.some((s) => actionName(s) === 'docker/setup-qemu-action' || QEMU_SETUP.test(stringOf(valueOf(s, 'run')) ?? ''));
       const jobWorkdir = stringOf(valueOf(valueOf(valueOf(job.value, 'defaults'), 'run'), 'working-directory')) ?? workflowWorkdir;
+      // Without known combinations, `matrix.*` stays unknown: the step is read once, as written.
+      const combinations = matrixCombinations(job.value) ?? [undefined];
+      const jobEnv = [...workflowEnv, ...literalEnv(job.value)];
+      const outputs = new Map<string, string[]>();
       for (const step of steps) {
-        for (const build of stepBuilds(workspace, file, yaml, step, jobWorkdir)) out.push({ ...build, selfHosted, restoresCacheMounts, emulates });
+        const env = new Map([...jobEnv, ...literalEnv(step)]);
+        const builds = combinations.flatMap((matrix) => stepBuilds(workspace, file, yaml, step, jobWorkdir, { matrix, outputs, env }));
+        for (const build of distinct(builds)) out.push({ ...build, selfHosted, restoresCacheMounts, emulates });
+        const id = stringOf(valueOf(step, 'id'));
+        const run = stringOf(valueOf(step, 'run'));
+        if (id !== undefined && run !== undefined) for (const [name, values] of scriptOutputs(run)) outputs.set(`${id}.${name}`, values);
       }
     }
   }

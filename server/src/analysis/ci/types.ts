@@ -63,6 +63,8 @@ export interface WorkspaceFiles {
   readText(relativePath: string): string | undefined;
   /** Names of the files (not folders) directly inside a folder; '.' is the root. */
   filesIn(relativeDir: string): string[];
+  /** Whether the folder exists; '.' is the root. */
+  hasFolder(relativeDir: string): boolean;
 }
 
 /** `file:line`, as messages and the hover show a CI step. */

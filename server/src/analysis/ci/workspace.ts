@@ -29,6 +29,13 @@ export function diskWorkspace(root: string): WorkspaceFiles {
         return [];
       }
     },
+    hasFolder: (dir) => {
+      try {
+        return fs.statSync(abs(dir), { throwIfNoEntry: false })?.isDirectory() === true;
+      } catch {
+        return false;
+      }
+    },
   };
 }
 
@@ -44,6 +51,10 @@ export function memoryWorkspace(files: Record<string, string>, root = '/workspac
         .filter((p) => (base === '.' ? !p.includes('/') : p.startsWith(`${base}/`) && !p.slice(base.length + 1).includes('/')))
         .map((p) => p.split('/').pop()!)
         .sort();
+    },
+    hasFolder: (dir) => {
+      const base = normalizeContextPath(dir);
+      return base === '.' || [...byPath.keys()].some((p) => p.startsWith(`${base}/`));
     },
   };
 }

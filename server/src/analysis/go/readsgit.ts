@@ -170,6 +170,16 @@ const makefileNeedsRepository = perObject((context: BuildContext): boolean => {
 });
 
 /**
+ * The build context holds a .git that .dockerignore lets through (`.git/*` counts as excluding it:
+ * it leaves an empty directory but keeps out what commits change), so a COPY of the whole context
+ * changes with every commit.
+ */
+export function contextSendsGit(model: DockerfileModel): boolean {
+  const context = model.context;
+  return !!context?.root && context.exists('.git') && !model.dockerignore.ignores('.git') && !model.dockerignore.ignores('.git/HEAD');
+}
+
+/**
  * Why the build needs the repository itself from what the COPY brings in (`git checkout` of a
  * release in a RUN after it, or in the Makefile a `make` there runs); undefined when it does not.
  * Excluding .git there breaks the build, and no build argument can stand in for it.

@@ -1,5 +1,5 @@
 import { isCopy, type CopyInstruction, type DockerfileModel } from '../model/model';
-import { gitReadAfter, gitRepositoryNeededAfter, type GitRead } from '../go/readsgit';
+import { contextSendsGit, gitReadAfter, gitRepositoryNeededAfter, type GitRead } from '../go/readsgit';
 import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import type { FileChange, Fix } from '../model/types';
 import { listed } from '../go/modulefiles';
@@ -10,11 +10,6 @@ function passInstead(args: NonNullable<GitRead['passedIn']>): string {
   const several = args.length > 1;
   const lines = [...new Set(args.map((a) => String(a.line + 1)))];
   return `unless the build is given ${listed(args.map((a) => `\`--build-arg ${a.name}=…\``))}: the ${several ? 'ARGs' : 'ARG'} on ${lines.length > 1 ? 'lines' : 'line'} ${listed(lines)} already ${several ? 'reach' : 'reaches'} it in place of git. Pass ${several ? 'them' : 'it'} on every build, then add .git to .dockerignore.`;
-}
-
-/** `.git/*` leaves an empty directory but keeps out what commits change (HEAD, index, refs). */
-function excludesGit(model: DockerfileModel): boolean {
-  return model.dockerignore.ignores('.git') || model.dockerignore.ignores('.git/HEAD');
 }
 
 function dockerignoreWithGit(model: DockerfileModel): FileChange {
@@ -42,7 +37,7 @@ export default defineRule({
   scoped: true,
   check({ model, inScope, report }) {
     // A context with no .git of its own (a folder of the repository, or no repository at all) sends none.
-    if (!model.context?.root || !model.context.exists('.git') || excludesGit(model)) return;
+    if (!contextSendsGit(model)) return;
     const missing = model.dockerignore.text === undefined;
     for (const copy of model.instructions.filter(isCopy)) {
       if (copy.from || !inScope(copy.stage)) continue;

@@ -1,7 +1,34 @@
 import { compiles, readsModules } from '../go/gocommand';
 import { isModuleDownload } from '../go/gofacts';
 import { ciLocation, mainCacheExport } from '../ci/types';
+import { contextSendsGit } from '../go/readsgit';
+import { inheritedSourceBeforeDownload, sourceBeforeDownload } from '../go/modulemode';
+import { isCopy, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
+import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import { defineRule } from './api';
+
+/** The COPY instructions from the build context before `run`, in its stage and the stages it starts FROM. */
+function contextCopiesBefore(stage: Stage, run: RunInstruction): CopyInstruction[] {
+  const copies: CopyInstruction[] = [];
+  for (let s: Stage | undefined = stage; s; s = s.image.stage) {
+    const until = s === stage ? s.instructions.indexOf(run) : s.instructions.length;
+    copies.push(...s.instructions.slice(0, until).filter(isCopy).filter((c) => !c.from));
+  }
+  return copies;
+}
+
+/**
+ * Whether an exported layer of `run` could come back on a later CI run: it reads files the build
+ * context gives it, copied or bind-mounted (a source the stage fetches itself, a `git clone`,
+ * would come back as it was), and none of those carries a .git that changes with every commit.
+ */
+function restorable(model: DockerfileModel, stage: Stage, run: RunInstruction): boolean {
+  const copied = contextCopiesBefore(stage, run).flatMap((c) => c.sources.map((src) => ({ source: src.value.trim(), files: src.kind !== 'other' })));
+  const mounted = run.mounts.filter((m) => m.type === 'bind' && !m.from).map((m) => ({ source: m.source ?? '.', files: true }));
+  const reads = [...copied, ...mounted];
+  if (!reads.some((r) => r.files)) return false;
+  return !contextSendsGit(model) || !reads.some((r) => WHOLE_CONTEXT_SOURCES.has(r.source));
+}
 
 export default defineRule({
   id: 'GD022',
@@ -17,12 +44,19 @@ export default defineRule({
     for (const stage of model.stages) {
       if (!stage.feedsFinal || exported.includes(stage) || !stage.runs.some((r) => r.go.some(readsModules))) continue;
       const name = stage.name ? ` \`${stage.name}\`` : '';
-      // What a restored layer saves: the download while go.mod and go.sum are unchanged, the build
-      // only while none of the files it compiles changed (it reads the source).
+      // What a restored layer saves: the download while go.mod and go.sum are unchanged, when no
+      // source is copied before it (else GD001 names that first); the build while nothing copied
+      // before it changed.
       const again: string[] = [];
-      if (stage.runs.some((r) => r.go.some(isModuleDownload))) again.push('its module download runs again on every CI build, even when go.mod and go.sum did not change');
-      if (stage.runs.some((r) => r.go.some(compiles))) again.push(`its Go build ${again.length > 0 ? 'too' : 'runs again on every CI build'}, even when none of the files it compiles changed`);
-      if (again.length === 0) again.push('its Go steps run again on every CI build, even when nothing they read changed');
+      const download = stage.runs.find((r) => r.go.some(isModuleDownload));
+      if (download && restorable(model, stage, download) && !sourceBeforeDownload(site, model, stage) && !inheritedSourceBeforeDownload(site, model, stage)) {
+        again.push('its module download runs again on every CI build, even when go.mod and go.sum did not change');
+      }
+      const compile = stage.runs.find((r) => r.go.some(compiles));
+      if (compile && restorable(model, stage, compile)) {
+        again.push(`its Go build ${again.length > 0 ? 'too' : 'runs again on every CI build'}, even when none of the files copied before it changed`);
+      }
+      if (again.length === 0) continue;
       const how = !main
         ? 'without a cache export (no cache-to), so no layer'
         : main.type === 'inline'
