@@ -10,6 +10,7 @@ import { goEnvFileChanges } from './gocommand';
 import { shellSettingsBefore } from './shellenv';
 import { expandVariables } from '../parse/expand';
 import { perObject, perObjectAnd } from '../model/memo';
+import { installedPackages } from '../model/packages';
 import { instructionAtLine, isEnv, isArg, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Origin, type RunInstruction, type Stage, type VarValue } from '../model/model';
 import type { Range } from '../model/types';
 import type { Word } from '../parse/shell';
@@ -164,6 +165,21 @@ export function effectiveGoEnv(instruction: InstructionModel, go?: GoCommand): G
   return goEnvOf(instruction, go);
 }
 
+/** Packages that bring gcc, the C compiler Go's cgo default looks for on Linux. */
+const C_COMPILER_PACKAGES: ReadonlySet<string> = new Set(['gcc', 'build-base', 'alpine-sdk', 'g++']);
+
+/** The C compiler package a RUN of the stage (or a stage it starts FROM) installs before `instruction`; '' for none. */
+function cCompilerInstalled(instruction: InstructionModel): string {
+  for (let stage: Stage | undefined = instruction.stage; stage; stage = stage.image.stage) {
+    for (const run of stage.runs) {
+      if (stage === instruction.stage && run.position >= instruction.position) continue;
+      const found = installedPackages(run).find((p) => C_COMPILER_PACKAGES.has(p.split(/[=<>~]/)[0]));
+      if (found) return found;
+    }
+  }
+  return '';
+}
+
 /** Any Go setting (GOBIN, GOWORK…) as the command sees it: its environment, else the `go env -w` file. */
 export function goSetting(instruction: InstructionModel, go: GoCommand | undefined, name: string): GoEnvValue | undefined {
   const processEnv = processEnvOf(instruction, go);
@@ -187,10 +203,12 @@ const goEnvOf = perObjectAnd((instruction: InstructionModel, go: GoCommand | und
     ? { value: posix.join(xdg.value, 'go-build'), origin: { kind: 'derived', detail: '$XDG_CACHE_HOME/go-build' }, because: `$XDG_CACHE_HOME/go-build (${xdg.because})` }
     : { value: posix.join(HOME.value, '.cache/go-build'), origin: { kind: 'derived', detail: '$HOME/.cache/go-build' }, because: `$HOME/.cache/go-build with HOME ${HOME.value} (${HOME.because})` });
   const facts = instruction.stage?.facts;
-  const cgoDefault = facts?.family === 'golang-alpine' || facts?.family === 'alpine' ? '0' : '1';
+  const compiler = facts?.family === 'golang-alpine' || facts?.family === 'alpine' ? cCompilerInstalled(instruction) : undefined;
+  const cgoDefault = compiler === '' ? '0' : '1';
   const CGO_ENABLED = setting('CGO_ENABLED') ?? {
     value: cgoDefault, origin: { kind: 'default' },
-    because: cgoDefault === '0' ? 'Go turns cgo off when no C compiler is installed' : 'Go default: on when a C compiler is present',
+    because: compiler ? `Go turns cgo on when a C compiler is present, and the image installs ${compiler}`
+      : cgoDefault === '0' ? 'Go turns cgo off when no C compiler is installed' : 'Go default: on when a C compiler is present',
   };
   return {
     HOME, GOPATH, GOMODCACHE, GOCACHE, CGO_ENABLED,

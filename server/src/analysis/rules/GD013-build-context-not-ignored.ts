@@ -37,7 +37,8 @@ export default defineRule({
   scoped: true,
   check({ model, inScope, report }) {
     // A context with no .git of its own (a folder of the repository, or no repository at all) sends none.
-    if (!contextSendsGit(model)) return;
+    // `!.git` in .dockerignore lets .git back in on purpose (provenance, a version read from it).
+    if (!contextSendsGit(model) || model.dockerignore.patterns.some((p) => /^!\s*\/?\.git(\/|$)/.test(p))) return;
     const missing = model.dockerignore.text === undefined;
     for (const copy of model.instructions.filter(isCopy)) {
       if (copy.from || !inScope(copy.stage)) continue;

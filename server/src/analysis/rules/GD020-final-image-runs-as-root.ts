@@ -91,7 +91,7 @@ function needsRoot(model: DockerfileModel, final: Stage): boolean {
   if (chain.some((s) => s.facts.hasGo || isToolchainFamily(s.facts.family)) || goInstalledByFile(final)) return true;
   const instructions = chain.flatMap((s) => s.instructions).filter((i) => !i.user || isRootUser(i.user.name));
   return instructions.some((i) => i.keyword === 'VOLUME' || exposesPrivilegedPort(i) || ownsFilesForAnotherUser(i)
-    || (isCopy(i) && !i.from && i.destResolved !== undefined && inRootHome(i.destResolved))
+    || (isCopy(i) && i.destResolved !== undefined && inRootHome(i.destResolved))
     || (isRun(i) && (installedPackages(i).some((p) => ROOT_PACKAGES.has(p))
       || i.commands.some((c) => c.writes.some((w) => inRootHome(w.value))
         || (c.words[0]?.value === 'git' && c.words[1]?.value === 'config' && c.words.some((w) => w.value === '--global'))))));
