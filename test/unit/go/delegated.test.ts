@@ -109,6 +109,14 @@ describe('Makefile reader', () => {
     assert.deepEqual(recipeOf(makefile, 'build')?.[0].environment.sort(), ['BUILD_COMMIT', 'VERSION']);
     assert.deepEqual(recipeOf(makefile, 'plain')?.[0].environment, [], 'DATE = … wins over the environment');
     assert.deepEqual(recipeOf(makefile, 'build', new Map([['VERSION', '1.0']]))?.[0].environment, ['BUILD_COMMIT'], 'make VERSION=… wins over the environment');
+    // A variable named inside a function's arguments is read too: make expands them first.
+    const stamped = readMakefile([
+      'BUILD_TIME ?= $(shell date --iso-8601=seconds)',
+      'LDFLAGS := -X main.built=$(shell date -d "${BUILD_TIME}" +%Y%m%d) -X main.by=$(subst -,_,$(BUILDER))',
+      'build:',
+      '	go build -ldflags "$(LDFLAGS)" .',
+    ].join('\n'));
+    assert.deepEqual(recipeOf(stamped, 'build')?.[0].environment.sort(), ['BUILDER', 'BUILD_TIME']);
   });
 
   it('takes make NAME=value over the file, and finds no recipe for a target it does not know', () => {

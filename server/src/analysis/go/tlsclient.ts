@@ -43,3 +43,15 @@ export function mayDialTls(model: DockerfileModel, run: RunInstruction, go: GoCo
   if (!model.context || !module || module.requiresModules || module.hasVendor) return true;
   return moduleMayDialTls(model.context, module.dir);
 }
+
+/**
+ * Modules whose only purpose is to compile root certificates into the program (imported for their
+ * side effect): a binary that links one verifies TLS without any file of the image.
+ */
+const EMBEDDED_ROOTS = new Set(['golang.org/x/crypto/x509roots/fallback', 'github.com/breml/rootcerts']);
+
+/** The module the build compiles requires (directly) a module that embeds root certificates. */
+export function embedsRootCertificates(model: DockerfileModel, run: RunInstruction, go: GoCommand): boolean {
+  const { module } = moduleOfCommand(model, run, go);
+  return module?.goMod.requires.some((r) => !r.indirect && EMBEDDED_ROOTS.has(r.path)) === true;
+}

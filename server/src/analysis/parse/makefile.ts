@@ -267,6 +267,16 @@ export function evaluatedTexts(makefile: Makefile, targets: readonly (string | u
 /** make's functions: a reference with a space or comma in its name calls one. */
 const FUNCTION_CALL = /^[a-z-]+[\s,]/;
 
+/** `$(NAME)` or `${NAME}` inside a function call's arguments. */
+const VARIABLE_REFERENCE = /\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g;
+
+/** Reading NAME reads make's environment where the Makefile leaves it to the environment, and what its `:=` value read. */
+function noteRead(name: string, variables: Map<string, Variable>, environment: Set<string>): void {
+  const variable = variables.get(name);
+  if (!variable || variable.environmentWins) environment.add(name);
+  for (const read of variable?.read ?? []) environment.add(read);
+}
+
 /**
  * Expands make references in text: `$(NAME)`, `${NAME}`, `$X`, `$$` (a dollar for the shell),
  * automatic variables from `automatic`. What cannot be known leaves `complete` false.
@@ -300,10 +310,15 @@ function expand(text: string, variables: Map<string, Variable>, automatic: Map<s
     // command substitution of CMD. Other functions are left as written.
     const shellCall = /^shell\s+([^$]+)$/s.exec(name);
     if (shellCall) { complete = false; out += `$(${shellCall[1].trim()})`; continue; }
-    if (FUNCTION_CALL.test(name) || name.includes('$') || name.includes(':') || depth > 20) { complete = false; out += `$(${name})`; continue; }
+    if (FUNCTION_CALL.test(name) || name.includes('$') || name.includes(':') || depth > 20) {
+      complete = false;
+      out += `$(${name})`;
+      // make expands a function's arguments first: the variables they name are read all the same.
+      if (environment) for (const [, inner] of name.matchAll(VARIABLE_REFERENCE)) noteRead(inner, variables, environment);
+      continue;
+    }
     const variable = variables.get(name);
-    if (!variable || variable.environmentWins) environment?.add(name);
-    for (const read of variable?.read ?? []) environment?.add(read);
+    if (environment) noteRead(name, variables, environment);
     if (!variable || variable.unknown) {
       // An undefined variable is empty to make, unless an included file or the environment may set it.
       if (!variable && !includes && !/^[A-Z]/.test(name)) continue;

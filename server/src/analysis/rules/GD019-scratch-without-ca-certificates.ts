@@ -1,7 +1,7 @@
 import { absoluteSource, finalBinaries, stageChain, type FinalBinary } from '../cache/artifacts';
 import { insertLinesAfter } from '../fixing/edits';
 import { mountCovers } from '../go/goenv';
-import { mayDialTls } from '../go/tlsclient';
+import { embedsRootCertificates, mayDialTls } from '../go/tlsclient';
 import { isCopy, isRun, type CopyInstruction, type Stage } from '../model/model';
 import { holdsFilesOnly } from '../model/startup';
 import type { Fix } from '../model/types';
@@ -48,6 +48,8 @@ export default defineRule({
     const binaries = finalBinaries(model);
     // Certificates only matter to a program that opens TLS connections; its sources may show it opens none.
     if (binaries.length === 0 || binaries.every((b) => b.build && !mayDialTls(model, b.build.run, b.build.go))) return;
+    // A program that compiles its root certificates in (x509roots/fallback, breml/rootcerts) needs no file for them.
+    if (binaries.every((b) => b.build && embedsRootCertificates(model, b.build.run, b.build.go))) return;
     const chain = stageChain(final);
     if (chain.some((s) => s.instructions.some((i) => isCopy(i) && copiesCertificates(i)))) return;
     // A binary told where its certificates are has them somewhere we cannot see.
