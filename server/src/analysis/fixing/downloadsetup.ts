@@ -78,6 +78,8 @@ export interface DownloadSetup {
   moved: InstructionModel[];
   /** Commands before the Go command in its RUN that a new download RUN repeats (`cd`, `git config`…), as written. */
   prefix: string[];
+  /** Whether one of them is a `cd`: the directory it names may not exist yet where the new RUN goes. */
+  changesDirectory: boolean;
 }
 
 /**
@@ -91,11 +93,13 @@ export function downloadSetup(model: DockerfileModel, stage: Stage, anchor: Inst
   const needed = new Set<string>();
   // Commands before the Go command in its own RUN run before it: a new download RUN repeats them.
   const prefix: string[] = [];
+  let changesDirectory = false;
   if (!movesTarget) {
     for (const command of target.commands) {
       if (command === go.command) break;
       if (setsUpAccess(command) || setsShellState(command)) prefix.push(model.document.getText({ start: command.range.start, end: command.range.end }));
       else if (!harmless(command)) return undefined;
+      changesDirectory ||= command.words[0]?.value === 'cd';
     }
   }
   // Variables the download reads as written: the whole RUN when it moves; else what the new RUN repeats of it.
@@ -133,7 +137,7 @@ export function downloadSetup(model: DockerfileModel, stage: Stage, anchor: Inst
       if (isRun(instruction) && (isEnv(other) || isArg(other)) && mentions(model, instruction, new Set(declared(other)))) return undefined;
     }
   }
-  return { moved: movedList, prefix };
+  return { moved: movedList, prefix, changesDirectory };
 }
 
 /** Names of the variables set inline on a Go command that change what a download fetches, with their text as written. */

@@ -3,7 +3,7 @@ import { effectiveGoEnv } from '../go/goenv';
 import { listed, moduleReadBy, type ModuleRead } from '../go/modulefiles';
 import { destinationFor } from '../model/imagefiles';
 import { imageFileFromContext } from '../go/commandmodule';
-import { accessMounts, downloadInlineEnv, downloadSetup } from '../fixing/downloadsetup';
+import { accessMounts, downloadInlineEnv, downloadSetup, type DownloadSetup } from '../fixing/downloadsetup';
 import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from '../go/gofacts';
 import { inheritedSourceBeforeDownload, sourceBeforeDownload } from '../go/modulemode';
 import { cacheMountFlagFor, staysInLayer } from '../cache/cachemounts';
@@ -125,9 +125,21 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     // Secrets and ssh the step had (private modules), and the commands and inline variables it ran with.
     const flags = [...accessMounts(model, step.run), ...cacheFlag].map((f) => `${f} `).join('');
     const command = [...downloadInlineEnv(step.go), 'go mod download'].join(' ');
-    insertLine(`RUN ${flags}${[...setup.prefix, command].join(' && ')}`);
+    insertLine(`RUN ${flags}${[...downloadPrefix(setup, step.run, read), command].join(' && ')}`);
   }
   return { title: `Copy ${listed(names)} and download modules before the source`, edits, preferred: true };
+}
+
+/**
+ * The commands the new download RUN starts with. A `cd` of the step goes to a directory of the
+ * source, which is not there yet above the source COPY (`cd weed && go build`): where the analysis
+ * knows where go.mod lands, the download runs there instead (Go needs nothing else).
+ */
+function downloadPrefix(setup: DownloadSetup, run: RunInstruction, read: ModuleRead | undefined): string[] {
+  if (!setup.changesDirectory || !read) return setup.prefix;
+  const moduleDir = posix.dirname(read.root.imagePath);
+  const rest = setup.prefix.filter((text) => !/^cd(\s|$)/.test(text.trim()));
+  return posix.normalize(moduleDir) === posix.normalize(run.workdir) ? rest : [`cd ${moduleDir}`, ...rest];
 }
 
 function stageLabel(stage: Stage): string {
