@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { diskContext, memoryContext, normalizeContextPath, type BuildContext } from '../../server/src/analysis/model/context';
 import type { Finding } from '../../server/src/analysis/model/types';
 import { toFileFinding } from '../../server/src/report/findings';
-import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
+import { discoverBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
 import type { BuildSite } from '../../server/src/analysis/ci/types';
 import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
 
@@ -53,7 +53,7 @@ export function repositoryRoot(context: BuildContext): BuildContext {
  */
 export function fixtureSite(ruleDir: string, dockerfileName: string): BuildSite {
   const dir = path.join(ruleDir, `${dockerfileName.replace(/\.Dockerfile$/, '')}.ci`);
-  return resolveBuildSite('auto', fs.existsSync(dir) ? discoverCiBuilds(diskWorkspace(dir), 'Dockerfile') : []);
+  return resolveBuildSite('auto', fs.existsSync(dir) ? discoverBuilds(diskWorkspace(dir), 'Dockerfile') : []);
 }
 
 export interface ExpectedFinding {

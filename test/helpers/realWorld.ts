@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis/analyze';
 import { diskContext, type BuildContext } from '../../server/src/analysis/model/context';
 import type { Finding, Severity } from '../../server/src/analysis/model/types';
-import { discoverCiBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
+import { discoverBuilds, resolveBuildSite } from '../../server/src/analysis/ci/discover';
 import { diskWorkspace } from '../../server/src/analysis/ci/workspace';
 import type { BuildSite } from '../../server/src/analysis/ci/types';
 import { repositoryRoot } from './fixtures';
@@ -68,7 +68,7 @@ export function realWorldFixtures(): RealWorldFixture[] {
       const expected: Expectations = fs.existsSync(expectedFile)
         ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as Expectations)
         : { standsFor: '', findings: [], missed: [], fix: { truth: 'false', why: '' } };
-      const site = resolveBuildSite('auto', discoverCiBuilds(diskWorkspace(dir), 'Dockerfile'));
+      const site = resolveBuildSite('auto', discoverBuilds(diskWorkspace(dir), 'Dockerfile'));
       return { name, dir, text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), context: repositoryRoot(diskContext(dir)), site, expected };
     });
 }

@@ -1,7 +1,7 @@
 // CI discovery: which step of which CI file builds a Dockerfile, and what cache it exports.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { discoverCiBuilds, resolveBuildSite } from '../../../server/src/analysis/ci/discover';
+import { discoverBuilds, discoverCiBuilds, resolveBuildSite } from '../../../server/src/analysis/ci/discover';
 import { memoryWorkspace } from '../../../server/src/analysis/ci/workspace';
 import { parseCacheExport, shellCommandWords } from '../../../server/src/analysis/ci/buildCommand';
 
@@ -192,6 +192,34 @@ target "app" {
     assert.deepEqual(where({ '.github/workflows/image.yml': workflow, 'ctx/README': '' }, 'build/Dockerfile').map((b) => b.at), ['.github/workflows/image.yml:10']);
     const shell = 'jobs:\n  i:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdir out && cp bin/* out && docker buildx build -f build/Dockerfile --cache-to type=gha out\n';
     assert.deepEqual(where({ '.github/workflows/i.yml': shell }, 'build/Dockerfile'), []);
+  });
+
+  it('reads how Makefiles build the image, as make runs them, and whether every build passes --no-cache', () => {
+    const makefile = [
+      'IMAGE ?= example/app',
+      'DOCKERFILE := Dockerfile.local',
+      'local: dev-env',
+      '\tcd .. ; docker build --no-cache -t $(IMAGE) -f docker/$(DOCKERFILE) .',
+      'dev-env:',
+      '\tdocker build -t example/dev -f Dockerfile.dev .',
+      'other:',
+      '\tcd $(SOMEWHERE) && docker build --no-cache -f docker/Dockerfile.dev .',
+    ].join('\n');
+    const files = { 'docker/Makefile': makefile, 'docker/Dockerfile.local': '', 'docker/Dockerfile.dev': '' };
+    const local = discoverBuilds(memoryWorkspace(files), 'docker/Dockerfile.local');
+    assert.deepEqual(local.map((b) => [`${b.file}:${b.line}`, b.noCache, b.local]), [['docker/Makefile:4', true, true]], 'make runs the recipe in docker/, and `cd ..` moves it to the root');
+    assert.equal(discoverCiBuilds(memoryWorkspace(files), 'docker/Dockerfile.local').length, 0, 'a Makefile build without a cache export is no CI build');
+    const site = resolveBuildSite('auto', local);
+    assert.deepEqual([site.where, site.noCache?.line], ['local', 4], 'built locally, every build without the layer cache');
+    // The dev image is built with the cache by one target; the `cd $(SOMEWHERE)` build is not placed.
+    const dev = discoverBuilds(memoryWorkspace(files), 'docker/Dockerfile.dev');
+    assert.deepEqual(dev.map((b) => [b.line, b.noCache]), [[6, false]]);
+    assert.equal(resolveBuildSite('auto', dev).noCache, undefined);
+    // A CI build that keeps the cache beside a Makefile that does not: some build reuses layers.
+    const withCi = { ...files, '.github/workflows/i.yml': 'jobs:\n  i:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx build -f docker/Dockerfile.local --cache-to type=gha,mode=max .\n' };
+    const both = discoverBuilds(memoryWorkspace(withCi), 'docker/Dockerfile.local');
+    assert.deepEqual(both.map((b) => [b.file, !!b.noCache]), [['.github/workflows/i.yml', false], ['docker/Makefile', true]]);
+    assert.deepEqual([resolveBuildSite('auto', both).where, resolveBuildSite('auto', both).noCache], ['ci', undefined]);
   });
 
   it('survives broken CI files', () => {

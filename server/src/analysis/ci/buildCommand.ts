@@ -18,6 +18,8 @@ export interface ShellBuild {
   platforms: string[];
   /** The build context folder, relative to the repository root; undefined when unknown or not a folder. */
   context?: string;
+  /** `--no-cache`: no layer of the build is taken from the cache. */
+  noCache: boolean;
 }
 
 /** A `docker buildx bake` found in shell text. */
@@ -137,6 +139,7 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
   if (verb !== 'build' && verb !== 'b' && verb !== 'bake') return undefined;
   const values = new Map<string, string[]>();
   const positionals: string[] = [];
+  let noCache = false;
   for (; i < words.length; i++) {
     const word = words[i];
     if (word === '--') {
@@ -149,6 +152,7 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
     }
     const eq = word.indexOf('=');
     const name = eq > 0 ? word.slice(0, eq) : word;
+    if (name === '--no-cache') noCache = eq < 0 || word.slice(eq + 1) === 'true';
     if (BOOLEAN_FLAGS.has(name)) continue;
     const value = eq > 0 ? word.slice(eq + 1) : words[++i];
     if (value === undefined) break;
@@ -170,12 +174,23 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
   const file = all('-f', '--file').pop();
   // buildx reads -f from the working directory; without it, the Dockerfile in the context.
   const dockerfile = file !== undefined ? repositoryPath(workdir, file) : contextPath === undefined ? undefined : posix.join(contextPath, 'Dockerfile');
-  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform'), context: contextPath };
+  return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform'), context: contextPath, noCache };
 }
 
-/** Every docker build or bake in shell text. */
+/**
+ * Every docker build or bake in shell text, each read from the directory the commands before it
+ * `cd` into (a `cd` to a place only the run knows ends the reading: nothing after it is placed).
+ */
 export function dockerInvocations(text: string, workdir: string): ShellInvocation[] {
-  return shellCommandWords(text)
-    .map(({ line, words }) => readDockerInvocation(words, line, workdir))
-    .filter((x): x is ShellInvocation => x !== undefined);
+  const out: ShellInvocation[] = [];
+  let dir: string | undefined = workdir;
+  for (const { line, words } of shellCommandWords(text)) {
+    if (words[0] === 'cd') {
+      dir = words.length === 2 && dir !== undefined ? repositoryPath(dir, words[1]) : undefined;
+      continue;
+    }
+    const invocation = dir === undefined ? undefined : readDockerInvocation(words, line, dir);
+    if (invocation) out.push(invocation);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { bakeBuild, readBakeFiles } from './bake';
 import { buildFromStrings, type FoundBuild } from './found';
 import { githubActionsBuilds } from './githubActions';
 import { gitlabBuilds } from './gitlab';
-import { scriptBuilds } from './scripts';
+import { makefileBuilds, scriptBuilds } from './scripts';
 import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
 
 /** Bake targets that export a cache: a bake file written for CI, whoever runs it. */
@@ -22,24 +22,40 @@ function rank(build: CiBuild): number {
   return build.cacheTo.length > 0 || build.cacheToUnknown ? 1 : 2;
 }
 
-/** The CI steps of the repository that build `dockerfile` (relative to the repository root). */
-export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
+/** The builds among `found` that build `dockerfile` from files the analysis sees. */
+function buildsOf(workspace: WorkspaceFiles, dockerfile: string, found: readonly FoundBuild[]): CiBuild[] {
   const wanted = posix.normalize(dockerfile);
-  const found: FoundBuild[] = [];
-  for (const source of [githubActionsBuilds, gitlabBuilds, bakeFileBuilds, scriptBuilds]) {
-    try {
-      found.push(...source(workspace));
-    } catch {
-      // One unreadable CI file must not hide what the others say.
-    }
-  }
   return found
     .filter((b) => b.dockerfile !== undefined && posix.normalize(b.dockerfile) === wanted)
     // A context folder the repository does not hold is made by the CI run (prebuilt binaries moved
     // into it, say): that build reads files the analysis cannot see, so it does not speak for this one.
     .filter((b) => b.context === undefined || wanted.startsWith(`${b.context}/`) || workspace.hasFolder(b.context))
-    .map(({ dockerfile: _dockerfile, context: _context, ...build }) => build)
+    .map(({ dockerfile: _dockerfile, context: _context, ...build }) => build);
+}
+
+/** What `sources` find; one unreadable file must not hide what the others say. */
+function collect(workspace: WorkspaceFiles, sources: ((workspace: WorkspaceFiles) => FoundBuild[])[]): FoundBuild[] {
+  return sources.flatMap((source) => {
+    try {
+      return source(workspace);
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The CI steps of the repository that build `dockerfile` (relative to the repository root). */
+export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
+  return buildsOf(workspace, dockerfile, collect(workspace, [githubActionsBuilds, gitlabBuilds, bakeFileBuilds, scriptBuilds]))
     .sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Every build of `dockerfile` the repository runs: its CI steps (best first), then the builds its
+ * Makefiles run for developers, marked local (how it is built, not where).
+ */
+export function discoverBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
+  return [...discoverCiBuilds(workspace, dockerfile), ...buildsOf(workspace, dockerfile, collect(workspace, [(w) => makefileBuilds(w, dockerfile)]))];
 }
 
 /** A build for two or more architectures in a job that sets up QEMU: all but the runner's run emulated. */
@@ -50,15 +66,19 @@ function emulatesArchitectures(build: CiBuild): boolean {
 
 /**
  * Where the Dockerfile is built: the setting when it says local or ci; for auto, CI when a CI file
- * builds it, or when the CI variable says the tool itself runs in CI (the CLI passes it).
+ * builds it (builds marked local say how it is built, not where), or when the CI variable says the
+ * tool itself runs in CI (the CLI passes it).
  */
-export function resolveBuildSite(setting: BuildsInSetting, builds: readonly CiBuild[], ciVariable?: string): BuildSite {
-  if (setting === 'local') return { where: 'local', source: 'setting' };
+export function resolveBuildSite(setting: BuildsInSetting, found: readonly CiBuild[], ciVariable?: string): BuildSite {
+  // Every build the repository runs passes --no-cache: no layer is ever reused, wherever it runs.
+  const noCache = found.length > 0 && found.every((b) => b.noCache) ? { noCache: found[0] } : {};
+  if (setting === 'local') return { where: 'local', source: 'setting', ...noCache };
+  const builds = found.filter((b) => !b.local);
   const emulated = builds.find(emulatesArchitectures);
-  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0], ...(emulated && { emulated }) };
-  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0], ...(emulated && { emulated }) };
-  if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable' };
-  return { where: 'local', source: 'no-ci-files' };
+  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0], ...(emulated && { emulated }), ...noCache };
+  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0], ...(emulated && { emulated }), ...noCache };
+  if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable', ...noCache };
+  return { where: 'local', source: 'no-ci-files', ...noCache };
 }
 
 export function isBuildsInSetting(value: unknown): value is BuildsInSetting {

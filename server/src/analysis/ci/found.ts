@@ -44,6 +44,6 @@ export function bakeRunBuilds(
 /** The builds one piece of shell text runs (a `run:` step, a script line, a recipe). */
 export function shellBuilds(workspace: WorkspaceFiles, system: CiSystem, file: string, text: string, workdir: string, lineOf: (valueLine: number) => number): FoundBuild[] {
   return dockerInvocations(text, workdir).flatMap((invocation) => invocation.kind === 'build'
-    ? [{ ...buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms), context: invocation.context }]
+    ? [{ ...buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms), context: invocation.context, noCache: invocation.noCache }]
     : bakeRunBuilds(workspace, system, file, lineOf(invocation.line), invocation.files, invocation.targets, invocation.sets));
 }

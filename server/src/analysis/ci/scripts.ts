@@ -1,5 +1,9 @@
 // Makefiles and shell scripts that build the image for CI: a `docker buildx build` with
 // `--cache-to` there exports a cache, which only makes sense where the builder starts empty.
+// Makefiles are also read for how developers build the image (`make image`): their flags say
+// whether any layer can be reused at all (`--no-cache`).
+import * as posix from 'node:path/posix';
+import { readMakefile, recipeOf } from '../parse/makefile';
 import { shellBuilds, type FoundBuild } from './found';
 import type { WorkspaceFiles } from './types';
 
@@ -41,4 +45,39 @@ export function scriptBuilds(workspace: WorkspaceFiles): FoundBuild[] {
     }
   }
   return out;
+}
+
+/** The folders a Makefile that builds `dockerfile` sits in: the Dockerfile's, those above it, and the script folders. */
+function makefileDirs(dockerfile: string): string[] {
+  const dirs = new Set<string>();
+  for (let dir = posix.dirname(dockerfile); ; dir = posix.dirname(dir)) {
+    dirs.add(dir);
+    if (dir === '.' || dir === '/' || dir === '') break;
+  }
+  for (const dir of SCRIPT_DIRS) dirs.add(dir);
+  return [...dirs];
+}
+
+/**
+ * The builds Makefile targets run, whatever they export, read as make runs them: variables
+ * expanded, prerequisites first, in the Makefile's folder (`make -C dir`, or make run there).
+ */
+export function makefileBuilds(workspace: WorkspaceFiles, dockerfile: string): FoundBuild[] {
+  const out = new Map<string, FoundBuild>();
+  for (const dir of makefileDirs(dockerfile)) {
+    for (const name of workspace.filesIn(dir).filter(isMakefile)) {
+      const file = dir === '.' ? name : `${dir}/${name}`;
+      const text = workspace.readText(file);
+      if (text === undefined) continue;
+      const makefile = readMakefile(text);
+      for (const target of makefile.rules.keys()) {
+        for (const line of recipeOf(makefile, target, new Map([['CURDIR', '.']])) ?? []) {
+          for (const build of shellBuilds(workspace, 'script', file, line.text, dir, (l) => line.line + 1 + l)) {
+            out.set(`${build.file}:${build.line}:${build.dockerfile}`, { ...build, local: true });
+          }
+        }
+      }
+    }
+  }
+  return [...out.values()];
 }

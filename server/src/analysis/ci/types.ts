@@ -43,6 +43,13 @@ export interface CiBuild {
   platforms?: string[];
   /** The job sets up QEMU (docker/setup-qemu-action, tonistiigi/binfmt): platforms other than the runner's run emulated. */
   emulates?: boolean;
+  /** It builds with `--no-cache` (`no-cache: true`): no layer comes from the cache. */
+  noCache?: boolean;
+  /**
+   * A build a Makefile or script runs without exporting a cache: what developers run. It says how
+   * the image is built (its flags), not that it is built in CI.
+   */
+  local?: boolean;
 }
 
 /** Where the analysis takes the Dockerfile to be built, and why. */
@@ -54,6 +61,8 @@ export interface BuildSite {
   ci?: CiBuild;
   /** A CI step that builds it for several architectures in a job that emulates all but the runner's. */
   emulated?: CiBuild;
+  /** Every build of it the repository runs passes `--no-cache`: this one (GD028), and no layer is ever reused. */
+  noCache?: CiBuild;
 }
 
 /** Files of the repository a Dockerfile lives in, read by path relative to its root. */

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeContextPath } from '../model/context';
-import { discoverCiBuilds, resolveBuildSite } from './discover';
+import { discoverBuilds, resolveBuildSite } from './discover';
 import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
 
 /** Files CI discovery reads are small; a larger one is not a CI file worth reading. */
@@ -80,10 +80,10 @@ export function relativeDockerfile(root: string, dockerfilePath: string): string
   return path.relative(root, path.resolve(dockerfilePath)).split(path.sep).join('/');
 }
 
-/** The CI steps that build a Dockerfile on disk, read from its repository's CI files. */
+/** The CI steps that build a Dockerfile on disk, read from its repository's CI files, then the builds its Makefiles run (local). */
 export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
   const root = findRepositoryRoot(dockerfilePath);
-  return discoverCiBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath));
+  return discoverBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath));
 }
 
 /** Where a Dockerfile on disk is built, for a setting; `ciVariable` is the CI environment variable, when the caller honours it. */

@@ -282,6 +282,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A RUN computes a value that changes on every build or needs .git in the context ($(date), $(git …), $RANDOM) instead of taking it as a build ARG.',
   fixable: true,
+  layerCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {

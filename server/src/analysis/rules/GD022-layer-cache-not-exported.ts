@@ -36,6 +36,7 @@ export default defineRule({
   severity: 'info',
   summary: 'The CI build exports its layer cache with mode=min (or exports none) while Go is built in an earlier stage: that stage\'s module download and build layers are never restored, so every CI build runs them again.',
   fixable: false,
+  layerCache: true,
   check({ model, site, report }) {
     const build = site?.where === 'ci' ? site.ci : undefined;
     if (!build || build.cacheToUnknown || build.cacheTo.some((c) => c.mode === 'max') || model.stages.length < 2) return;

@@ -42,6 +42,11 @@ export interface Rule {
    * depends only on that stage's related stages (see reuse.ts).
    */
   scoped?: boolean;
+  /**
+   * What it reports is saved only by reusing layers (the order of steps, what invalidates them):
+   * not reported where every build of the file passes --no-cache (GD028 names that instead).
+   */
+  layerCache?: boolean;
   check(context: RuleContext): void;
 }
 

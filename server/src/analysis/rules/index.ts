@@ -28,6 +28,7 @@ import GD023 from './GD023-module-download-misses-local-module';
 import GD024 from './GD024-image-go-older-than-module';
 import GD026 from './GD026-go-cache-mount-empty-in-ci';
 import GD027 from './GD027-go-compiled-under-emulation';
+import GD028 from './GD028-layer-cache-disabled';
 // @registry-imports (keep sorted by id)
 
 export const rules: readonly Rule[] = [
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   GD024,
   GD026,
   GD027,
+  GD028,
   // @registry-entries (keep sorted by id)
 ].sort((a, b) => a.id.localeCompare(b.id));
 
