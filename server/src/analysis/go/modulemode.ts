@@ -185,7 +185,7 @@ const downloadingStep = perOwnedObjectAnd((site: BuildSite | undefined, model: D
  */
 export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined => {
   const step = downloadingStep(site, model, stage);
-  const copy = step && stage.instructions.slice(0, stage.instructions.indexOf(step.run)).filter(isCopy).find(copiesSource);
+  const copy = step && stage.instructions.slice(0, stage.instructions.indexOf(step.run)).filter(isCopy).find((c) => copiesSource(model, c));
   return step && copy && { step, copy, source: sourceOf(copy) };
 });
 
@@ -197,7 +197,7 @@ export const sourceBeforeDownload = perOwnedObjectAnd((site: BuildSite | undefin
  */
 export function inheritedSourceBeforeDownload(site: BuildSite | undefined, model: DockerfileModel, stage: Stage): SourceBeforeDownload | undefined {
   const step = downloadingStep(site, model, stage);
-  const copy = step && !sourceBeforeDownload(site, model, stage) ? inheritedSourceCopy(stage) : undefined;
+  const copy = step && !sourceBeforeDownload(site, model, stage) ? inheritedSourceCopy(model, stage) : undefined;
   return step && copy && { step, copy, source: sourceOf(copy) };
 }
 
@@ -212,16 +212,25 @@ function sourceOf(copy: CopyInstruction): CopySource {
   return copy.sources.find((s) => s.kind === 'module') ?? copy.sources.find((s) => s.kind === 'source')!;
 }
 
-function copiesSource(copy: CopyInstruction): boolean {
-  return !copy.from && copy.sources.some((s) => s.kind === 'module' || s.kind === 'source');
+/**
+ * A source of a COPY from the build context that is a Go module's source. With the context known,
+ * Go files that belong to no go.mod of it are not (the module comes from elsewhere: a clone, the
+ * base image), and copying go.mod first is no fix there.
+ */
+export function isModuleSource(model: DockerfileModel, source: CopySource): boolean {
+  return source.kind === 'module' || (source.kind === 'source' && (!model.context?.root || source.moduleDir !== undefined));
+}
+
+function copiesSource(model: DockerfileModel, copy: CopyInstruction): boolean {
+  return !copy.from && copy.sources.some((s) => isModuleSource(model, s));
 }
 
 /** The source COPY of a stage this one starts FROM, when no step of those stages reads modules. */
-function inheritedSourceCopy(stage: Stage): CopyInstruction | undefined {
+function inheritedSourceCopy(model: DockerfileModel, stage: Stage): CopyInstruction | undefined {
   const parents = stage.chain.slice(0, -1);
   if (parents.some((parent) => firstModuleStep(parent))) return undefined;
   for (const parent of parents) {
-    const copy = parent.instructions.filter(isCopy).find(copiesSource);
+    const copy = parent.instructions.filter(isCopy).find((c) => copiesSource(model, c));
     if (copy) return copy;
   }
   return undefined;

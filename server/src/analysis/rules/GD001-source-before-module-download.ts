@@ -156,7 +156,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'The module source is copied before its dependencies are downloaded, so any source change downloads every module again.',
   fixable: true,
-  layerCache: true,
+  needsCache: true,
   scoped: true,
   check({ model, site, inScope, report }) {
     for (const stage of model.stages) {

@@ -71,7 +71,7 @@ export default defineRule({
   severity: 'error',
   summary: 'go.mod is copied for a module download without go.sum, so the download cannot check modules against the committed checksums.',
   fixable: true,
-  layerCache: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     for (const stage of model.stages) {

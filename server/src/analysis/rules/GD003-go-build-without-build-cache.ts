@@ -26,6 +26,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A Go build runs without a BuildKit cache mount on the directory Go really uses for its build cache, so every rebuild compiles everything from scratch.',
   fixable: true,
+  needsCache: true,
   scoped: true,
   check({ model, site, inScope, report }) {
     const inCi = site?.where === 'ci';

@@ -61,6 +61,7 @@ export default defineRule({
   severity: 'info',
   summary: '`go mod download` runs without a cache mount on the module cache, so any change to go.mod or go.sum downloads every module again.',
   fixable: true,
+  needsCache: true,
   scoped: true,
   check({ model, site, inScope, report }) {
     // In CI the mount starts empty and is never exported: modules belong in the layer there (GD021).

@@ -59,6 +59,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A cache mount meant for Go is not on the directory Go really uses for that cache at this step, so the cache stays empty.',
   fixable: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {

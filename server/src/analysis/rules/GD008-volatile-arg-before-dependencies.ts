@@ -124,7 +124,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'An ARG whose value changes between builds is declared before the module download (or a package install), so every new value downloads them all again.',
   fixable: true,
-  layerCache: true,
+  needsCache: true,
   check({ model, report }) {
     for (const stage of model.stages) {
       const args = stage.instructions.filter(isArg).filter((a): a is ArgInstruction & { name: string } => a.name !== undefined);

@@ -218,7 +218,9 @@ function bringsContextGit(source: string): boolean {
  * the repository `git` reads is another one (cloned in an earlier RUN), which the context does not
  * change.
  */
-function seesContextGit(run: RunInstruction): boolean {
+function seesContextGit(model: DockerfileModel, run: RunInstruction): boolean {
+  // A known context without a .git of its own (a folder of the repository) sends none.
+  if (model.context?.root && !model.context.exists('.git')) return false;
   if (run.mounts.some(bindsWholeContext)) return true;
   const chain = run.stage?.chain ?? [];
   return chain.some((stage) => stage.instructions.some((i) => isCopy(i) && !i.from && (i.stage !== run.stage || i.position < run.position) && i.sources.some((src) => bringsContextGit(src.value.trim()))));
@@ -282,7 +284,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A RUN computes a value that changes on every build or needs .git in the context ($(date), $(git …), $RANDOM) instead of taking it as a build ARG.',
   fixable: true,
-  layerCache: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     for (const run of model.instructions.filter(isRun)) {
@@ -290,7 +292,7 @@ export default defineRule({
       const found = volatileValuesIn(model, run);
       const stamped = found.length > 0 ? stampedValues(model, run, found) : new Set<VolatileValue>();
       const values = found.filter((value) => !isWorkTreeCheck(value, stamped) && !defaultOfPassedArg(model, run, value)
-        && (value.kind !== 'git' || seesContextGit(run)));
+        && (value.kind !== 'git' || seesContextGit(model, run)));
       for (const value of values) {
         // A placeholder ARG in its place would ship binaries stamped `dev` or `unknown` from every
         // build that does not pass it: no fix, and no more than info for a deliberate choice.

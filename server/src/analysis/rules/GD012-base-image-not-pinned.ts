@@ -12,7 +12,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A base image is not pinned: no tag or `:latest` (warning), or a tag without an `@sha256:` digest (info), so the image under every cached layer can change between builds.',
   fixable: false,
-  layerCache: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     for (const stage of model.stages) {

@@ -34,7 +34,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'The whole build context is copied while .dockerignore does not exclude .git, so every commit invalidates that COPY and every layer after it.',
   fixable: true,
-  layerCache: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     // A context with no .git of its own (a folder of the repository, or no repository at all) sends none.

@@ -14,6 +14,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'In CI, `go mod download` runs in a cache mount on the module cache: the runner starts with an empty mount and --cache-to never exports it, so the cached download layer holds no modules and every CI build downloads them again; the fix puts them in the exported layer instead.',
   fixable: true,
+  needsCache: true,
   check({ model, site, report }) {
     if (!site || !cacheMountsStartEmpty(site)) return;
     for (const run of model.runs) {

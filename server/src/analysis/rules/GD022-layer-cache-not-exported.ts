@@ -2,7 +2,7 @@ import { compiles, readsModules } from '../go/gocommand';
 import { isModuleDownload } from '../go/gofacts';
 import { ciLocation, mainCacheExport } from '../ci/types';
 import { contextSendsGit } from '../go/readsgit';
-import { inheritedSourceBeforeDownload, sourceBeforeDownload } from '../go/modulemode';
+import { inheritedSourceBeforeDownload, isModuleSource, sourceBeforeDownload } from '../go/modulemode';
 import { isCopy, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
 import { defineRule } from './api';
@@ -23,7 +23,7 @@ function contextCopiesBefore(stage: Stage, run: RunInstruction): CopyInstruction
  * would come back as it was), and none of those carries a .git that changes with every commit.
  */
 function restorable(model: DockerfileModel, stage: Stage, run: RunInstruction): boolean {
-  const copied = contextCopiesBefore(stage, run).flatMap((c) => c.sources.map((src) => ({ source: src.value.trim(), files: src.kind !== 'other' })));
+  const copied = contextCopiesBefore(stage, run).flatMap((c) => c.sources.map((src) => ({ source: src.value.trim(), files: src.kind === 'manifest' || isModuleSource(model, src) })));
   const mounted = run.mounts.filter((m) => m.type === 'bind' && !m.from).map((m) => ({ source: m.source ?? '.', files: true }));
   const reads = [...copied, ...mounted];
   if (!reads.some((r) => r.files)) return false;
@@ -36,7 +36,7 @@ export default defineRule({
   severity: 'info',
   summary: 'The CI build exports its layer cache with mode=min (or exports none) while Go is built in an earlier stage: that stage\'s module download and build layers are never restored, so every CI build runs them again.',
   fixable: false,
-  layerCache: true,
+  needsCache: true,
   check({ model, site, report }) {
     const build = site?.where === 'ci' ? site.ci : undefined;
     if (!build || build.cacheToUnknown || build.cacheTo.some((c) => c.mode === 'max') || model.stages.length < 2) return;

@@ -98,6 +98,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A Go build throws its build cache away (`-a`, GOFLAGS=-a, GOCACHE=off), so it recompiles everything on every run and no cache mount can help it.',
   fixable: true,
+  needsCache: true,
   scoped: true,
   check({ model, inScope, report }) {
     const reported = new Set<string>();

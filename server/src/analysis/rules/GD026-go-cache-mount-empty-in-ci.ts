@@ -15,6 +15,7 @@ export default defineRule({
   severity: 'info',
   summary: 'In CI, a Go build runs with cache mounts on the build cache (and the module cache) that start empty on every runner and that no cache export carries: each CI run of the step compiles every package, and downloads every module, from scratch.',
   fixable: false,
+  needsCache: true,
   check({ model, site, report }) {
     // Said only where a CI file builds the image, or the user said it is built in CI: CI=true
     // alone says where the check runs, not whether the build's runner keeps its cache mounts.

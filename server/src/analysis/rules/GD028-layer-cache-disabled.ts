@@ -6,7 +6,7 @@ export default defineRule({
   id: 'GD028',
   name: 'layer-cache-disabled',
   severity: 'warning',
-  summary: 'Every build of the Dockerfile the repository runs passes --no-cache: no layer is ever reused, so each build downloads every module and compiles every package again.',
+  summary: 'Every build of the Dockerfile the repository runs passes --no-cache: no layer is reused and cache mounts start empty, so each build downloads every module and compiles every package again.',
   fixable: false,
   check({ model, site, report }) {
     const build = site?.noCache;
@@ -17,7 +17,7 @@ export default defineRule({
     const costs = [goSteps.some((r) => r.go.some(readsModules)) && 'downloads every module', goSteps.some((r) => r.go.some(compiles)) && 'compiles every package'].filter(Boolean).join(' and ');
     report({
       range: first.fromRange,
-      message: `Every build of this Dockerfile the repository runs passes --no-cache (${ciLocation(build)}${build.system === 'github-actions' && !build.local ? ', no-cache: true' : ''}): BuildKit reuses no layer, so each build ${costs} again however little changed, and no order of the steps in this file can help. Drop --no-cache; to take a newer base image use --pull, and to run one stage again on purpose, --no-cache-filter=<stage>.`,
+      message: `Every build of this Dockerfile the repository runs passes --no-cache (${ciLocation(build)}${build.system === 'github-actions' && !build.local ? ', no-cache: true' : ''}): BuildKit reuses no layer and gives every cache mount a fresh empty directory, so each build ${costs} again however little changed, and no order of the steps or cache mount in this file can help. Drop --no-cache; to take a newer base image use --pull, and to run one stage again on purpose, --no-cache-filter=<stage>.`,
       related: goSteps.slice(0, 3).map((r) => ({ range: r.range, message: 'runs in full on every build' })),
     });
   },

@@ -43,10 +43,11 @@ export interface Rule {
    */
   scoped?: boolean;
   /**
-   * What it reports is saved only by reusing layers (the order of steps, what invalidates them):
-   * not reported where every build of the file passes --no-cache (GD028 names that instead).
+   * What it reports is saved only by BuildKit's cache: reused layers (the order of steps, what
+   * invalidates them) or cache mounts. Not reported where every build of the file passes
+   * --no-cache, which turns both off (GD028 names that instead).
    */
-  layerCache?: boolean;
+  needsCache?: boolean;
   check(context: RuleContext): void;
 }
 
