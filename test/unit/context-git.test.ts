@@ -40,3 +40,20 @@ describe('a context folder that is not the module (GD009, GD001)', () => {
     assert.deepEqual(analyze(dockerfile, { context: module, only: ['GD001'] }).findings.map((f) => f.rule), ['GD001']);
   });
 });
+
+describe('a Dockerfile the classic builder also builds (a Go test program through Docker\'s API)', () => {
+  const context = memoryContext({ ...MODULE, 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n' }, '/work/app');
+  const dockerfile = 'FROM golang:1.22-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n';
+  const classic = { file: 'integration/run.go', line: 7, system: 'script' as const, cacheTo: [], cacheToUnknown: false, cacheFrom: [], restoresCacheMounts: false, selfHosted: false, local: true, classic: true };
+
+  it('asks for no cache mount, which that builder rejects, and moves the download without one', () => {
+    const plain = analyze(dockerfile, { context, only: ['GD001', 'GD003'] }).findings;
+    assert.deepEqual(plain.map((f) => f.rule).sort(), ['GD001', 'GD003']);
+    assert.match(plain.find((f) => f.rule === 'GD001')!.fixes[0].edits.map((e) => e.newText).join(''), /--mount=type=cache/);
+    const built = analyze(dockerfile, { context, only: ['GD001', 'GD003'], buildsIn: { where: 'local', source: 'no-ci-files', classicBuilder: classic } }).findings;
+    assert.deepEqual(built.map((f) => f.rule), ['GD001']);
+    const edits = built[0].fixes[0].edits.map((e) => e.newText).join('');
+    assert.match(edits, /RUN go mod download/);
+    assert.doesNotMatch(edits, /--mount/);
+  });
+});

@@ -222,6 +222,31 @@ target "app" {
     assert.deepEqual([resolveBuildSite('auto', both).where, resolveBuildSite('auto', both).noCache], ['ci', undefined]);
   });
 
+  it('finds a Dockerfile a Go test program builds through Docker\'s API, with the classic builder', () => {
+    const program = [
+      'package integration',
+      '',
+      'import (',
+      '\t"github.com/ory/dockertest/v3"',
+      ')',
+      '',
+      'const dockerfileName = "Dockerfile.integration"',
+      '',
+      'func build(pool *dockertest.Pool) {',
+      '\t_, _ = pool.BuildAndRunWithBuildOptions(&dockertest.BuildOptions{Dockerfile: dockerfileName, ContextDir: ".."}, nil)',
+      '}',
+      '',
+    ].join('\n');
+    const files = { 'integration/hsic/hsic.go': program, 'vendor/x/y.go': program.replace('Dockerfile.integration', 'Dockerfile.other'), 'Dockerfile.integration': '', 'Dockerfile.other': '' };
+    const builds = discoverBuilds(memoryWorkspace(files), 'Dockerfile.integration');
+    assert.deepEqual(builds.map((b) => [`${b.file}:${b.line}`, b.classic, b.local]), [['integration/hsic/hsic.go:7', true, true]]);
+    const site = resolveBuildSite('auto', builds);
+    assert.deepEqual([site.where, site.classicBuilder?.file], ['local', 'integration/hsic/hsic.go']);
+    assert.deepEqual(discoverBuilds(memoryWorkspace(files), 'Dockerfile.other'), [], 'vendor/ is not the repository\'s own code');
+    const otherLibrary = { ...files, 'integration/hsic/hsic.go': program.replace('github.com/ory/dockertest/v3', 'github.com/docker/docker/client') };
+    assert.deepEqual(discoverBuilds(memoryWorkspace(otherLibrary), 'Dockerfile.integration'), [], 'the Docker client itself may build with BuildKit');
+  });
+
   it('survives broken CI files', () => {
     assert.deepEqual(where({ '.github/workflows/a.yml': 'jobs: [\n  - {', '.gitlab-ci.yml': ':\n\t-', 'docker-bake.hcl': 'target "x" {', 'docker-bake.json': '{"target": 3' }), []);
   });

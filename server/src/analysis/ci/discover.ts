@@ -4,6 +4,7 @@ import { bakeBuild, readBakeFiles } from './bake';
 import { buildFromStrings, type FoundBuild } from './found';
 import { githubActionsBuilds } from './githubActions';
 import { gitlabBuilds } from './gitlab';
+import { goProgramBuilds } from './goPrograms';
 import { makefileBuilds, scriptBuilds } from './scripts';
 import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
 
@@ -52,10 +53,11 @@ export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string):
 
 /**
  * Every build of `dockerfile` the repository runs: its CI steps (best first), then the builds its
- * Makefiles run for developers, marked local (how it is built, not where).
+ * Makefiles and Go test programs run, marked local (how it is built, not where).
  */
 export function discoverBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
-  return [...discoverCiBuilds(workspace, dockerfile), ...buildsOf(workspace, dockerfile, collect(workspace, [(w) => makefileBuilds(w, dockerfile)]))];
+  const local = collect(workspace, [(w) => makefileBuilds(w, dockerfile), (w) => goProgramBuilds(w, dockerfile)]);
+  return [...discoverCiBuilds(workspace, dockerfile), ...buildsOf(workspace, dockerfile, local)];
 }
 
 /** A build for two or more architectures in a job that sets up QEMU: all but the runner's run emulated. */
@@ -71,7 +73,9 @@ function emulatesArchitectures(build: CiBuild): boolean {
  */
 export function resolveBuildSite(setting: BuildsInSetting, found: readonly CiBuild[], ciVariable?: string): BuildSite {
   // Every build the repository runs passes --no-cache: no layer is ever reused, wherever it runs.
-  const noCache = found.length > 0 && found.every((b) => b.noCache) ? { noCache: found[0] } : {};
+  // A build by the classic builder is how the file is built too, wherever else it is.
+  const classic = found.find((b) => b.classic);
+  const noCache = { ...(found.length > 0 && found.every((b) => b.noCache) && { noCache: found[0] }), ...(classic && { classicBuilder: classic }) };
   if (setting === 'local') return { where: 'local', source: 'setting', ...noCache };
   const builds = found.filter((b) => !b.local);
   const emulated = builds.find(emulatesArchitectures);

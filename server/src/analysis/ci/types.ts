@@ -50,6 +50,8 @@ export interface CiBuild {
    * the image is built (its flags), not that it is built in CI.
    */
   local?: boolean;
+  /** Built through Docker's API with the classic builder (see BuildSite.classicBuilder). */
+  classic?: boolean;
 }
 
 /** Where the analysis takes the Dockerfile to be built, and why. */
@@ -63,6 +65,11 @@ export interface BuildSite {
   emulated?: CiBuild;
   /** Every build of it the repository runs passes `--no-cache`: this one (GD028), and no layer is ever reused. */
   noCache?: CiBuild;
+  /**
+   * A Go program of the repository builds it through Docker's API with the classic builder
+   * (ory/dockertest, fsouza/go-dockerclient), which rejects `RUN --mount` and builds one platform.
+   */
+  classicBuilder?: CiBuild;
 }
 
 /** Files of the repository a Dockerfile lives in, read by path relative to its root. */
@@ -74,6 +81,8 @@ export interface WorkspaceFiles {
   filesIn(relativeDir: string): string[];
   /** Whether the folder exists; '.' is the root. */
   hasFolder(relativeDir: string): boolean;
+  /** Names of the folders directly inside a folder. */
+  foldersIn(relativeDir: string): string[];
 }
 
 /** `file:line`, as messages and the hover show a CI step. */

@@ -36,6 +36,13 @@ export function diskWorkspace(root: string): WorkspaceFiles {
         return false;
       }
     },
+    foldersIn: (dir) => {
+      try {
+        return fs.readdirSync(abs(dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      } catch {
+        return [];
+      }
+    },
   };
 }
 
@@ -55,6 +62,11 @@ export function memoryWorkspace(files: Record<string, string>, root = '/workspac
     hasFolder: (dir) => {
       const base = normalizeContextPath(dir);
       return base === '.' || [...byPath.keys()].some((p) => p.startsWith(`${base}/`));
+    },
+    foldersIn: (dir) => {
+      const base = normalizeContextPath(dir);
+      const inside = [...byPath.keys()].map((p) => (base === '.' ? p : p.startsWith(`${base}/`) ? p.slice(base.length + 1) : undefined));
+      return [...new Set(inside.filter((p): p is string => p !== undefined && p.includes('/')).map((p) => p.split('/')[0]))].sort();
     },
   };
 }

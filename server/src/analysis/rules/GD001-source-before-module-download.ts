@@ -75,7 +75,7 @@ function downloadPlan(stage: Stage, copy: CopyInstruction, first: ModuleStep): {
   return { download, downloadOnly, step: downloadOnly ? { run: downloadOnly, go: downloadOnly.go.find(isModuleDownload)! } : first };
 }
 
-function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource, step: ModuleStep, inCi: boolean): Fix | undefined {
+function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, source: CopySource, step: ModuleStep, intoLayer: boolean): Fix | undefined {
   const edits: TextEdit[] = [];
   // Above the comments that describe the source COPY, so they stay with it.
   const anchor = { line: leadingCommentsStart(model, copy), character: 0 };
@@ -120,8 +120,9 @@ function buildFix(model: DockerfileModel, stage: Stage, copy: CopyInstruction, s
     // id and owner included, so the build sees the same cache), unless another stage copies the
     // modules out of this one and needs them in a layer. Adding it here rather than leaving it to
     // GD004 makes the result the same whether GD003 mounted the build's module cache first or not.
-    // In CI the download goes into the layer the exported cache carries: a mount would start empty (GD021).
-    const cacheFlag = !inCi && safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? [cacheMountFlagFor(model, stage, modcache, mountOwnerSuffix(step.run))] : [];
+    // In CI the download goes into the layer the exported cache carries: a mount would start empty
+    // (GD021). A file the classic builder also builds (through Docker's API) cannot take RUN --mount.
+    const cacheFlag = !intoLayer && safeMountTarget(modcache) && !staysInLayer(model, stage, modcache) ? [cacheMountFlagFor(model, stage, modcache, mountOwnerSuffix(step.run))] : [];
     // Secrets and ssh the step had (private modules), and the commands and inline variables it ran with.
     const flags = [...accessMounts(model, step.run), ...cacheFlag].map((f) => `${f} `).join('');
     const command = [...downloadInlineEnv(step.go), 'go mod download'].join(' ');
@@ -189,7 +190,7 @@ export default defineRule({
         // A module-cache mount GD005 can only fix with an ENV that moves GOMODCACHE: which mount
         // goes with the download depends on where GOMODCACHE ends up, so the fix waits for it.
         // The download would go into this stage, set up by steps of another: no fix moves those.
-        fixes: inherited || awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source, plan.step, site?.where === 'ci')].filter((f): f is Fix => f !== undefined),
+        fixes: inherited || awaitsModuleCacheEnv(stage) ? [] : [buildFix(model, stage, copy, source, plan.step, site?.where === 'ci' || site?.classicBuilder !== undefined)].filter((f): f is Fix => f !== undefined),
       });
     }
   },
