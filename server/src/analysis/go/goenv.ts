@@ -84,9 +84,18 @@ function effectiveHome(instruction: InstructionModel, processEnv: ProcessLookup)
 function processEnvOf(instruction: InstructionModel, go: GoCommand | undefined): ProcessLookup {
   const inline = go?.inlineEnv;
   const shell = go && isRun(instruction) ? shellSettingsBefore(instruction, go.command) : undefined;
-  return (name) => {
+  const lookup: ProcessLookup = (name) => {
     const inlineValue = inline?.get(name);
-    if (inlineValue !== undefined) return { value: inlineValue, origin: { kind: 'inline' }, because: 'set inline on this command' };
+    if (inlineValue !== undefined) {
+      // `CGO_ENABLED=${CGO_ENABLED} go build`: the shell expands the value from what is set before the command.
+      if (!inlineValue.includes('$')) return { value: inlineValue, origin: { kind: 'inline' }, because: 'set inline on this command' };
+      if (/\$\(|`/.test(inlineValue)) return undefined;
+      const value = expandVariables(inlineValue, (n) => outer(n)?.value ?? '');
+      return value === '' ? undefined : { value, origin: { kind: 'inline' }, because: `set inline on this command (\`${name}=${inlineValue}\`)` };
+    }
+    return outer(name);
+  };
+  const outer: ProcessLookup = (name) => {
     const set = shell?.get(name);
     if (set) {
       const line = set.word.range.start.line;
@@ -96,6 +105,7 @@ function processEnvOf(instruction: InstructionModel, go: GoCommand | undefined):
     if (!v || v.value === undefined || v.value === '') return undefined;
     return { value: v.value, origin: v.origin, because: describeOrigin(v.origin) };
   };
+  return lookup;
 }
 
 /** Where `go env -w` keeps its settings for a command with this environment; undefined with GOENV=off. */

@@ -83,8 +83,19 @@ function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: 
   return undefined;
 }
 
+/**
+ * `go get ./...` (no `-u`, no `@version`, only the module's own packages): it adds a requirement
+ * only for an import go.mod lacks, which a committed go.mod the module builds with has none of;
+ * it downloads and changes nothing else.
+ */
+function getsOwnPackagesOnly(go: GoCommand): boolean {
+  if (go.subcommand !== 'get' || [...go.flags.keys()].some((f) => f === 'u' || f.startsWith('u='))) return false;
+  const packages = go.args.map((w) => w.value).filter((v) => !v.startsWith('-'));
+  return packages.length > 0 && packages.every((p) => (p === '.' || p.startsWith('./')) && !p.includes('@'));
+}
+
 function changeIn(model: DockerfileModel, run: RunInstruction, go: GoCommand): ManifestChange | undefined {
-  if (go.subcommand === 'get' || go.subcommand === 'mod tidy') {
+  if ((go.subcommand === 'get' && !getsOwnPackagesOnly(go)) || go.subcommand === 'mod tidy') {
     // Rewritten files nothing builds with (a tidy whose go.mod is exported or compared, a rewrite
     // inside a bind mount) change no image.
     const build = buildWithRewrite(model, run, go);
