@@ -19,7 +19,9 @@ function probe(dir: string, bust: string, noCache: boolean): string {
 
 describe(`--no-cache on ${CURRENT_PLAIN.label}`, { skip: engineSkip(CURRENT_PLAIN) }, () => {
   it('gives a cache mount a fresh empty directory, which the builds after it with the cache do not see', () => {
-    const id = `gdc-no-cache-probe-${unique()}`;
+    // The mount's id is not part of a step's cache key, its ARGs are: every value is new to the builder.
+    const run = unique();
+    const id = `gdc-no-cache-probe-${run}`;
     const dir = project({
       Dockerfile: [
         `FROM ${IMAGE}`,
@@ -28,9 +30,9 @@ describe(`--no-cache on ${CURRENT_PLAIN.label}`, { skip: engineSkip(CURRENT_PLAI
         '',
       ].join('\n'),
     });
-    assert.equal(probe(dir, 'first', false), '0', 'a new mount starts empty');
-    assert.equal(probe(dir, 'second', false), '1', 'with the cache, the mount keeps what the first build wrote');
-    assert.equal(probe(dir, 'third', true), '0', '--no-cache: the mount starts empty');
-    assert.notEqual(probe(dir, 'fourth', false), '0', 'with the cache again, the kept mount is back');
+    assert.equal(probe(dir, `first-${run}`, false), '0', 'a new mount starts empty');
+    assert.equal(probe(dir, `second-${run}`, false), '1', 'with the cache, the mount keeps what the first build wrote');
+    assert.equal(probe(dir, `third-${run}`, true), '0', '--no-cache: the mount starts empty');
+    assert.notEqual(probe(dir, `fourth-${run}`, false), '0', 'with the cache again, the kept mount is back');
   });
 });

@@ -263,6 +263,25 @@ const STAMP_LOSES = 'Go records no vcs.revision in the binary';
  */
 const EXEC_GIT = /exec\.Command(?:Context)?\s*\((?:[^,()]+,\s*)?"git"|\(\s*"git"\s*,\s*"(?:describe|rev-parse|log|show|rev-list|symbolic-ref)"/;
 
+/** A Go file of the context (outside vendor/, tests included) that opens the repository with go-git. */
+const opensRepository = perObject((context: BuildContext): string | undefined => {
+  const files = context.listFiles('.', 3000).filter((f) => f.endsWith('.go') && !f.startsWith('vendor/') && !f.includes('/vendor/'));
+  for (const file of files.slice(0, 1000)) {
+    if (/\bgit\.Plain(?:Open|OpenWithOptions)\s*\(/.test(context.readText(file) ?? '')) return file;
+  }
+  return undefined;
+});
+
+/**
+ * A `go test` or `go run` after the COPY, in a context whose Go code opens the repository with
+ * go-git (`git.PlainOpen`): code the build runs reads .git without the git command.
+ */
+function goCodeOpeningRepository(model: DockerfileModel, runs: readonly RunInstruction[]): string | undefined {
+  const step = runs.flatMap((r) => r.go).find((g) => g.subcommand === 'test' || g.subcommand === 'run');
+  const file = step && model.context?.root ? opensRepository(model.context) : undefined;
+  return step && file ? `\`go ${step.subcommand}\` on line ${step.nameRange.start.line + 1} runs code that opens the repository with go-git (${file})` : undefined;
+}
+
 /**
  * A `go run build.go` after the COPY whose program, a Go file of the context, runs git (a build
  * script written in Go, as some projects keep): "`go run build.go` on line 12 runs git (build.go:946)".
@@ -298,6 +317,8 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
   if (install && builds) return { why: `git is installed on line ${install.range.start.line + 1}, so \`go build\` stamps the commit from .git into the binary`, loses: STAMP_LOSES };
   const program = goProgramRunningGit(model, runs);
   if (program) return { why: program, loses: COMMAND_LOSES };
+  const opens = goCodeOpeningRepository(model, runs);
+  if (opens) return { why: opens, loses: 'what it reads from the repository is lost (go-git fails to open one that is not there)' };
   // Go stamps the commit only where it finds git (-buildvcs=auto drops it silently otherwise): the
   // Debian golang images have it, the Alpine ones and images the analysis does not know may not.
   const hasGit = chain[0]?.facts.family === 'golang';

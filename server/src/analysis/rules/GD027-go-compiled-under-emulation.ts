@@ -60,8 +60,9 @@ export default defineRule({
       // Every step of the builder must do the same on the build platform, and the final image take only what Go builds from it.
       if (!stageChain(build.stage).every((s) => s.runs.every(portable)) || !takesOnlyBinaries(model, root, binaries)) continue;
       const env = effectiveGoEnv(build.run, build.go);
-      // GOOS/GOARCH set already: following the target platform is GD017's; a fixed one is deliberate.
-      if (env.GOOS || env.GOARCH) continue;
+      // GOARCH set already: following the target platform is GD017's; a fixed one is deliberate.
+      // GOOS alone (`GOOS=linux`) still compiles for the platform the stage runs on, emulated.
+      if (env.GOARCH) continue;
       reported.add(root);
       const platform = root.image.platform?.value;
       const where = platform === undefined ? `\`FROM ${root.image.raw}\` has no \`--platform=$BUILDPLATFORM\`` : `\`FROM --platform=${platform} ${root.image.raw}\` runs on the target platform`;
