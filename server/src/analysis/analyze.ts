@@ -115,7 +115,7 @@ function runRule(rule: Rule, model: DockerfileModel, site: BuildSite | undefined
     else return false;
     return true;
   };
-  if (rule.needsCache && site?.noCache) return found;
+  if ((rule.needsCache && site?.noCache) || (rule.needsBuildKit && site?.classicBuilder)) return found;
   try {
     rule.check({ model, site, inScope, report: (r) => found.push({ finding: toFinding(rule, r, configured ?? r.severity ?? rule.severity), origin }) });
     return found;

@@ -75,14 +75,14 @@ export function resolveBuildSite(setting: BuildsInSetting, found: readonly CiBui
   // Every build the repository runs passes --no-cache: no layer is ever reused, wherever it runs.
   // A build by the classic builder is how the file is built too, wherever else it is.
   const classic = found.find((b) => b.classic);
-  const noCache = { ...(found.length > 0 && found.every((b) => b.noCache) && { noCache: found[0] }), ...(classic && { classicBuilder: classic }) };
-  if (setting === 'local') return { where: 'local', source: 'setting', ...noCache };
+  const how = { ...(found.length > 0 && found.every((b) => b.noCache) && { noCache: found[0] }), ...(classic && { classicBuilder: classic }) };
+  if (setting === 'local') return { where: 'local', source: 'setting', ...how };
   const builds = found.filter((b) => !b.local);
   const emulated = builds.find(emulatesArchitectures);
-  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0], ...(emulated && { emulated }), ...noCache };
-  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0], ...(emulated && { emulated }), ...noCache };
-  if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable', ...noCache };
-  return { where: 'local', source: 'no-ci-files', ...noCache };
+  if (setting === 'ci') return { where: 'ci', source: 'setting', ci: builds[0], ...(emulated && { emulated }), ...how };
+  if (builds.length > 0) return { where: 'ci', source: 'ci-files', ci: builds[0], ...(emulated && { emulated }), ...how };
+  if (ciVariable === 'true' || ciVariable === '1') return { where: 'ci', source: 'ci-variable', ...how };
+  return { where: 'local', source: 'no-ci-files', ...how };
 }
 
 export function isBuildsInSetting(value: unknown): value is BuildsInSetting {

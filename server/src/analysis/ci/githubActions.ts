@@ -67,6 +67,12 @@ function stepBuilds(workspace: WorkspaceFiles, file: string, yaml: YamlFile, ste
   return expandExpressions(run, scope).flatMap((text) => shellBuilds(workspace, 'github-actions', file, text, workdir, (line) => scalarLine(yaml, runNode, line)));
 }
 
+/** Whether a step's inputs or script name a matrix value (`${{ matrix.… }}`). */
+function mentionsMatrix(step: unknown): boolean {
+  const texts = [stringOf(valueOf(step, 'run')), ...pairsOf(valueOf(step, 'with')).map((p) => stringOf(p.value))];
+  return texts.some((t) => t !== undefined && /\$\{\{[^}]*\bmatrix\./.test(t));
+}
+
 /** The same build found through several combinations counts once. */
 function distinct(builds: FoundBuild[]): FoundBuild[] {
   const seen = new Set<string>();
@@ -103,7 +109,9 @@ export function githubActionsBuilds(workspace: WorkspaceFiles): FoundBuild[] {
       const outputs = new Map<string, string[]>();
       for (const step of steps) {
         const env = new Map([...jobEnv, ...literalEnv(step)]);
-        const builds = combinations.flatMap((matrix) => stepBuilds(workspace, file, yaml, step, jobWorkdir, { matrix, outputs, env }));
+        // A step that names no matrix value builds the same in every combination: read it once.
+        const stepCombinations = mentionsMatrix(step) ? combinations : combinations.slice(0, 1);
+        const builds = stepCombinations.flatMap((matrix) => stepBuilds(workspace, file, yaml, step, jobWorkdir, { matrix, outputs, env }));
         for (const build of distinct(builds)) out.push({ ...build, selfHosted, restoresCacheMounts, emulates });
         const id = stringOf(valueOf(step, 'id'));
         const run = stringOf(valueOf(step, 'run'));

@@ -11,6 +11,14 @@ const MAX_FILE_BYTES = 1024 * 1024;
 
 export function diskWorkspace(root: string): WorkspaceFiles {
   const abs = (p: string) => path.join(root, normalizeContextPath(p));
+  /** The names of a folder's entries of one kind, sorted; none when it cannot be read. */
+  const namesIn = (dir: string, kind: (entry: fs.Dirent) => boolean) => {
+    try {
+      return fs.readdirSync(abs(dir), { withFileTypes: true }).filter(kind).map((e) => e.name).sort();
+    } catch {
+      return [];
+    }
+  };
   return {
     root,
     readText: (p) => {
@@ -22,13 +30,7 @@ export function diskWorkspace(root: string): WorkspaceFiles {
         return undefined;
       }
     },
-    filesIn: (dir) => {
-      try {
-        return fs.readdirSync(abs(dir), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
-      } catch {
-        return [];
-      }
-    },
+    filesIn: (dir) => namesIn(dir, (e) => e.isFile()),
     hasFolder: (dir) => {
       try {
         return fs.statSync(abs(dir), { throwIfNoEntry: false })?.isDirectory() === true;
@@ -36,38 +38,24 @@ export function diskWorkspace(root: string): WorkspaceFiles {
         return false;
       }
     },
-    foldersIn: (dir) => {
-      try {
-        return fs.readdirSync(abs(dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-      } catch {
-        return [];
-      }
-    },
+    foldersIn: (dir) => namesIn(dir, (e) => e.isDirectory()),
   };
 }
 
 /** An in-memory repository: path → content. */
 export function memoryWorkspace(files: Record<string, string>, root = '/workspace'): WorkspaceFiles {
   const byPath = new Map(Object.entries(files).map(([p, text]) => [normalizeContextPath(p), text]));
+  /** The paths under a folder, relative to it. */
+  const under = (dir: string) => {
+    const base = normalizeContextPath(dir);
+    return [...byPath.keys()].flatMap((p) => (base === '.' ? [p] : p.startsWith(`${base}/`) ? [p.slice(base.length + 1)] : []));
+  };
   return {
     root,
     readText: (p) => byPath.get(normalizeContextPath(p)),
-    filesIn: (dir) => {
-      const base = normalizeContextPath(dir);
-      return [...byPath.keys()]
-        .filter((p) => (base === '.' ? !p.includes('/') : p.startsWith(`${base}/`) && !p.slice(base.length + 1).includes('/')))
-        .map((p) => p.split('/').pop()!)
-        .sort();
-    },
-    hasFolder: (dir) => {
-      const base = normalizeContextPath(dir);
-      return base === '.' || [...byPath.keys()].some((p) => p.startsWith(`${base}/`));
-    },
-    foldersIn: (dir) => {
-      const base = normalizeContextPath(dir);
-      const inside = [...byPath.keys()].map((p) => (base === '.' ? p : p.startsWith(`${base}/`) ? p.slice(base.length + 1) : undefined));
-      return [...new Set(inside.filter((p): p is string => p !== undefined && p.includes('/')).map((p) => p.split('/')[0]))].sort();
-    },
+    filesIn: (dir) => under(dir).filter((p) => !p.includes('/')).sort(),
+    hasFolder: (dir) => normalizeContextPath(dir) === '.' || under(dir).length > 0,
+    foldersIn: (dir) => [...new Set(under(dir).filter((p) => p.includes('/')).map((p) => p.split('/')[0]))].sort(),
   };
 }
 

@@ -180,7 +180,8 @@ const C_COMPILER_PACKAGES: ReadonlySet<string> = new Set(['gcc', 'build-base', '
 
 /** The C compiler package a RUN of the stage (or a stage it starts FROM) installs before `instruction`; '' for none. */
 function cCompilerInstalled(instruction: InstructionModel): string {
-  for (let stage: Stage | undefined = instruction.stage; stage; stage = stage.image.stage) {
+  // The stage itself first, then the stages it starts FROM, nearest first.
+  for (const stage of [...(instruction.stage?.chain ?? [])].reverse()) {
     for (const run of stage.runs) {
       if (stage === instruction.stage && run.position >= instruction.position) continue;
       const found = installedPackages(run).find((p) => C_COMPILER_PACKAGES.has(p.split(/[=<>~]/)[0]));

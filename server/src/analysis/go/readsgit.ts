@@ -4,7 +4,7 @@
 // or a program that reads its build info (`debug.ReadBuildInfo`). Excluding .git from the context
 // changes or breaks all of these, so advice to exclude it must say so.
 import * as posix from 'node:path/posix';
-import { perObject } from '../model/memo';
+import { perObject, perObjectAnd } from '../model/memo';
 import { isArg, type ArgInstruction, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { installedPackages } from '../model/packages';
 import { evaluatedTexts, readMakefile, yieldsToEnvironment, type Assignment, type Makefile } from '../parse/makefile';
@@ -110,11 +110,20 @@ function runsMakeReadingGit(model: DockerfileModel, run: RunInstruction): boolea
   });
 }
 
-/** A Go file of the context (outside vendor/) that reads the binary's build info. */
-const readsBuildInfo = perObject((context: BuildContext): string | undefined => {
-  const files = context.listFiles('.', 3000).filter((f) => f.endsWith('.go') && !f.startsWith('vendor/') && !f.includes('/vendor/') && !f.endsWith('_test.go'));
+/** What a Go file of the context is looked for: the pattern, and whether test files count. */
+const GO_CODE = {
+  /** Reads the binary's build info, where Go records the commit (programs only). */
+  buildInfo: { pattern: /debug\.ReadBuildInfo\s*\(/, tests: false },
+  /** Opens the repository with go-git (a test the build runs counts). */
+  goGit: { pattern: /\bgit\.Plain(?:Open|OpenWithOptions)\s*\(/, tests: true },
+} as const;
+
+/** The first Go file of the context (outside vendor/, among its first 1,000) whose code does `what`. */
+const contextGoFileDoing = perObjectAnd((context: BuildContext, what: keyof typeof GO_CODE): string | undefined => {
+  const { pattern, tests } = GO_CODE[what];
+  const files = context.listFiles('.', 3000).filter((f) => f.endsWith('.go') && !f.startsWith('vendor/') && !f.includes('/vendor/') && (tests || !f.endsWith('_test.go')));
   for (const file of files.slice(0, 1000)) {
-    if (/debug\.ReadBuildInfo\s*\(/.test(context.readText(file) ?? '')) return file;
+    if (pattern.test(context.readText(file) ?? '')) return file;
   }
   return undefined;
 });
@@ -263,22 +272,13 @@ const STAMP_LOSES = 'Go records no vcs.revision in the binary';
  */
 const EXEC_GIT = /exec\.Command(?:Context)?\s*\((?:[^,()]+,\s*)?"git"|\(\s*"git"\s*,\s*"(?:describe|rev-parse|log|show|rev-list|symbolic-ref)"/;
 
-/** A Go file of the context (outside vendor/, tests included) that opens the repository with go-git. */
-const opensRepository = perObject((context: BuildContext): string | undefined => {
-  const files = context.listFiles('.', 3000).filter((f) => f.endsWith('.go') && !f.startsWith('vendor/') && !f.includes('/vendor/'));
-  for (const file of files.slice(0, 1000)) {
-    if (/\bgit\.Plain(?:Open|OpenWithOptions)\s*\(/.test(context.readText(file) ?? '')) return file;
-  }
-  return undefined;
-});
-
 /**
  * A `go test` or `go run` after the COPY, in a context whose Go code opens the repository with
  * go-git (`git.PlainOpen`): code the build runs reads .git without the git command.
  */
 function goCodeOpeningRepository(model: DockerfileModel, runs: readonly RunInstruction[]): string | undefined {
   const step = runs.flatMap((r) => r.go).find((g) => g.subcommand === 'test' || g.subcommand === 'run');
-  const file = step && model.context?.root ? opensRepository(model.context) : undefined;
+  const file = step && model.context?.root ? contextGoFileDoing(model.context, 'goGit') : undefined;
   return step && file ? `\`go ${step.subcommand}\` on line ${step.nameRange.start.line + 1} runs code that opens the repository with go-git (${file})` : undefined;
 }
 
@@ -322,7 +322,7 @@ export function gitReadAfter(model: DockerfileModel, copy: CopyInstruction): Git
   // Go stamps the commit only where it finds git (-buildvcs=auto drops it silently otherwise): the
   // Debian golang images have it, the Alpine ones and images the analysis does not know may not.
   const hasGit = chain[0]?.facts.family === 'golang';
-  const info = model.context?.root && hasGit ? readsBuildInfo(model.context) : undefined;
+  const info = model.context?.root && hasGit ? contextGoFileDoing(model.context, 'buildInfo') : undefined;
   if (info && builds) return { why: `${info} reads the binary's build info (debug.ReadBuildInfo), where Go records the commit from .git`, loses: STAMP_LOSES };
   return undefined;
 }

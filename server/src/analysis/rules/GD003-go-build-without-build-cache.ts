@@ -26,11 +26,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A Go build runs without a BuildKit cache mount on the directory Go really uses for its build cache, so every rebuild compiles everything from scratch.',
   fixable: true,
+  needsBuildKit: true,
   needsCache: true,
   scoped: true,
   check({ model, site, inScope, report }) {
-    // Built by Docker's classic builder too (a Go test program through its API): it rejects RUN --mount.
-    if (site?.classicBuilder) return;
     const inCi = site?.where === 'ci';
     for (const run of model.instructions.filter(isRun)) {
       if (!inScope(run.stage)) continue;

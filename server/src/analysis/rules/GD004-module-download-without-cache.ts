@@ -61,11 +61,10 @@ export default defineRule({
   severity: 'info',
   summary: '`go mod download` runs without a cache mount on the module cache, so any change to go.mod or go.sum downloads every module again.',
   fixable: true,
+  needsBuildKit: true,
   needsCache: true,
   scoped: true,
   check({ model, site, inScope, report }) {
-    // Built by Docker's classic builder too (a Go test program through its API): it rejects RUN --mount.
-    if (site?.classicBuilder) return;
     // In CI the mount starts empty and is never exported: modules belong in the layer there (GD021).
     if (site?.where === 'ci') return;
     for (const run of model.instructions.filter(isRun)) {

@@ -67,9 +67,8 @@ export default defineRule({
   severity: 'info',
   summary: 'A builder cross-compiles for the target platform with GOOS/GOARCH but does not run on the build platform, so for every other platform the Go compiler runs under emulation.',
   fixable: true,
-  check({ model, report, site }) {
-    // Built by Docker's classic builder too (a Go test program through its API): it builds one platform only.
-    if (site?.classicBuilder) return;
+  needsBuildKit: true,
+  check({ model, report }) {
     const reported = new Set<Stage>();
     for (const stage of model.stages) {
       const setting = targetSetting(model, stage);

@@ -9,12 +9,7 @@ import { defineRule } from './api';
 
 /** The COPY instructions from the build context before `run`, in its stage and the stages it starts FROM. */
 function contextCopiesBefore(stage: Stage, run: RunInstruction): CopyInstruction[] {
-  const copies: CopyInstruction[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.image.stage) {
-    const until = s === stage ? s.instructions.indexOf(run) : s.instructions.length;
-    copies.push(...s.instructions.slice(0, until).filter(isCopy).filter((c) => !c.from));
-  }
-  return copies;
+  return stage.chain.flatMap((s) => s.instructions.slice(0, s === stage ? s.instructions.indexOf(run) : undefined)).filter(isCopy).filter((c) => !c.from);
 }
 
 /**

@@ -48,6 +48,11 @@ export interface Rule {
    * --no-cache, which turns both off (GD028 names that instead).
    */
   needsCache?: boolean;
+  /**
+   * What it reports holds only on BuildKit (`RUN --mount`, multi-platform builds): not reported for
+   * a Dockerfile Docker's classic builder also builds (a Go test program through Docker's API).
+   */
+  needsBuildKit?: boolean;
   check(context: RuleContext): void;
 }
 
