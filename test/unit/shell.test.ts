@@ -20,6 +20,13 @@ function textAt(text: string, range: Range): string {
 const names = (run: RunInstruction) => run.commands.map((c) => c.words.map((w) => w.value).join(' '));
 
 describe('shell commands of a RUN', () => {
+  it('keeps a word whole where the grammar splits it after a braced expansion', () => {
+    const text = 'FROM golang:1.22\nRUN go build -o /out/${NAME}$SUFFIX/bin ./cmd/${NAME}$V';
+    const run = runOf(text);
+    assert.deepEqual(names(run), ['go build -o /out/${NAME}$SUFFIX/bin ./cmd/${NAME}$V']);
+    assert.equal(textAt(text, run.commands[0].words[3].range), '/out/${NAME}$SUFFIX/bin');
+  });
+
   it('finds Go commands inside if, for, while, case, subshells, groups and functions', () => {
     const text = [
       'FROM golang:1.22',

@@ -222,6 +222,53 @@ target "app" {
     assert.deepEqual([resolveBuildSite('auto', both).where, resolveBuildSite('auto', both).noCache], ['ci', undefined]);
   });
 
+  it('follows a build script called with arguments, into the branches they take, and places its builds in the script', () => {
+    const script = [
+      '#!/usr/bin/env bash',
+      'if [[ $3 == "local" ]]; then',
+      '  docker build -f docker/${1/-//}$2/Dockerfile .',
+      'else',
+      '  docker buildx build --no-cache --platform linux/amd64,linux/arm64 \\',
+      '    -f docker/${1/-//}$2/Dockerfile -t example/$1 $4 --push .',
+      'fi',
+    ].join('\n');
+    const makefile = 'docker-dev:\n\tscripts/buildx.sh dev-tools /bookworm release "-t example/dev:latest"\nlocal-dev:\n\tbash scripts/buildx.sh dev-tools /bookworm local\n';
+    const files = { Makefile: makefile, 'scripts/buildx.sh': script, 'docker/dev/tools/bookworm/Dockerfile': '' };
+    const builds = discoverBuilds(memoryWorkspace(files), 'docker/dev/tools/bookworm/Dockerfile');
+    assert.deepEqual(builds.map((b) => [`${b.file}:${b.line}`, b.noCache, b.platforms]), [
+      ['scripts/buildx.sh:5', true, ['linux/amd64', 'linux/arm64']],
+      ['scripts/buildx.sh:3', false, []],
+    ], '`${1/-//}` turns dev-tools into dev/tools; `local` takes the first branch, `release` the second');
+    assert.equal(resolveBuildSite('auto', builds).noCache, undefined, 'one build keeps the cache');
+    // An argument known only at run time keeps both branches; a path it makes is not matched.
+    const unknown = { ...files, Makefile: 'image:\n\tscripts/buildx.sh dev-tools /bookworm $(MODE)\n' };
+    assert.deepEqual(discoverBuilds(memoryWorkspace(unknown), 'docker/dev/tools/bookworm/Dockerfile').map((b) => b.line), [3, 5]);
+    const opaque = { ...files, Makefile: 'image:\n\tscripts/buildx.sh $(NAME) /bookworm release\n' };
+    assert.deepEqual(discoverBuilds(memoryWorkspace(opaque), 'docker/dev/tools/bookworm/Dockerfile'), []);
+  });
+
+  it('reads the builds compose files declare beside the Dockerfile and above it', () => {
+    const compose = [
+      'services:',
+      '  api:',
+      '    build: ./api',
+      '  worker:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: worker/Dockerfile.worker',
+      '      no_cache: true',
+      '  remote:',
+      '    build: https://github.com/example/tool.git',
+      '  templated:',
+      '    build: ${TOOL_DIR}',
+    ].join('\n');
+    const files = { 'compose.yaml': compose, 'api/Dockerfile': '', 'worker/Dockerfile.worker': '' };
+    assert.deepEqual(discoverBuilds(memoryWorkspace(files), 'api/Dockerfile').map((b) => [b.system, `${b.file}:${b.line}`, b.noCache, b.local]), [['compose', 'compose.yaml:3', false, true]]);
+    const worker = discoverBuilds(memoryWorkspace(files), 'worker/Dockerfile.worker');
+    assert.deepEqual(worker.map((b) => [`${b.file}:${b.line}`, b.noCache, b.noCacheSetting]), [['compose.yaml:6', true, 'no_cache: true']]);
+    assert.equal(resolveBuildSite('auto', worker).where, 'local', 'compose says how the image is built, not that CI builds it');
+  });
+
   it('finds a Dockerfile a Go test program builds through Docker\'s API, with the classic builder', () => {
     const program = [
       'package integration',

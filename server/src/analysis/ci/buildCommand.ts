@@ -3,6 +3,8 @@
 // arguments (flags with values, the build context, the Dockerfile, the cache exports).
 import * as posix from 'node:path/posix';
 import { joinMapped, parseShell } from '../parse/shell';
+import { scriptRuns, type Arguments } from '../parse/scriptFlow';
+import { scriptCall, wordsWithArguments, type ShellWord } from './scriptCalls';
 import type { CacheExport } from './types';
 
 /** A `docker build` found in shell text. */
@@ -10,6 +12,8 @@ export interface ShellBuild {
   kind: 'build';
   /** Zero-based line within the shell text. */
   line: number;
+  /** The script it is written in, reached by a call from the shell text, with its zero-based line there. */
+  script?: { file: string; line: number };
   /** The Dockerfile, relative to the repository root; undefined when only known at run time. */
   dockerfile?: string;
   cacheTo: string[];
@@ -26,6 +30,7 @@ export interface ShellBuild {
 export interface ShellBake {
   kind: 'bake';
   line: number;
+  script?: { file: string; line: number };
   /** Bake files named with -f, relative to the repository root (empty: the default names). */
   files: string[];
   targets: string[];
@@ -49,10 +54,18 @@ export function maskExpressions(text: string): string {
   return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => `\${${'_'.repeat(Math.max(0, m.length - 3))}}`);
 }
 
-/** The simple commands of shell text, each with its zero-based first line. */
-export function shellCommandWords(text: string): { line: number; words: string[] }[] {
+/** A simple command of shell text: its zero-based first line, its offset in the text and its words. */
+interface CommandAt {
+  line: number;
+  offset: number;
+  words: ShellWord[];
+}
+
+function commandsAt(text: string): CommandAt[] {
   const lines = maskExpressions(text).split(/\r?\n/);
-  const out: { line: number; words: string[] }[] = [];
+  const lineStarts: number[] = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const out: CommandAt[] = [];
   for (let i = 0; i < lines.length; i++) {
     // A line ending in a backslash continues on the next: one logical line, parsed as one.
     const first = i;
@@ -65,13 +78,19 @@ export function shellCommandWords(text: string): { line: number; words: string[]
     pieces.push({ text: line, start: { line: i, character: 0 } });
     try {
       for (const command of parseShell(joinMapped(pieces, ' '))) {
-        if (command.words.length > 0) out.push({ line: Math.max(first, command.range.start.line), words: command.words.map((w) => w.value) });
+        const start = command.range.start;
+        if (command.words.length > 0) out.push({ line: Math.max(first, start.line), offset: lineStarts[start.line] + start.character, words: command.words });
       }
     } catch {
       // Text the shell parser cannot read builds nothing we can know about.
     }
   }
   return out;
+}
+
+/** The simple commands of shell text, each with its zero-based first line. */
+export function shellCommandWords(text: string): { line: number; words: string[] }[] {
+  return commandsAt(text).map(({ line, words }) => ({ line, words: words.map((w) => w.value) }));
 }
 
 /** A path written in a CI file, relative to `workdir` (itself relative to the repository root). */
@@ -177,20 +196,48 @@ export function readDockerInvocation(words: readonly string[], line: number, wor
   return { kind: 'build', line, dockerfile, cacheTo: all('--cache-to'), cacheFrom: all('--cache-from'), platforms: all('--platform'), context: contextPath, noCache };
 }
 
+/** Scripts calling scripts: deeper calls are not followed. */
+const MAX_SCRIPT_DEPTH = 3;
+
+/** How to read the scripts a text calls, and which script the text is, with the arguments it got. */
+export interface ScriptReading {
+  read: (path: string) => string | undefined;
+  /** The script this text is (relative to the repository root), when it was reached by a call. */
+  file?: string;
+  args?: Arguments;
+  depth?: number;
+}
+
 /**
  * Every docker build or bake in shell text, each read from the directory the commands before it
  * `cd` into (a `cd` to a place only the run knows ends the reading: nothing after it is placed).
+ * With `scripts`, a command that runs a script of the repository by its path is followed into
+ * it: the script runs in the caller's directory, with the call's arguments, only the branches
+ * those arguments take (scriptFlow.ts), and its builds say where in it they are written.
  */
-export function dockerInvocations(text: string, workdir: string): ShellInvocation[] {
+export function dockerInvocations(text: string, workdir: string, scripts?: ScriptReading): ShellInvocation[] {
   const out: ShellInvocation[] = [];
+  const depth = scripts?.depth ?? 0;
+  const inScript = scripts?.file !== undefined;
+  const runs = inScript ? scriptRuns(text, scripts?.args) : undefined;
   let dir: string | undefined = workdir;
-  for (const { line, words } of shellCommandWords(text)) {
-    if (words[0] === 'cd') {
-      dir = words.length === 2 && dir !== undefined ? repositoryPath(dir, words[1]) : undefined;
+  for (const { line, offset, words } of commandsAt(text)) {
+    if (runs && !runs(offset)) continue;
+    const values = inScript ? wordsWithArguments(words, scripts?.args) : words.map((w) => w.value);
+    if (values[0] === 'cd') {
+      dir = values.length === 2 && dir !== undefined ? repositoryPath(dir, values[1]) : undefined;
       continue;
     }
-    const invocation = dir === undefined ? undefined : readDockerInvocation(words, line, dir);
-    if (invocation) out.push(invocation);
+    if (dir === undefined) continue;
+    const invocation = readDockerInvocation(values, line, dir);
+    if (invocation) {
+      out.push(scripts?.file === undefined ? invocation : { ...invocation, script: { file: scripts.file, line } });
+      continue;
+    }
+    const call = scripts && depth < MAX_SCRIPT_DEPTH ? scriptCall(values) : undefined;
+    const path = call && repositoryPath(dir, call.written);
+    const called = path === undefined ? undefined : scripts?.read(path);
+    if (call && path !== undefined && called !== undefined) out.push(...dockerInvocations(called, dir, { read: scripts!.read, file: path, args: call.args, depth: depth + 1 }));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Finds the CI steps that build a Dockerfile, and decides where the analysis takes it to be built.
 import * as posix from 'node:path/posix';
 import { bakeBuild, readBakeFiles } from './bake';
+import { composeBuilds } from './compose';
 import { buildFromStrings, type FoundBuild } from './found';
 import { githubActionsBuilds } from './githubActions';
 import { gitlabBuilds } from './gitlab';
@@ -53,10 +54,10 @@ export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string):
 
 /**
  * Every build of `dockerfile` the repository runs: its CI steps (best first), then the builds its
- * Makefiles and Go test programs run, marked local (how it is built, not where).
+ * Makefiles, compose files and Go test programs run, marked local (how it is built, not where).
  */
 export function discoverBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
-  const local = collect(workspace, [(w) => makefileBuilds(w, dockerfile), (w) => goProgramBuilds(w, dockerfile)]);
+  const local = collect(workspace, [(w) => makefileBuilds(w, dockerfile), (w) => composeBuilds(w, dockerfile), (w) => goProgramBuilds(w, dockerfile)]);
   return [...discoverCiBuilds(workspace, dockerfile), ...buildsOf(workspace, dockerfile, local)];
 }
 

@@ -1,4 +1,5 @@
 // A build a CI file runs, before it is matched against the Dockerfile being analysed.
+import * as posix from 'node:path/posix';
 import { bakeBuild, bakeTargets, readBakeFiles } from './bake';
 import { dockerInvocations, parseCacheExport } from './buildCommand';
 import type { CacheExport, CiBuild, CiSystem, WorkspaceFiles } from './types';
@@ -8,6 +9,15 @@ export interface FoundBuild extends CiBuild {
   dockerfile?: string;
   /** Its build context folder, relative to the repository root; undefined when unknown or not a folder. */
   context?: string;
+}
+
+/** The folders from the Dockerfile's up to the repository root, nearest first. */
+export function foldersUp(dockerfile: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = posix.dirname(dockerfile); ; dir = posix.dirname(dir)) {
+    dirs.push(dir);
+    if (dir === '.' || dir === '/' || dir === '') return dirs;
+  }
 }
 
 export function buildFromStrings(
@@ -41,9 +51,16 @@ export function bakeRunBuilds(
   });
 }
 
-/** The builds one piece of shell text runs (a `run:` step, a script line, a recipe). */
+/**
+ * The builds one piece of shell text runs (a `run:` step, a script line, a recipe), and those of
+ * the scripts it calls, each placed where its docker command is written.
+ */
 export function shellBuilds(workspace: WorkspaceFiles, system: CiSystem, file: string, text: string, workdir: string, lineOf: (valueLine: number) => number): FoundBuild[] {
-  return dockerInvocations(text, workdir).flatMap((invocation) => invocation.kind === 'build'
-    ? [{ ...buildFromStrings(system, file, lineOf(invocation.line), invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms), context: invocation.context, noCache: invocation.noCache }]
-    : bakeRunBuilds(workspace, system, file, lineOf(invocation.line), invocation.files, invocation.targets, invocation.sets));
+  return dockerInvocations(text, workdir, { read: (path) => workspace.readText(path) }).flatMap((invocation) => {
+    // A script's lines are its own, one-based like every line shown.
+    const [where, line] = invocation.script ? [invocation.script.file, invocation.script.line + 1] : [file, lineOf(invocation.line)];
+    return invocation.kind === 'build'
+      ? [{ ...buildFromStrings(system, where, line, invocation.dockerfile, invocation.cacheTo, invocation.cacheFrom, false, invocation.platforms), context: invocation.context, noCache: invocation.noCache }]
+      : bakeRunBuilds(workspace, system, where, line, invocation.files, invocation.targets, invocation.sets);
+  });
 }

@@ -49,7 +49,8 @@ function stepBuilds(workspace: WorkspaceFiles, file: string, yaml: YamlFile, ste
       const fileInput = input.get('file');
       const dockerfile = fileInput !== undefined ? repositoryPath('.', fileInput) : contextPath === undefined ? undefined : `${contextPath}/Dockerfile`;
       const build = buildFromStrings('github-actions', file, stepLine, dockerfile, listInput(input.get('cache-to')), listInput(input.get('cache-from')), false, listInput(input.get('platforms')));
-      return { ...build, context: contextPath, noCache: stringOf(valueOf(inputs, 'no-cache')) === 'true' };
+      const noCache = stringOf(valueOf(inputs, 'no-cache')) === 'true';
+      return { ...build, context: contextPath, noCache, ...(noCache && { noCacheSetting: 'no-cache: true' }) };
     });
   }
   if (action === 'docker/bake-action') {

@@ -2,9 +2,8 @@
 // `--cache-to` there exports a cache, which only makes sense where the builder starts empty.
 // Makefiles are also read for how developers build the image (`make image`): their flags say
 // whether any layer can be reused at all (`--no-cache`).
-import * as posix from 'node:path/posix';
 import { readMakefile, recipeOf } from '../parse/makefile';
-import { shellBuilds, type FoundBuild } from './found';
+import { foldersUp, shellBuilds, type FoundBuild } from './found';
 import type { WorkspaceFiles } from './types';
 
 /** Folders where repositories keep their build scripts. */
@@ -49,13 +48,7 @@ export function scriptBuilds(workspace: WorkspaceFiles): FoundBuild[] {
 
 /** The folders a Makefile that builds `dockerfile` sits in: the Dockerfile's, those above it, and the script folders. */
 function makefileDirs(dockerfile: string): string[] {
-  const dirs = new Set<string>();
-  for (let dir = posix.dirname(dockerfile); ; dir = posix.dirname(dir)) {
-    dirs.add(dir);
-    if (dir === '.' || dir === '/' || dir === '') break;
-  }
-  for (const dir of SCRIPT_DIRS) dirs.add(dir);
-  return [...dirs];
+  return [...new Set([...foldersUp(dockerfile), ...SCRIPT_DIRS])];
 }
 
 /**

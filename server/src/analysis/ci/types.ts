@@ -18,7 +18,7 @@ export interface CacheExport {
   text: string;
 }
 
-export type CiSystem = 'github-actions' | 'gitlab-ci' | 'bake' | 'script';
+export type CiSystem = 'github-actions' | 'gitlab-ci' | 'bake' | 'script' | 'compose';
 
 /** A CI file's step that builds the Dockerfile. */
 export interface CiBuild {
@@ -45,6 +45,8 @@ export interface CiBuild {
   emulates?: boolean;
   /** It builds with `--no-cache` (`no-cache: true`): no layer comes from the cache. */
   noCache?: boolean;
+  /** How a build that is no command line says so, as written (`no-cache: true`, compose's `no_cache: true`). */
+  noCacheSetting?: string;
   /**
    * A build a Makefile or script runs without exporting a cache: what developers run. It says how
    * the image is built (its flags), not that it is built in CI.

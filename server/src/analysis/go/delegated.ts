@@ -14,7 +14,7 @@ import { taskStepsOf } from '../parse/taskfile';
 import { referencedVariables } from '../parse/expand';
 import { normalizeContextPath } from '../model/context';
 import { commandDirectory, imageFileFromContext } from './commandmodule';
-import { isQuotedFlagValue, parseGoCommand, type GoCommand } from './gocommand';
+import { compiles, isQuotedFlagValue, parseGoCommand, readsModules, type GoCommand } from './gocommand';
 import { mayRunGoUnseenIn } from './gofacts';
 import type { Finding, Range } from '../model/types';
 
@@ -435,8 +435,9 @@ export function explainDelegatedFindings(model: DockerfileModel, findings: Findi
   for (const finding of findings) {
     const places = [finding.range, ...(finding.related ?? []).map((r) => r.range)];
     const onThisHost = delegated.filter((g) => places.some((p) => overlaps(p, g.command.range)));
-    // Several Go commands behind one `make`: the one the message names (`go build`), else the first.
-    const go = onThisHost.find((g) => finding.message.includes(`\`go ${g.subcommand}`)) ?? onThisHost[0];
+    // Several Go commands behind one `make`: the one the message names (`go build`), else the
+    // first that builds or reads modules (what findings are about, not a `go version`), else the first.
+    const go = onThisHost.find((g) => finding.message.includes(`\`go ${g.subcommand}`)) ?? onThisHost.find((g) => compiles(g) || readsModules(g)) ?? onThisHost[0];
     if (!go?.via) { out.push(finding); continue; }
     if (FLAG_RULES.has(finding.rule) && !(FLAG_VALUE_RULES.has(finding.rule) ? go.via.complete : go.via.flagsKnown)) continue;
     const fixes = finding.fixes.filter((fix) => !fix.edits.some((edit) => overlaps(edit.range, go.command.range)));

@@ -188,6 +188,19 @@ export function readsModules(go: GoCommand): boolean {
     || go.subcommand === 'get' || go.subcommand === 'mod vendor' || go.subcommand === 'mod verify';
 }
 
+/** A version that names one release for good: a semantic version, a pseudo-version, a full commit hash. */
+const FIXED_VERSION = /^(v\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+incompatible)?|[0-9a-f]{40})$/;
+
+/**
+ * `go install example.com/tool@latest`, `go run x@main`: every package is asked for at a version
+ * that moves (a query, a branch), so each run may get a newer release than the last.
+ */
+export function fetchesMovingVersion(go: GoCommand): boolean {
+  if (go.subcommand !== 'install' && go.subcommand !== 'run') return false;
+  const packages = packageArgs(go).map((p) => p.value);
+  return packages.length > 0 && packages.every((p) => p.includes('@') && !FIXED_VERSION.test(p.slice(p.lastIndexOf('@') + 1)));
+}
+
 /**
  * Commands a module cache mount serves in their own step: those that compile, `go generate`,
  * `go get` and `go mod vendor`. `go mod tidy|verify|graph|why`, `go list -m`, `go env` and

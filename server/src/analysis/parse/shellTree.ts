@@ -275,7 +275,14 @@ class CommandReader {
         writes.push(...this.writtenFile(child));
         words.push(...this.extraRedirectWords(child));
       } else if (child.type === 'variable_assignment' && words.length === 0) assignments.push(this.word(child));
-      else words.push(this.word(child));
+      else {
+        const word = this.word(child);
+        const last = words[words.length - 1];
+        // Nodes with nothing between them are one shell word; the grammar splits some
+        // (`docker/${1}$4/Dockerfile` after a braced expansion).
+        if (last && last.end === word.start) words[words.length - 1] = { value: last.value + word.value, raw: last.raw + word.raw, start: last.start, end: word.end };
+        else words.push(word);
+      }
     }
     words.push(...extra);
     const command = this.push({ assignments, words, writes, start: node.startIndex, end: node.endIndex, terminator: '', terminatorEnd: node.endIndex, within });

@@ -106,10 +106,15 @@ function startedBinaries(final: Stage, binaries: readonly FinalBinary[]): FinalB
   const start = imageStart(final);
   const program = start ? startedPath(start) : undefined;
   if (program === undefined) return [...binaries];
+  // A shell script is no Go binary, whichever path the binaries have: it may drop root itself.
+  if (/\.(sh|bash)$/.test(program)) return [];
   const named = binaries.filter((b) => b.path !== undefined && !b.path.endsWith('/')
     && (program.includes('/') ? posix.normalize(program) === b.path || (!program.startsWith('/') && posix.basename(b.path) === posix.basename(program)) : posix.basename(b.path) === program));
   if (named.length > 0) return named;
-  return binaries.filter((b) => b.path === undefined || b.path.endsWith('/'));
+  // A folder of binaries (`GOBIN=/usr/local/bin go install …`) holds the program when the start
+  // names it inside that folder, or by a bare name PATH may find there.
+  const inFolder = (folder: string) => !program.includes('/') || posix.normalize(program).startsWith(folder);
+  return binaries.filter((b) => b.path === undefined || (b.path.endsWith('/') && inFolder(b.path)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ciLocation } from '../ci/types';
-import { compiles, readsModules } from '../go/gocommand';
+import { compiles, fetchesMovingVersion, readsModules } from '../go/gocommand';
 import { defineRule } from './api';
 
 export default defineRule({
@@ -12,12 +12,14 @@ export default defineRule({
     const build = site?.noCache;
     if (!build) return;
     const goSteps = model.stages.flatMap((s) => s.runs).filter((r) => r.go.some((g) => readsModules(g) || compiles(g)));
-    if (goSteps.length === 0) return;
+    // Tools installed at a moving version (`go install x@latest`) and nothing else: there, skipping
+    // the cache is how each build gets the newest release, not a cost the file can avoid.
+    if (goSteps.every((r) => r.go.filter((g) => readsModules(g) || compiles(g)).every(fetchesMovingVersion))) return;
     const first = model.stages[0];
     const costs = [goSteps.some((r) => r.go.some(readsModules)) && 'downloads every module', goSteps.some((r) => r.go.some(compiles)) && 'compiles every package'].filter(Boolean).join(' and ');
     report({
       range: first.fromRange,
-      message: `Every build of this Dockerfile the repository runs passes --no-cache (${ciLocation(build)}${build.system === 'github-actions' && !build.local ? ', no-cache: true' : ''}): BuildKit reuses no layer and gives every cache mount a fresh empty directory, so each build ${costs} again however little changed, and no order of the steps or cache mount in this file can help. Drop --no-cache; to take a newer base image use --pull, and to run one stage again on purpose, --no-cache-filter=<stage>.`,
+      message: `Every build of this Dockerfile the repository runs passes --no-cache (${ciLocation(build)}${build.noCacheSetting ? `, ${build.noCacheSetting}` : ''}): BuildKit reuses no layer and gives every cache mount a fresh empty directory, so each build ${costs} again however little changed, and no order of the steps or cache mount in this file can help. Drop --no-cache; to take a newer base image use --pull, and to run one stage again on purpose, --no-cache-filter=<stage>.`,
       related: goSteps.slice(0, 3).map((r) => ({ range: r.range, message: 'runs in full on every build' })),
     });
   },
