@@ -351,7 +351,10 @@ describe('settings and watchers', () => {
     try {
       const registration = await client.registrations.next((r) => r.method === 'workspace/didChangeWatchedFiles', 'a file watcher registration');
       const globs = (registration.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
-      assert.deepEqual(globs.sort(), ['**/.dockerignore', '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/go.mod', '**/go.sum', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}', '**/{Taskfile,taskfile}*.{yml,yaml}']);
+      assert.deepEqual(globs.sort(), [
+        '**/*.dockerignore', '**/.dockerignore', '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/go.mod', '**/go.sum',
+        '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}', '**/{Taskfile,taskfile}*.{yml,yaml}', '**/{compose,docker-compose}*.{yml,yaml}',
+      ]);
       await client.open(project.uri, NAIVE_DOCKERFILE);
       await client.configurationRequests.next((scope) => scope === project.uri, 'a configuration request for the document');
     } finally {

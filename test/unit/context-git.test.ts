@@ -42,7 +42,8 @@ describe('a context folder that is not the module (GD009, GD001)', () => {
 });
 
 describe('a Dockerfile the classic builder also builds (a Go test program through Docker\'s API)', () => {
-  const context = memoryContext({ ...MODULE, 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n' }, '/work/app');
+  // The program imports the module go.mod requires: building it downloads that module.
+  const context = memoryContext({ ...MODULE, 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'main.go': 'package main\n\nimport _ "github.com/google/uuid"\n\nfunc main() {}\n' }, '/work/app');
   const dockerfile = 'FROM golang:1.22-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n';
   const classic = { file: 'integration/run.go', line: 7, system: 'script' as const, cacheTo: [], cacheToUnknown: false, cacheFrom: [], restoresCacheMounts: false, selfHosted: false, local: true, classic: true };
 

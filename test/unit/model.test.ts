@@ -1,7 +1,7 @@
 // What the model reads out of a Dockerfile: stages, RUN commands, mounts, COPY sources.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { memoryContext } from '../../server/src/analysis/model/context';
+import { dockerfileInContext, memoryContext } from '../../server/src/analysis/model/context';
 import { isCopy, isRun, parseDockerfile } from '../../server/src/analysis/model/model';
 
 const MODULE = memoryContext({ 'go.mod': 'module m\n', 'go.sum': '', 'main.go': 'package main', 'services/api/go.mod': 'module api\n', 'services/api/main.go': '', 'cmd/tool/main.go': '', 'config/app.yaml': '' });
@@ -89,5 +89,23 @@ describe('model', () => {
     for (const text of ['', '\\', 'RUN <<EOF\ngo build', 'FROM', 'COPY --from= .', 'RUN --mount=type=cache,target go build', '\u0000\u0001\uffff', 'FROM golang\nRUN "unterminated go build']) {
       assert.doesNotThrow(() => parseDockerfile(text), JSON.stringify(text));
     }
+  });
+});
+
+describe('the ignore file a Dockerfile reads', () => {
+  const context = memoryContext({ '.dockerignore': 'bin/\n', 'cmd/api/Dockerfile.dockerignore': '.git\nbin/\n', 'cmd/api/Dockerfile': '', 'cmd/web/Dockerfile': '' });
+
+  it('is the Dockerfile\'s own `<Dockerfile>.dockerignore` where there is one, else the context\'s', () => {
+    const own = parseDockerfile('FROM scratch\nCOPY . .\n', context, undefined, 'cmd/api/Dockerfile').dockerignore;
+    assert.deepEqual([own.path, own.ignores('.git'), own.ignores('bin/x')], ['cmd/api/Dockerfile.dockerignore', true, true]);
+    const shared = parseDockerfile('FROM scratch\nCOPY . .\n', context, undefined, 'cmd/web/Dockerfile').dockerignore;
+    assert.deepEqual([shared.path, shared.ignores('.git'), shared.ignores('bin/x')], ['.dockerignore', false, true]);
+    assert.equal(parseDockerfile('FROM scratch\n', context).dockerignore.path, '.dockerignore', 'a Dockerfile whose path is not known reads the context\'s');
+  });
+
+  it('places a Dockerfile in its context by path, or nowhere when it lies outside', () => {
+    assert.equal(dockerfileInContext('/repo', '/repo/cmd/api/Dockerfile'), 'cmd/api/Dockerfile');
+    assert.equal(dockerfileInContext('/repo/cmd', '/repo/build/Dockerfile'), undefined);
+    assert.equal(dockerfileInContext('', '/repo/Dockerfile'), undefined);
   });
 });

@@ -29,6 +29,11 @@ export interface AnalyzeOptions {
    * cannot have changed are taken from it.
    */
   previous?: AnalysisResult;
+  /**
+   * The Dockerfile's path relative to the context root, when it is inside the context: BuildKit
+   * reads `<path>.dockerignore` beside it in place of the context's .dockerignore.
+   */
+  dockerfile?: string;
 }
 
 export interface AnalysisResult {
@@ -70,7 +75,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): AnalysisRes
   const only = options.only?.map((id) => id.toUpperCase());
   const key = reuseKey(options.context, { settings, only }, site);
   const prior = reusableFor(options.previous && reusable.get(options.previous), key);
-  const model = parseDockerfile(text, options.context, prior?.model);
+  const model = parseDockerfile(text, options.context, prior?.model, options.dockerfile);
   const findings: Finding[] = [];
   // A Dockerfile that builds no Go is none of our business.
   if (!buildsGo(model)) return { model, findings, warnings, site };

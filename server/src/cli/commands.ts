@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../analysis/analyze';
 import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
-import { diskContext } from '../analysis/model/context';
+import { diskContext, dockerfileInContext } from '../analysis/model/context';
 import { fixAll } from '../analysis/fixing/fixer';
 import { ruleById, rules } from '../analysis/rules/index';
 import type { RuleSettings, Severity } from '../analysis/model/types';
@@ -55,7 +55,7 @@ Reports what makes the Go builds of each Dockerfile slow. Exits 1 when a finding
 export const FIX_USAGE = `Usage: go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--unsafe-fixes] [--format text|json] [--stdout] [--builds-in auto|local|ci] FILE
 
 Applies every fix (only those of --rule) until nothing fixable remains and writes the file in place
-(and .dockerignore in the build context when GD013 asks for it).
+(and the ignore file in the build context when GD013 asks for it).
   --stdout        print the fixed Dockerfile instead of writing it
   --unsafe-fixes  also apply the fixes that change what the image does at run time, not only how it
                   is built (GD020's USER: the image then runs as another user). Without it they are
@@ -158,7 +158,8 @@ export function check(argv: string[]): number {
   const checked: Checked = { files: positionals, findings: [], located: [] };
   for (const file of positionals) {
     const { text } = readDockerfile(file);
-    const result = analyze(text, { context: contextFor(file, values.context), rules: settings, buildsIn: cliBuildSite(file, buildsIn) });
+    const context = contextFor(file, values.context);
+    const result = analyze(text, { context, dockerfile: dockerfileInContext(context.root, file), rules: settings, buildsIn: cliBuildSite(file, buildsIn) });
     warn(result.warnings);
     // One saved profile is one Dockerfile's build: with several files, only the lines it matches get numbers.
     const { findings, costs } = withMeasuredCosts(result.findings, result.model, measured);
@@ -200,7 +201,7 @@ export function fix(argv: string[]): number {
   const { text, bom } = readDockerfile(file);
   const context = contextFor(file, values.context);
   const unsafeFixes = values['unsafe-fixes'];
-  const result = fixAll(text, { context, fixRules, unsafeFixes, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
+  const result = fixAll(text, { context, dockerfile: dockerfileInContext(context.root, file), fixRules, unsafeFixes, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
   const output = (bom ? BOM : '') + result.text;
   if (values.stdout) {
     process.stdout.write(output);

@@ -127,11 +127,12 @@ function canWriteFiles(options: CodeActionOptions): boolean {
 
 function fixAllAction(content: string, analysis: AnalysisResult, options: CodeActionOptions): CodeAction | undefined {
   const model = analysis.model;
-  let result = fixAll(content, { context: options.context, rules: options.rules, buildsIn: options.buildsIn ?? analysis.site });
+  const fixOptions = { context: options.context, dockerfile: model.dockerfile, rules: options.rules, buildsIn: options.buildsIn ?? analysis.site };
+  let result = fixAll(content, fixOptions);
   if (result.files.length > 0 && !canWriteFiles(options)) {
     // Still fix the Dockerfile itself, leaving out the rules whose fix writes other files.
     const writesFiles = new Set(analysis.findings.filter((f) => f.fixes[0]?.files?.length).map((f) => f.rule));
-    result = fixAll(content, { context: options.context, rules: options.rules, buildsIn: options.buildsIn ?? analysis.site, fixRules: allRules.map((r) => r.id).filter((id) => !writesFiles.has(id)) });
+    result = fixAll(content, { ...fixOptions, fixRules: allRules.map((r) => r.id).filter((id) => !writesFiles.has(id)) });
   }
   if (result.applied.length === 0) return undefined;
   const edit = minimalEdit(model, result.text);

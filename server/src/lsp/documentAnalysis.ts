@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/analyze';
 import { findingsCarryOver } from '../analysis/carry';
-import type { BuildContext } from '../analysis/model/context';
+import { dockerfileInContext, type BuildContext } from '../analysis/model/context';
 import { resolveBuildSite } from '../analysis/ci/discover';
 import type { BuildSite, CiBuild } from '../analysis/ci/types';
 import { ciBuildsOnDisk } from '../analysis/ci/workspace';
@@ -87,8 +87,10 @@ export class DocumentAnalyses {
       warnings.push(`${document.uri} is larger than ${MAX_ANALYZED_LENGTH / 1024} KB: go-dockerfile-cache does not analyse it.`);
       return { warnings };
     }
-    const context = this.contextFor(document.uri, settings, warnings);
-    const result = analyze(text, { context, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings), previous });
+    const path = filePath(document.uri);
+    const context = path === undefined ? undefined : this.contextFor(path, settings, warnings);
+    const dockerfile = context && path ? dockerfileInContext(context.root, path) : undefined;
+    const result = analyze(text, { context, dockerfile, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings), previous });
     return { result, context, warnings: [...warnings, ...result.warnings] };
   }
 
@@ -105,9 +107,7 @@ export class DocumentAnalyses {
     return resolveBuildSite(settings.buildsIn, builds);
   }
 
-  private contextFor(uri: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {
-    const path = filePath(uri);
-    if (!path) return undefined;
+  private contextFor(path: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {
     const context = this.contexts.get(buildContextDir(path, settings));
     if (context.isDirectory('.')) return context;
     warnings.push(`The build context folder ${context.root} (goDockerfileCache.buildContext) does not exist; analysing without it.`);

@@ -11,9 +11,12 @@ export const SETTINGS_SECTION = 'goDockerfileCache';
 
 /** Files whose change alters what the analysis of a Dockerfile says. */
 export const WATCHED_FILE_GLOBS = [
-  '**/.dockerignore', '**/go.mod', '**/go.sum',
+  // A Dockerfile's own ignore file (`Dockerfile.dockerignore`) as well as the context's.
+  '**/*.dockerignore', '**/.dockerignore', '**/go.mod', '**/go.sum',
   // The CI files that say where a Dockerfile is built (goDockerfileCache.buildsIn: auto).
   '**/.github/workflows/*.{yml,yaml}', '**/.gitlab-ci.yml', '**/docker-bake*.{hcl,json}', '**/{Makefile,makefile,GNUmakefile,*.mk,*.sh}',
+  // Compose files that build the image (whether with the cache).
+  '**/{compose,docker-compose}*.{yml,yaml}',
   // What `RUN task build` runs (the analysis reads the Taskfile the Dockerfile copies).
   '**/{Taskfile,taskfile}*.{yml,yaml}',
 ];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { diskContext } from '../analysis/model/context';
+import { diskContext, dockerfileInContext, ignoreFileFor } from '../analysis/model/context';
 import { parseDockerfile } from '../analysis/model/model';
 import { fixAll } from '../analysis/fixing/fixer';
 import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
@@ -142,11 +142,6 @@ async function inspectEngine(docker: string, builder: string | undefined, builds
   return { engine };
 }
 
-function contextRelative(from: string, file: string): string | undefined {
-  const rel = path.relative(from, file);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel;
-}
-
 export function startMeasure(options: MeasureOptions): MeasureRun {
   const env = options.env ?? process.env;
   const docker = resolveDockerPath(options.dockerPath);
@@ -218,16 +213,17 @@ export function startMeasure(options: MeasureOptions): MeasureRun {
     await loadShellParser();
     const parserFailure = shellParserFailure();
     if (parserFailure) return { kind: 'unusable', message: `the shell parser did not load (${parserFailure.message}), so fix cannot read RUN commands` };
-    const fixed = fixAll(text, { context, buildsIn: options.buildsIn });
+    const inContext = dockerfileInContext(contextDir, dockerfile);
+    const fixed = fixAll(text, { context, dockerfile: inContext, buildsIn: options.buildsIn });
     if (fixed.text === text && fixed.files.length === 0) return { kind: 'nothing', message: 'nothing to measure: fix does not change this Dockerfile' };
-    const dockerignore = context.readText('.dockerignore');
-    const fixedIgnore = fixed.files.find((f) => f.path === '.dockerignore')?.text ?? dockerignore;
+    // The ignore file BuildKit reads for this Dockerfile, before and after the fix (which may give it one of its own).
+    const dockerignore = context.readText(ignoreFileFor(context, inContext));
+    const fixedIgnore = fixed.files.find((f) => f.path.endsWith('.dockerignore'))?.text ?? dockerignore;
     const change = options.change ?? defaultChangeFile(parseDockerfile(fixed.text, context), contextDir, fixedIgnore);
     if (change === undefined) return { kind: 'unusable', message: 'no .go file of a main package found in the build context: name the file to change with --change FILE' };
     if (!fs.existsSync(path.join(contextDir, change))) return { kind: 'unusable', message: `--change ${change}: no such file in the build context ${contextDir}` };
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${tag}-`));
-    const inContext = contextRelative(contextDir, dockerfile);
     const variants: Variant[] = (['original', 'fixed'] as const).map((name) => {
       const dir = path.join(tmp!, name);
       const variantContext = path.join(dir, 'context');

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { diskContext, readDockerIgnore } from '../analysis/model/context';
+import { diskContext, dockerfileInContext, readDockerIgnore } from '../analysis/model/context';
 import type { StepAnnotation } from './model';
 import { settingsBefore, type BuildPlan } from './steps';
 
@@ -48,9 +48,12 @@ async function hashFile(file: string, size: number): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Hashes the files docker would send as the build context. Unreadable files are skipped. */
-export async function snapshotContext(contextDir: string, maxFiles = MAX_FILES): Promise<ContextSnapshot> {
-  const ignore = readDockerIgnore(diskContext(contextDir));
+/**
+ * Hashes the files docker would send as the build context for the Dockerfile at `dockerfile`
+ * (its own ignore file, else the context's). Unreadable files are skipped.
+ */
+export async function snapshotContext(contextDir: string, dockerfile?: string, maxFiles = MAX_FILES): Promise<ContextSnapshot> {
+  const ignore = readDockerIgnore(diskContext(contextDir), dockerfile === undefined ? undefined : dockerfileInContext(contextDir, dockerfile));
   // With an exception pattern (`!keep.txt`) an ignored folder may still hold sent files.
   const canPrune = !ignore.patterns.some((p) => p.startsWith('!'));
   const found: { rel: string; abs: string; size: number; link?: string }[] = [];

@@ -53,7 +53,7 @@ async function loadStepModules() {
 type StepModules = Awaited<ReturnType<typeof loadStepModules>>;
 
 async function prepareMisses(m: StepModules, options: BuildOptions, dir: string, context: string): Promise<MissInputs> {
-  const [previous, snapshot] = await Promise.all([m.loadManifest(dir, options.dockerfile, context), m.snapshotContext(context)]);
+  const [previous, snapshot] = await Promise.all([m.loadManifest(dir, options.dockerfile, context), m.snapshotContext(context, options.dockerfile)]);
   const salt = previous?.salt ?? m.newSalt();
   const current = { files: snapshot.files, truncated: snapshot.truncated, buildArgs: m.hashBuildArgs(allBuildArgs(options), salt) };
   return { previous, snapshot, salt, current };

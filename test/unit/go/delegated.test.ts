@@ -184,7 +184,7 @@ const DOCKERFILE = [
 ].join('\n');
 
 function check(dockerfile: string, files: Record<string, string>) {
-  return analyze(dockerfile, { context: memoryContext({ 'go.mod': GO_MOD, 'go.sum': GO_SUM, 'main.go': 'package main\n', ...files }) });
+  return analyze(dockerfile, { context: memoryContext({ 'go.mod': GO_MOD, 'go.sum': GO_SUM, 'main.go': 'package main\n\nimport _ "github.com/google/uuid"\n', ...files }) });
 }
 
 describe('RUN make / a script that runs Go', () => {

@@ -49,7 +49,7 @@ describe('build manifest', () => {
     const all = await snapshotContext(context);
     assert.equal(all.files['link.go'], 'symlink:f0.go');
     assert.equal(all.truncated, false);
-    const few = await snapshotContext(context, 3);
+    const few = await snapshotContext(context, undefined, 3);
     assert.equal(Object.keys(few.files).length, 3);
     assert.equal(few.truncated, true);
     assert.deepEqual(await snapshotContext(path.join(context, 'missing')), { files: {}, truncated: false });

@@ -12,7 +12,8 @@ import { isCopy, isRun, type CopyInstruction, type DockerfileModel, type RunInst
 import type { CopySource } from '../model/sources';
 import { isModuleDownload, misdirectedGoMounts, mountOnGoCache, runsIn } from './gofacts';
 import { moduleOfCommand, contextHasModule, imageFileFromContext } from './commandmodule';
-import { compiles, readsModules, type GoCommand } from './gocommand';
+import { compiles, packageArgs, readsModules, type GoCommand } from './gocommand';
+import { buildsFromStandardLibraryOnly } from './goImports';
 import { moduleReadBy } from './modulefiles';
 import { effectiveGoEnv } from './goenv';
 import { compareGoVersions, type ModuleFacts } from './gomod';
@@ -89,7 +90,32 @@ function readModuleMode(model: DockerfileModel, run: RunInstruction, go: GoComma
     }
   }
   if (!module.requiresModules) return { mode: 'module', because: 'go.mod requires no modules', module, downloads: false };
+  const packages = go.subcommand === 'build' || go.subcommand === 'install' ? builtPackageDirs(module, located.imageDir, located.imageModuleDir, go) : undefined;
+  if (packages && model.context && buildsFromStandardLibraryOnly(model.context, module, packages)) {
+    return { mode: 'module', because: 'the packages it builds import only the standard library and the module\'s own packages', module, downloads: false };
+  }
   return { mode: 'module', because: 'go.mod requires modules', module, downloads: true };
+}
+
+/**
+ * The context directories of the packages a `go build` or `go install` names (its directory when
+ * it names none); undefined for a pattern (`./...`) or a package outside the module.
+ */
+function builtPackageDirs(module: ModuleFacts, imageDir: string | undefined, imageModuleDir: string, go: GoCommand): string[] | undefined {
+  if (imageDir === undefined) return undefined;
+  const args = packageArgs(go).map((w) => w.value);
+  const modulePath = module.goMod.module ?? '';
+  const dirs: string[] = [];
+  for (const arg of args.length === 0 ? ['.'] : args) {
+    if (arg.includes('...') || arg.includes('$')) return undefined;
+    const inModule = modulePath !== '' && (arg === modulePath || arg.startsWith(`${modulePath}/`)) ? posix.join(imageModuleDir, arg.slice(modulePath.length + 1)) : undefined;
+    if (inModule === undefined && !arg.startsWith('.') && !arg.startsWith('/') && !arg.endsWith('.go')) return undefined;
+    const imagePath = inModule ?? posix.resolve(imageDir, arg.endsWith('.go') ? posix.dirname(arg) : arg);
+    const rel = posix.relative(imageModuleDir, imagePath);
+    if (rel.startsWith('..')) return undefined;
+    dirs.push(rel === '' ? module.dir : posix.join(module.dir, rel));
+  }
+  return dirs;
 }
 
 /** The compiling commands after `run` (in its stage and the stages built FROM it) that find the same go.mod. */

@@ -23,7 +23,9 @@ export function normalizeContextPath(p: string): string {
   return out === '' ? '.' : out;
 }
 
-const SKIPPED_DIRS = new Set(['node_modules']);
+// Folders whose files no analysis reads: listing them (a .git of loose objects runs to thousands)
+// would use up the limits callers give before the files they look for are reached.
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 export function diskContext(root: string): BuildContext {
   const abs = (p: string) => path.join(root, normalizeContextPath(p));
@@ -105,6 +107,11 @@ export function memoryContext(files: Record<string, string>, root = '/context'):
 }
 
 export interface DockerIgnore {
+  /**
+   * The ignore file, relative to the context root: the Dockerfile's own (`<Dockerfile>.dockerignore`
+   * beside it, which BuildKit reads first) when there is one, else `.dockerignore`.
+   */
+  path: string;
   /** The .dockerignore text, or undefined when the context has none. */
   text: string | undefined;
   patterns: string[];
@@ -128,13 +135,33 @@ function patternProblem(pattern: string): string | undefined {
   }
 }
 
-/** Reads .dockerignore with Docker's own matching rules (anchored at the root, `**`, `!` exceptions). */
-export function readDockerIgnore(context: BuildContext | undefined): DockerIgnore {
-  return parseDockerIgnore(context?.readText('.dockerignore'));
+/** A Dockerfile's path relative to the context root (absolute paths), or undefined when it lies outside. */
+export function dockerfileInContext(root: string, dockerfilePath: string): string | undefined {
+  if (root === '') return undefined;
+  const relative = path.relative(path.resolve(root), path.resolve(dockerfilePath));
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join('/');
 }
 
-/** The rules of a .dockerignore text (undefined: the context has none). */
-export function parseDockerIgnore(text: string | undefined): DockerIgnore {
+/** The root's ignore file, read when the Dockerfile has none of its own. */
+export const CONTEXT_IGNORE_FILE = '.dockerignore';
+
+/**
+ * The ignore file BuildKit reads for a Dockerfile at `dockerfile` (relative to the context root):
+ * `<dockerfile>.dockerignore` when the context holds one, else the root's `.dockerignore`.
+ */
+export function ignoreFileFor(context: BuildContext | undefined, dockerfile?: string): string {
+  const own = dockerfile === undefined ? undefined : `${normalizeContextPath(dockerfile)}.dockerignore`;
+  return own !== undefined && context?.readText(own) !== undefined ? own : CONTEXT_IGNORE_FILE;
+}
+
+/** Reads the ignore file with Docker's own matching rules (anchored at the root, `**`, `!` exceptions). */
+export function readDockerIgnore(context: BuildContext | undefined, dockerfile?: string): DockerIgnore {
+  const path = ignoreFileFor(context, dockerfile);
+  return parseDockerIgnore(context?.readText(path), path);
+}
+
+/** The rules of an ignore file's text (undefined: the context has none). */
+export function parseDockerIgnore(text: string | undefined, path = CONTEXT_IGNORE_FILE): DockerIgnore {
   const patterns: string[] = [];
   const valid: string[] = [];
   const invalid: DockerIgnore['invalid'] = [];
@@ -153,6 +180,7 @@ export function parseDockerIgnore(text: string | undefined): DockerIgnore {
     // A pattern the probe let through must not stop the analysis; treat the file as ignoring nothing.
   }
   return {
+    path,
     text,
     patterns,
     invalid,

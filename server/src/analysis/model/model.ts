@@ -5,7 +5,7 @@ import type { Dockerfile, Instruction, From } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
-import { parseDockerIgnore } from './context';
+import { ignoreFileFor, parseDockerIgnore } from './context';
 import { expandVariables, referencedVariables } from '../parse/expand';
 import { imageFacts, splitImageReference, type ImageFacts } from './images';
 import type { GoCommand } from '../go/gocommand';
@@ -151,6 +151,8 @@ export interface DockerfileModel {
   finalStage?: Stage;
   context?: BuildContext;
   dockerignore: DockerIgnore;
+  /** The Dockerfile's path relative to the context root, when it is known and inside the context. */
+  dockerfile?: string;
 }
 
 export function isRun(i: InstructionModel): i is RunInstruction {
@@ -208,12 +210,12 @@ function imageEnv(facts: ImageFacts): Scope<VarValue> {
  * the same build context), a stage whose instructions and upstream stages are unchanged is taken
  * over from it as it is, with the facts already worked out about it.
  */
-export function parseDockerfile(text: string, context?: BuildContext, previous?: DockerfileModel): DockerfileModel {
+export function parseDockerfile(text: string, context?: BuildContext, previous?: DockerfileModel, dockerfile?: string): DockerfileModel {
   // The parser's own document: its line offsets are already worked out.
   const { ast, document } = parseDockerfileAst(text);
   const escape = ast.getEscapeCharacter();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const dockerignore = dockerIgnoreOf(context);
+  const dockerignore = dockerIgnoreOf(context, dockerfile);
   const nodes = ast.getInstructions();
   const kept = previous && previous.context === context && previous.dockerignore === dockerignore && previous.escape === escape && previous.eol === eol
     ? unchangedStages(previous, nodes) : new Map<number, Stage>();
@@ -356,7 +358,7 @@ export function parseDockerfile(text: string, context?: BuildContext, previous?:
   // A stage taken over keeps what it knew of the stages reading it (whether it feeds the final
   // image): with other links between the stages, every stage is built again.
   if (kept.size > 0 && linksChanged(stages, kept, previous!)) return parseDockerfile(text, context);
-  const model: DockerfileModel = { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore };
+  const model: DockerfileModel = { text, document, ast, eol, escape, instructions, runs, stages, finalStage: stages[stages.length - 1], context, dockerignore, dockerfile };
   addDelegatedGoCommands(model, (run) => !kept.has(run.stage?.index ?? -1));
   return model;
 }
@@ -429,9 +431,10 @@ function imageRefOf(from: From, document: TextDocument, expandedImage: string, f
 /** The last .dockerignore read: it seldom changes between analyses, and compiling its patterns is not free. */
 let lastDockerIgnore: DockerIgnore | undefined;
 
-function dockerIgnoreOf(context: BuildContext | undefined): DockerIgnore {
-  const text = context?.readText('.dockerignore');
-  if (!lastDockerIgnore || lastDockerIgnore.text !== text) lastDockerIgnore = parseDockerIgnore(text);
+function dockerIgnoreOf(context: BuildContext | undefined, dockerfile: string | undefined): DockerIgnore {
+  const path = ignoreFileFor(context, dockerfile);
+  const text = context?.readText(path);
+  if (!lastDockerIgnore || lastDockerIgnore.text !== text || lastDockerIgnore.path !== path) lastDockerIgnore = parseDockerIgnore(text, path);
   return lastDockerIgnore;
 }
 
