@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../analysis/analyze';
 import { loadShellParser, shellParserFailure } from '../analysis/parse/bashGrammar';
-import { diskContext, dockerfileInContext } from '../analysis/model/context';
+import { diskContext, dockerfileInContext, type BuildContext } from '../analysis/model/context';
 import { fixAll } from '../analysis/fixing/fixer';
 import { ruleById, rules } from '../analysis/rules/index';
 import type { RuleSettings, Severity } from '../analysis/model/types';
@@ -18,9 +18,10 @@ import { readProfileFile } from '../report/profileFile';
 import { withMeasuredCosts } from '../features/measuredCost';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
-import { buildSiteOnDisk } from '../analysis/ci/workspace';
+import { buildContextOnDisk, ciBuildsOnDisk } from '../analysis/ci/workspace';
+import { resolveBuildSite } from '../analysis/ci/discover';
 import { buildsInValue, UsageError } from './argv';
-import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
+import { ciLocation, type BuildSite, type BuildsInSetting } from '../analysis/ci/types';
 
 
 export const USAGE = `Usage:
@@ -43,7 +44,8 @@ Reports what makes the Go builds of each Dockerfile slow. Exits 1 when a finding
 --fail-on, 2 on a usage or read error, 0 otherwise.
   --format F           text (default), json, sarif, github (workflow commands), checkstyle or gitlab
                        (Code Quality)
-  --context DIR        the build context (default: the Dockerfile's folder)
+  --context DIR        the build context (default: the one the repository's CI steps, compose files and
+                       Makefiles build the file with, when they agree; else the Dockerfile's folder)
   --fail-on LEVEL      error, warning (default), info or none
   --rules ID=LEVEL,... change a rule's severity, or turn it off: --rules GD012=off,GD016=warning
   --builds-in WHERE    where the image is built: auto (default: the repository's CI files and CI=true),
@@ -62,6 +64,7 @@ Applies every fix (only those of --rule) until nothing fixable remains and write
                   left out and listed; the editor still offers them as quick fixes.
   --format json   print what was applied, left out and left over as JSON (not with --stdout)
   --rule ID,ID    apply only these rules' fixes
+  --context DIR   the build context (default: as for check)
   --builds-in     where the image is built: auto (default), local or ci`;
 
 const BOM = '\uFEFF';
@@ -77,10 +80,26 @@ function readDockerfile(file: string): { text: string; bom: boolean } {
   return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
 }
 
-function contextFor(file: string, contextDir: string | undefined) {
-  const dir = contextDir ?? path.dirname(path.resolve(file));
+/** How the analysis of one Dockerfile reads it: its build context, where it is built, and its path in the context. */
+interface Setup {
+  context: BuildContext;
+  dockerfile: string | undefined;
+  site: BuildSite;
+}
+
+/**
+ * The context is --context, else the one the repository's builds of the file use (a CI step's
+ * `context:`, a compose service's, a Makefile's `docker build … .`), else the Dockerfile's folder.
+ * The builds are read once for both the context and where the file is built.
+ */
+function setupFor(file: string, contextDir: string | undefined, setting: BuildsInSetting): Setup {
+  const builds = setting === 'local' && contextDir !== undefined ? [] : ciBuildsOnDisk(file);
+  const discovered = contextDir === undefined ? buildContextOnDisk(file, builds) : undefined;
+  const dir = contextDir ?? discovered?.dir ?? path.dirname(path.resolve(file));
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`build context ${dir} is not a directory`);
-  return diskContext(path.resolve(dir));
+  const context = diskContext(path.resolve(dir));
+  if (discovered && path.resolve(discovered.dir) !== path.dirname(path.resolve(file))) warn([`${file}: analysed with the build context ${discovered.dir}, as ${ciLocation(discovered.build)} builds it (--context to choose another)`], 'note');
+  return { context, dockerfile: dockerfileInContext(context.root, file), site: resolveBuildSite(setting, setting === 'local' ? [] : builds, process.env.CI) };
 }
 
 function parseRuleSettings(value: string | undefined): RuleSettings {
@@ -98,13 +117,8 @@ function buildsInSetting(value: string | undefined): BuildsInSetting {
   return buildsInValue(value ?? 'auto');
 }
 
-/** Where a Dockerfile is built: the flag, or for auto its repository's CI files and CI=true. */
-export function cliBuildSite(file: string, setting: BuildsInSetting): BuildSite {
-  return buildSiteOnDisk(file, setting, process.env.CI);
-}
-
-function warn(messages: string[]): void {
-  for (const message of messages) process.stderr.write(`warning: ${message}\n`);
+function warn(messages: string[], kind = 'warning'): void {
+  for (const message of messages) process.stderr.write(`${kind}: ${message}\n`);
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'checkstyle', 'gitlab'] as const;
@@ -158,8 +172,8 @@ export function check(argv: string[]): number {
   const checked: Checked = { files: positionals, findings: [], located: [] };
   for (const file of positionals) {
     const { text } = readDockerfile(file);
-    const context = contextFor(file, values.context);
-    const result = analyze(text, { context, dockerfile: dockerfileInContext(context.root, file), rules: settings, buildsIn: cliBuildSite(file, buildsIn) });
+    const { context, dockerfile, site } = setupFor(file, values.context, buildsIn);
+    const result = analyze(text, { context, dockerfile, rules: settings, buildsIn: site });
     warn(result.warnings);
     // One saved profile is one Dockerfile's build: with several files, only the lines it matches get numbers.
     const { findings, costs } = withMeasuredCosts(result.findings, result.model, measured);
@@ -199,9 +213,9 @@ export function fix(argv: string[]): number {
     if (!rule.fixable) throw new UsageError(`${rule.id} (${rule.name}) has no automatic fix`);
   }
   const { text, bom } = readDockerfile(file);
-  const context = contextFor(file, values.context);
+  const { context, dockerfile, site } = setupFor(file, values.context, buildsIn);
   const unsafeFixes = values['unsafe-fixes'];
-  const result = fixAll(text, { context, dockerfile: dockerfileInContext(context.root, file), fixRules, unsafeFixes, rules: parseRuleSettings(values.rules), buildsIn: cliBuildSite(file, buildsIn) });
+  const result = fixAll(text, { context, dockerfile, fixRules, unsafeFixes, rules: parseRuleSettings(values.rules), buildsIn: site });
   const output = (bom ? BOM : '') + result.text;
   if (values.stdout) {
     process.stdout.write(output);

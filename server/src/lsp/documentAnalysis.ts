@@ -7,7 +7,7 @@ import { findingsCarryOver } from '../analysis/carry';
 import { dockerfileInContext, type BuildContext } from '../analysis/model/context';
 import { resolveBuildSite } from '../analysis/ci/discover';
 import type { BuildSite, CiBuild } from '../analysis/ci/types';
-import { ciBuildsOnDisk } from '../analysis/ci/workspace';
+import { buildContextOnDisk, ciBuildsOnDisk } from '../analysis/ci/workspace';
 import type { BuildContextCache } from './contextCache';
 import { buildContextDir, type ServerSettings } from './settings';
 
@@ -41,8 +41,11 @@ function filePath(uri: string): string | undefined {
 export class DocumentAnalyses {
   private readonly latest = new Map<string, Entry>();
   private contextGeneration = 0;
-  /** The CI steps building each Dockerfile on disk, read again when a watched file changes. */
-  private readonly ciBuilds = new Map<string, CiBuild[]>();
+  /**
+   * The builds of each Dockerfile on disk the repository runs, and the context folder they agree
+   * on (undefined: none), read again when a watched file changes.
+   */
+  private readonly builds = new Map<string, { builds: CiBuild[]; contextDir: string | undefined }>();
 
   constructor(private readonly contexts: BuildContextCache) {}
 
@@ -73,7 +76,7 @@ export class DocumentAnalyses {
   /** Files of some build context changed: every analysis may be out of date. */
   contextChanged(): void {
     this.contextGeneration++;
-    this.ciBuilds.clear();
+    this.builds.clear();
   }
 
   forget(uri: string): void {
@@ -90,25 +93,31 @@ export class DocumentAnalyses {
     const path = filePath(document.uri);
     const context = path === undefined ? undefined : this.contextFor(path, settings, warnings);
     const dockerfile = context && path ? dockerfileInContext(context.root, path) : undefined;
-    const result = analyze(text, { context, dockerfile, rules: settings.rules, buildsIn: this.siteFor(document.uri, settings), previous });
+    const result = analyze(text, { context, dockerfile, rules: settings.rules, buildsIn: this.siteFor(path, settings), previous });
     return { result, context, warnings: [...warnings, ...result.warnings] };
   }
 
-  /** Where the Dockerfile is built; the editor does not read the CI variable (it never runs in CI). */
-  private siteFor(uri: string, settings: ServerSettings): BuildSite | undefined {
-    const path = filePath(uri);
-    if (!path) return settings.buildsIn === 'auto' ? undefined : resolveBuildSite(settings.buildsIn, []);
-    if (settings.buildsIn === 'local') return resolveBuildSite('local', []);
-    let builds = this.ciBuilds.get(path);
-    if (!builds) {
-      builds = ciBuildsOnDisk(path);
-      this.ciBuilds.set(path, builds);
+  private buildsOf(path: string): { builds: CiBuild[]; contextDir: string | undefined } {
+    let found = this.builds.get(path);
+    if (!found) {
+      const builds = ciBuildsOnDisk(path);
+      found = { builds, contextDir: buildContextOnDisk(path, builds)?.dir };
+      this.builds.set(path, found);
     }
-    return resolveBuildSite(settings.buildsIn, builds);
+    return found;
   }
 
+  /** Where the Dockerfile is built; the editor does not read the CI variable (it never runs in CI). */
+  private siteFor(path: string | undefined, settings: ServerSettings): BuildSite | undefined {
+    if (!path) return settings.buildsIn === 'auto' ? undefined : resolveBuildSite(settings.buildsIn, []);
+    if (settings.buildsIn === 'local') return resolveBuildSite('local', []);
+    return resolveBuildSite(settings.buildsIn, this.buildsOf(path).builds);
+  }
+
+  /** goDockerfileCache.buildContext, else the context the repository's builds use, else the Dockerfile's folder. */
   private contextFor(path: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {
-    const context = this.contexts.get(buildContextDir(path, settings));
+    const discovered = settings.buildContext === '' ? this.buildsOf(path).contextDir : undefined;
+    const context = this.contexts.get(discovered ?? buildContextDir(path, settings));
     if (context.isDirectory('.')) return context;
     warnings.push(`The build context folder ${context.root} (goDockerfileCache.buildContext) does not exist; analysing without it.`);
     return undefined;

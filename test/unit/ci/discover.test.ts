@@ -1,7 +1,7 @@
 // CI discovery: which step of which CI file builds a Dockerfile, and what cache it exports.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { discoverBuilds, discoverCiBuilds, resolveBuildSite } from '../../../server/src/analysis/ci/discover';
+import { contextOfBuilds, discoverBuilds, discoverCiBuilds, resolveBuildSite } from '../../../server/src/analysis/ci/discover';
 import { memoryWorkspace } from '../../../server/src/analysis/ci/workspace';
 import { parseCacheExport, shellCommandWords } from '../../../server/src/analysis/ci/buildCommand';
 
@@ -267,6 +267,18 @@ target "app" {
     const worker = discoverBuilds(memoryWorkspace(files), 'worker/Dockerfile.worker');
     assert.deepEqual(worker.map((b) => [`${b.file}:${b.line}`, b.noCache, b.noCacheSetting]), [['compose.yaml:6', true, 'no_cache: true']]);
     assert.equal(resolveBuildSite('auto', worker).where, 'local', 'compose says how the image is built, not that CI builds it');
+  });
+
+  it('takes the context the builds agree on, and none when they disagree', () => {
+    const files = {
+      'compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n',
+      Makefile: 'image:\n\tdocker build -f docker/Dockerfile .\n', 'docker/Dockerfile': '',
+    };
+    const agreed = contextOfBuilds(discoverBuilds(memoryWorkspace(files), 'docker/Dockerfile'));
+    assert.deepEqual([agreed?.context, agreed && `${agreed.file}:${agreed.line}`], ['.', 'Makefile:2']);
+    const split = { ...files, Makefile: 'image:\n\tcd docker && docker build -t app .\n' };
+    assert.equal(contextOfBuilds(discoverBuilds(memoryWorkspace(split), 'docker/Dockerfile')), undefined, 'the Makefile builds with docker/, compose with the root');
+    assert.equal(contextOfBuilds([]), undefined);
   });
 
   it('finds a Dockerfile a Go test program builds through Docker\'s API, with the classic builder', () => {

@@ -32,7 +32,7 @@ function buildsOf(workspace: WorkspaceFiles, dockerfile: string, found: readonly
     // A context folder the repository does not hold is made by the CI run (prebuilt binaries moved
     // into it, say): that build reads files the analysis cannot see, so it does not speak for this one.
     .filter((b) => b.context === undefined || wanted.startsWith(`${b.context}/`) || workspace.hasFolder(b.context))
-    .map(({ dockerfile: _dockerfile, context: _context, ...build }) => build);
+    .map(({ dockerfile: _dockerfile, ...build }) => build);
 }
 
 /** What `sources` find; one unreadable file must not hide what the others say. */
@@ -59,6 +59,16 @@ export function discoverCiBuilds(workspace: WorkspaceFiles, dockerfile: string):
 export function discoverBuilds(workspace: WorkspaceFiles, dockerfile: string): CiBuild[] {
   const local = collect(workspace, [(w) => makefileBuilds(w, dockerfile), (w) => composeBuilds(w, dockerfile), (w) => goProgramBuilds(w, dockerfile)]);
   return [...discoverCiBuilds(workspace, dockerfile), ...buildsOf(workspace, dockerfile, local)];
+}
+
+/**
+ * The build context the repository's builds of the Dockerfile use: the folder of the first build
+ * that names one (CI steps first), when every build that names one names the same; undefined when
+ * none does or they disagree (then no one context is how the file is built).
+ */
+export function contextOfBuilds(builds: readonly CiBuild[]): CiBuild | undefined {
+  const named = builds.filter((b) => b.context !== undefined);
+  return named.length > 0 && named.every((b) => b.context === named[0].context) ? named[0] : undefined;
 }
 
 /** A build for two or more architectures in a job that sets up QEMU: all but the runner's run emulated. */

@@ -7,8 +7,6 @@ import type { CacheExport, CiBuild, CiSystem, WorkspaceFiles } from './types';
 export interface FoundBuild extends CiBuild {
   /** The Dockerfile it builds, relative to the repository root; undefined when only known at run time. */
   dockerfile?: string;
-  /** Its build context folder, relative to the repository root; undefined when unknown or not a folder. */
-  context?: string;
 }
 
 /** The folders from the Dockerfile's up to the repository root, nearest first. */

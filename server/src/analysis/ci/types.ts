@@ -54,6 +54,8 @@ export interface CiBuild {
   local?: boolean;
   /** Built through Docker's API with the classic builder (see BuildSite.classicBuilder). */
   classic?: boolean;
+  /** Its build context folder, relative to the repository root; undefined when unknown or not a folder. */
+  context?: string;
 }
 
 /** Where the analysis takes the Dockerfile to be built, and why. */

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeContextPath } from '../model/context';
-import { discoverBuilds, resolveBuildSite } from './discover';
+import { contextOfBuilds, discoverBuilds, resolveBuildSite } from './discover';
 import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
 
 /** Files CI discovery reads are small; a larger one is not a CI file worth reading. */
@@ -84,6 +84,17 @@ export function relativeDockerfile(root: string, dockerfilePath: string): string
 export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
   const root = findRepositoryRoot(dockerfilePath);
   return discoverBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath));
+}
+
+/**
+ * The build context folder the repository's builds of a Dockerfile on disk use (absolute), with
+ * the build that says so; undefined when no build names one, they disagree, or it is not there.
+ */
+export function buildContextOnDisk(dockerfilePath: string, builds?: readonly CiBuild[]): { dir: string; build: CiBuild } | undefined {
+  const root = findRepositoryRoot(dockerfilePath);
+  const build = contextOfBuilds(builds ?? discoverBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath)));
+  const dir = build?.context === undefined ? undefined : path.join(root, build.context);
+  return build && dir && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? { dir, build } : undefined;
 }
 
 /** Where a Dockerfile on disk is built, for a setting; `ciVariable` is the CI environment variable, when the caller honours it. */

@@ -1,4 +1,5 @@
-// A Dockerfile's own ignore file (`<Dockerfile>.dockerignore`, which BuildKit reads in place of the
+// The build context check and fix read (the one the repository builds the file with), and a
+// Dockerfile's own ignore file (`<Dockerfile>.dockerignore`, which BuildKit reads in place of the
 // context's .dockerignore): `check` reads it, and `fix` writes one where excluding .git from the
 // shared file would take the git stamps of the context's other images away.
 import { describe, it } from 'node:test';
@@ -58,5 +59,36 @@ describe('ignore files of a Dockerfile', () => {
     assert.equal(cli(['fix', '--context', dir, '--rule', 'GD013', path.join(dir, 'cmd/web/Dockerfile')]).code, 0);
     assert.equal(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), 'bin/\n.git\n');
     assert.equal(fs.existsSync(path.join(dir, 'cmd/web/Dockerfile.dockerignore')), false);
+  });
+});
+
+describe('the build context check and fix read with', () => {
+  function composeRepo(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdc-context-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    const files: Record<string, string> = {
+      'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n', 'go.sum': '',
+      'main.go': 'package main\n\nimport _ "github.com/google/uuid"\n\nfunc main() {}\n',
+      'compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n',
+      'docker/Dockerfile': PLAIN.replace('./cmd/web', '.'),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+
+  it('is the one the repository builds the file with when no --context is given, and says so', () => {
+    const dir = composeRepo();
+    const file = path.join(dir, 'docker/Dockerfile');
+    const found = cli(['check', '--format', 'json', '--fail-on', 'none', file]);
+    assert.match(found.stderr, new RegExp(`note: .*docker/Dockerfile: analysed with the build context ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, as compose.yaml:4 builds it`));
+    const rules = (JSON.parse(found.stdout).findings as { rule: string }[]).map((f) => f.rule);
+    assert.ok(rules.includes('GD013'), `the root's .git is what COPY . . copies: ${rules.join(' ')}`);
+    // The Dockerfile's own folder holds no .git: --context still chooses.
+    const own = cli(['check', '--format', 'json', '--fail-on', 'none', '--context', path.join(dir, 'docker'), file]);
+    assert.equal(own.stderr, '');
+    assert.deepEqual((JSON.parse(own.stdout).findings as { rule: string }[]).filter((f) => f.rule === 'GD013'), []);
   });
 });
