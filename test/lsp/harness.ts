@@ -44,7 +44,8 @@ export function goProject(dockerfile = NAIVE_DOCKERFILE, extra: Record<string, s
   const files: Record<string, string> = {
     'go.mod': 'module example.com/app\n\ngo 1.19\n\nrequire github.com/google/uuid v1.6.0\n',
     'go.sum': '',
-    'main.go': 'package main\n\nfunc main() {}\n',
+    // The program imports the module go.mod requires, as real code does: its build downloads it.
+    'main.go': 'package main\n\nimport _ "github.com/google/uuid"\n\nfunc main() {}\n',
     Dockerfile: dockerfile,
     ...extra,
   };
