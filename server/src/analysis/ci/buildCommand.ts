@@ -218,12 +218,12 @@ export interface ScriptReading {
 export function dockerInvocations(text: string, workdir: string, scripts?: ScriptReading): ShellInvocation[] {
   const out: ShellInvocation[] = [];
   const depth = scripts?.depth ?? 0;
-  const inScript = scripts?.file !== undefined;
-  const runs = inScript ? scriptRuns(text, scripts?.args) : undefined;
+  const file = scripts?.file;
+  const runs = file !== undefined ? scriptRuns(text, scripts?.args) : undefined;
   let dir: string | undefined = workdir;
   for (const { line, offset, words } of commandsAt(text)) {
     if (runs && !runs(offset)) continue;
-    const values = inScript ? wordsWithArguments(words, scripts?.args) : words.map((w) => w.value);
+    const values = file !== undefined ? wordsWithArguments(words, scripts?.args) : words.map((w) => w.value);
     if (values[0] === 'cd') {
       dir = values.length === 2 && dir !== undefined ? repositoryPath(dir, values[1]) : undefined;
       continue;
@@ -231,13 +231,14 @@ export function dockerInvocations(text: string, workdir: string, scripts?: Scrip
     if (dir === undefined) continue;
     const invocation = readDockerInvocation(values, line, dir);
     if (invocation) {
-      out.push(scripts?.file === undefined ? invocation : { ...invocation, script: { file: scripts.file, line } });
+      out.push(file === undefined ? invocation : { ...invocation, script: { file, line } });
       continue;
     }
-    const call = scripts && depth < MAX_SCRIPT_DEPTH ? scriptCall(values) : undefined;
+    if (!scripts || depth >= MAX_SCRIPT_DEPTH) continue;
+    const call = scriptCall(values);
     const path = call && repositoryPath(dir, call.written);
-    const called = path === undefined ? undefined : scripts?.read(path);
-    if (call && path !== undefined && called !== undefined) out.push(...dockerInvocations(called, dir, { read: scripts!.read, file: path, args: call.args, depth: depth + 1 }));
+    const called = path === undefined ? undefined : scripts.read(path);
+    if (call && path !== undefined && called !== undefined) out.push(...dockerInvocations(called, dir, { read: scripts.read, file: path, args: call.args, depth: depth + 1 }));
   }
   return out;
 }

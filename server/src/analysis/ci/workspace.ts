@@ -87,12 +87,12 @@ export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
 }
 
 /**
- * The build context folder the repository's builds of a Dockerfile on disk use (absolute), with
+ * The build context folder `builds` (ciBuildsOnDisk's, for the Dockerfile) agree on, absolute, with
  * the build that says so; undefined when no build names one, they disagree, or it is not there.
  */
-export function buildContextOnDisk(dockerfilePath: string, builds?: readonly CiBuild[]): { dir: string; build: CiBuild } | undefined {
+export function buildContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[]): { dir: string; build: CiBuild } | undefined {
   const root = findRepositoryRoot(dockerfilePath);
-  const build = contextOfBuilds(builds ?? discoverBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath)));
+  const build = contextOfBuilds(builds);
   const dir = build?.context === undefined ? undefined : path.join(root, build.context);
   return build && dir && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? { dir, build } : undefined;
 }
