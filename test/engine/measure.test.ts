@@ -61,7 +61,6 @@ describe(`measure on ${CURRENT_RAWJSON.label}`, { skip: engineSkip(CURRENT_RAWJS
     // A docker that does not exist: had it tried to build, the outcome would say docker is missing.
     const outcome = await startMeasure({ dockerfile: path.join(dir, 'Dockerfile'), rounds: 1, buildsIn: 'local', builder: BUILDER, dockerPath: path.join(dir, 'no-docker'), extraArgs: [] }).done;
     assert.deepEqual(outcome, { kind: 'nothing', message: 'nothing to measure: fix does not change this Dockerfile' });
-
   });
 
   it('cancelled while building: no temp folder, cache mount, docker process or image is left', async () => {

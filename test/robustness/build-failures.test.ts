@@ -188,7 +188,7 @@ describe('real builds that go wrong', { skip: engineSkip(LEGACY_PLAIN), concurre
 
   it('a build context path with spaces and quotes builds, through startBuild and the CLI', async () => {
     const parent = tempDir('gdc-ctx-');
-    const dir = project(undefined, path.join(parent, `x y'"z`));
+    const dir = project(undefined, path.join(parent, 'x y\'"z'));
     const before = childrenOf();
     const { result, lines } = await profiled(dir, { context: dir });
     assert.equal(result.summary.exitCode, 0, result.summary.error);

@@ -135,8 +135,8 @@ describe(`a ${EDITS}-edit session on a ${LINES}-line Dockerfile (seed ${SEED})`,
     const peak = residentMb(pid, 'VmHWM');
     const publications = client.diagnostics.seen.filter((p) => p.uri === project.uri).length;
     process.stdout.write(
-      `# session: ${EDITS} edits (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}), ${finalText.split('\n').length} lines at the end, ` +
-      `${publications} diagnostics publications, ${hovers.length} hovers, ${elapsedS.toFixed(1)} s; server RSS ${rss.toFixed(0)} MB (peak ${peak.toFixed(0)} MB)\n`,
+      `# session: ${EDITS} edits (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}), ${finalText.split('\n').length} lines at the end, `
+      + `${publications} diagnostics publications, ${hovers.length} hovers, ${elapsedS.toFixed(1)} s; server RSS ${rss.toFixed(0)} MB (peak ${peak.toFixed(0)} MB)\n`,
     );
     assert.ok(rss < RSS_LIMIT_MB, `server RSS ${rss.toFixed(0)} MB after the session`);
     assert.ok(Object.values(kinds).every((n) => n > 0), `every kind of edit happened: ${JSON.stringify(kinds)}`);

@@ -78,7 +78,6 @@ describe('effective Go environment', () => {
   it('a registry-qualified golang image is still the official one', () => {
     assert.equal(atLastRun('FROM docker.io/library/golang:1.22@sha256:abc\nRUN go build\n').GOMODCACHE.value, '/go/pkg/mod');
   });
-
 });
 
 describe('what a RUN\'s shell exports before a Go command', () => {

@@ -23,7 +23,6 @@ import { resolveBuildSite } from '../analysis/ci/discover';
 import { buildsInValue, UsageError } from './argv';
 import { ciLocation, type BuildSite, type BuildsInSetting } from '../analysis/ci/types';
 
-
 export const USAGE = `Usage:
   go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] [--profile-file F] FILE...
   go-dockerfile-cache fix [--context DIR] [--rule ID,ID] [--unsafe-fixes] [--format text|json] [--stdout] [--builds-in auto|local|ci] FILE

@@ -11,7 +11,6 @@ import { fixture, replay } from './transcripts';
 import { tempDir } from './temp';
 import { captureIo } from './io';
 
-
 function dockerfileInTemp(): string {
   const dir = tempDir('gdc-cli-');
   fs.writeFileSync(path.join(dir, 'Dockerfile'), fixture('naive.Dockerfile'));

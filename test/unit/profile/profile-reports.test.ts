@@ -27,7 +27,6 @@ function project(dockerfile: string): string {
   return path.join(dir, 'Dockerfile');
 }
 
-
 describe('profile --format json', () => {
   it('prints the version 1 shape: every step with 1-based lines, state, time, and the summary', async () => {
     const io = captureIo();

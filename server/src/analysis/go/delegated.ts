@@ -220,8 +220,10 @@ function goCommandsOfShell(text: string, file: string, firstLine: number, dir: s
       continue;
     }
     const inner = recurse(command, cwd);
-    if (inner) { found.push(...inner.found); whole &&= inner.whole; }
-    else if (mayRunGoUnseenIn(command) || !PLAIN_UTILITIES.has(posix.basename(name))) whole = false;
+    if (inner) {
+      found.push(...inner.found);
+      whole &&= inner.whole;
+    } else if (mayRunGoUnseenIn(command) || !PLAIN_UTILITIES.has(posix.basename(name))) whole = false;
   }
   return { found, whole };
 }

@@ -37,7 +37,7 @@ export interface ModuleRead {
 
 function parentDirs(dir: string): string[] {
   const out = [dir];
-  for (let d = dir; d !== '/'; ) out.push((d = posix.dirname(d)));
+  for (let d = dir; d !== '/';) out.push((d = posix.dirname(d)));
   return out;
 }
 

@@ -32,7 +32,7 @@ export function imageStart(stage: Stage): InstructionModel | undefined {
 
 /** A word as the shell reads it back: single-quoted unless it is plain. */
 function shellQuoted(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /** The exec form's words; undefined for the shell form. */

@@ -156,8 +156,9 @@ export function readMakefile(text: string, taken: ReadonlyMap<number, number> = 
       assignments.push({ name, op, value, lines: [line, end] });
       const unlessSet = previous || op === '?=' || op === '+=' ? undefined : defaultUnlessSet(name, value);
       if (conditionalDepth > 0 || op === '!=') variables.set(name, { value, recursive: true, unknown: true });
-      else if (op === '?=') { if (!previous) variables.set(name, { value, recursive: true, environmentWins: true }); }
-      else if (unlessSet !== undefined) variables.set(name, { value: unlessSet, recursive: true, environmentWins: true });
+      else if (op === '?=') {
+        if (!previous) variables.set(name, { value, recursive: true, environmentWins: true });
+      } else if (unlessSet !== undefined) variables.set(name, { value: unlessSet, recursive: true, environmentWins: true });
       else if (op === '+=') variables.set(name, previous ? { ...previous, value: `${previous.value} ${value}` } : { value, recursive: true });
       else if (op === '=') variables.set(name, { value, recursive: true });
       else {

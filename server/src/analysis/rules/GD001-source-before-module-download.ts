@@ -17,7 +17,7 @@ import { defineRule } from './api';
 function manifestDest(copy: CopyInstruction, source: CopySource): string {
   const dest = copy.dest?.value ?? './';
   if (source.kind !== 'module') return './';
-  if (dest === '.' ) return './';
+  if (dest === '.') return './';
   return dest.endsWith('/') ? dest : `${dest}/`;
 }
 
@@ -28,7 +28,6 @@ function manifestPaths(model: DockerfileModel, source: CopySource): string[] {
   const withSum = !model.context?.root || model.context.exists(`${prefix}go.sum`);
   return withSum ? [`${prefix}go.mod`, `${prefix}go.sum`] : [`${prefix}go.mod`];
 }
-
 
 /** The files to copy above the source: what the step reads first, where it reads them, less what is there already. */
 interface ManifestCopies {
@@ -59,7 +58,6 @@ function manifestCopies(model: DockerfileModel, stage: Stage, copy: CopyInstruct
   const lines = [...byDir].map(([dir, files]) => `${copyOwnershipFlags(copy)}${files.join(' ')} ${destinationFor(dir, step.run.workdir)}`);
   return { lines, names };
 }
-
 
 type ModuleStep = { run: RunInstruction; go: GoCommand };
 

@@ -173,7 +173,7 @@ function stampedValues(model: DockerfileModel, run: RunInstruction, values: Vola
     const name = first && assignedName(first.word, first.command);
     if (!name) continue;
     carriers.add(name);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const w of words) {
         const assigned = assignedName(w.word, w.command);

@@ -18,7 +18,7 @@ function writtenSetting(model: DockerfileModel, run: RunInstruction, go: GoComma
   if (!origin) return undefined;
   const written = isEnv(origin) ? origin.vars.filter((v) => v.name === name).pop()?.value
     : isArg(origin) ? origin.node.getArguments().map((a) => a.getValue()).find((a) => a.startsWith(`${name}=`))
-    : undefined;
+      : undefined;
   return written === undefined ? undefined : { value: written, line: origin.range.start.line };
 }
 

@@ -10,7 +10,6 @@ import type { CopyInstruction, DockerfileModel, RunInstruction } from '../model/
 import type { Fix, Range } from '../model/types';
 import { defineRule } from './api';
 
-
 /** Only manifests: the download it feeds is meant to run before any source is copied. */
 function copiesOnlyManifests(copy: CopyInstruction): boolean {
   return copy.sources.length > 0 && copy.sources.every((s) => s.kind === 'manifest');
@@ -23,7 +22,6 @@ function rootRange(copy: CopyInstruction, read: ModuleRead): Range {
     ?? copy.sources.find((s) => posix.basename(normalizeContextPath(s.value)) === posix.basename(root))?.range
     ?? copy.range;
 }
-
 
 /** COPY lines after the root's COPY, one per image directory, relative to its WORKDIR. */
 function addCopiesFix(model: DockerfileModel, copy: CopyInstruction, missing: ManifestFile[]): Fix {

@@ -36,7 +36,6 @@ function takesOnlyBinaries(model: DockerfileModel, root: Stage, binaries: readon
     || copies.has(i) || i.sources.every((source) => /^\/(etc|usr\/share)\//.test(absoluteSource(source.value)))));
 }
 
-
 export default defineRule({
   id: 'GD027',
   name: 'go-compiled-under-emulation',

@@ -41,7 +41,7 @@ export function mountHover(run: RunInstruction, mount: Mount): string {
   if (mount.type !== 'cache') {
     return `**${code(`--mount=type=${mount.type}`)}**\n\n${OTHER_MOUNTS[mount.type] ?? 'A mount available to this step only.'}`;
   }
-  const id = mount.id ? `id ${code(mount.id)}` : `its target path (no \`id\`)`;
+  const id = mount.id ? `id ${code(mount.id)}` : 'its target path (no `id`)';
   const sharing = mount.sharing === 'locked' ? 'one build at a time (`sharing=locked`)' : mount.sharing === 'private' ? 'a fresh copy per concurrent build (`sharing=private`)' : 'concurrent builds at once (`sharing=shared`, the default)';
   const parts = [
     `**Cache mount** on ${code(mount.targetResolved ?? mount.target ?? '?')}`,

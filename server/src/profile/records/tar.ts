@@ -89,7 +89,7 @@ interface Entry {
 }
 
 /** Entry type flags of regular files, directories and the metadata headers that may precede them. */
-const KINDS: Record<string, Entry['kind']> = { '0': 'file', '\0': 'file', '7': 'file', '5': 'dir', x: 'pax', L: 'longname', g: 'globalpax' };
+const KINDS: Record<string, Entry['kind']> = { 0: 'file', '\0': 'file', 7: 'file', 5: 'dir', x: 'pax', L: 'longname', g: 'globalpax' };
 
 /** Feeds decompressed bytes; collects the regular files `wanted` accepts. */
 class TarParser {

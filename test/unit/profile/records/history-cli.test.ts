@@ -11,7 +11,6 @@ import { captureIo } from '../io';
 const RECORDS = path.join(__dirname, '..', '..', '..', 'fixtures', 'records');
 const APP = path.join(RECORDS, 'app', 'Dockerfile');
 
-
 async function history(...argv: string[]) {
   const io = captureIo();
   const code = await runHistoryCommand(argv, io);
