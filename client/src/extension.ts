@@ -2,6 +2,7 @@
 // build features (./profile) run a profiled build and annotate the Dockerfile with it.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { serverBuildContext } from './buildContext';
 import { registerBuildFeatures } from './profile/index';
 import { createLanguageClient } from './languageClient';
 import { registerMeasureFeatures } from './measure/index';
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   client = createLanguageClient(context);
   // The build features work without the server, so a server that fails to start must not stop them.
   client.start().catch((error: unknown) => client?.error('The Go Dockerfile Cache language server did not start', error, 'force'));
-  const build = registerBuildFeatures(context);
+  // With no buildContext setting, builds use the context the server analyses the Dockerfile with.
+  const build = registerBuildFeatures(context, serverBuildContext(client));
   const measure = registerMeasureFeatures(context, build.store, client);
   return {
     getBuildAnnotations: (uri) => build.getBuildAnnotations(uri),

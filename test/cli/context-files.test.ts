@@ -91,4 +91,24 @@ describe('the build context check and fix read with', () => {
     assert.equal(own.stderr, '');
     assert.deepEqual((JSON.parse(own.stdout).findings as { rule: string }[]).filter((f) => f.rule === 'GD013'), []);
   });
+
+  it('is the one profile, measure and history take too, each saying so before it asks docker', () => {
+    const dir = composeRepo();
+    const file = path.join(dir, 'docker/Dockerfile');
+    const missing = path.join(dir, 'no-such-docker');
+    const note = (doing: string) => new RegExp(`note: .*docker/Dockerfile: ${doing} the build context ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, as compose.yaml:4 builds it`);
+    const profiled = cli(['profile', '--docker', missing, file]);
+    assert.match(profiled.stderr, note('built with'));
+    assert.equal(profiled.code, 2, profiled.stderr);
+    const measured = cli(['measure', '--docker', missing, file]);
+    assert.match(measured.stderr, note('measured with'));
+    assert.equal(measured.code, 2, measured.stderr);
+    const looked = cli(['history', '--docker', missing, file]);
+    assert.match(looked.stderr, note('build records looked up for'));
+    assert.equal(looked.code, 2, looked.stderr);
+    // --context still chooses, and a Dockerfile no build names keeps its folder, without a note.
+    assert.doesNotMatch(cli(['profile', '--docker', missing, '--context', path.join(dir, 'docker'), file]).stderr, /note:/);
+    fs.writeFileSync(path.join(dir, 'docker', 'other.Dockerfile'), PLAIN);
+    assert.doesNotMatch(cli(['profile', '--docker', missing, path.join(dir, 'docker', 'other.Dockerfile')]).stderr, /note:/);
+  });
 });

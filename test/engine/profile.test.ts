@@ -204,6 +204,24 @@ describe('the profile command on each engine', () => {
     });
   }
 
+  it('current: without --context, a Dockerfile is built from the context the repository\'s Makefile builds it with', { skip: engineSkip(CURRENT_RAWJSON) }, async () => {
+    const dir = project({ 'go.mod': `module example.com/ctx${unique()}\n\ngo 1.22\n`, Makefile: 'image:\n\tdocker build -f docker/Dockerfile .\n' });
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.mkdirSync(path.join(dir, 'docker'));
+    fs.writeFileSync(path.join(dir, 'docker', 'Dockerfile'), `FROM ${IMAGE}\nWORKDIR /src\nCOPY go.mod ./\nRUN grep -q "module example.com/ctx" go.mod\n`);
+    let out = '';
+    let err = '';
+    const io = {
+      stdout: { write: (t: string) => (out += t), isTTY: false },
+      stderr: { write: (t: string) => (err += t), isTTY: false },
+      env: { ...process.env, XDG_CACHE_HOME: tempDir('gdc-engine-xdg-') },
+    };
+    const status = await runProfileCommand([...cli(CURRENT_RAWJSON), path.join(dir, 'docker', 'Dockerfile'), '--', '--network=host'], io);
+    assert.equal(status, 0, `${out}${err}`);
+    assert.match(err, new RegExp(`built with the build context ${dir}, as Makefile:2 builds it`));
+    assert.match(out.split('\n').find((l) => l.includes('COPY go.mod')) ?? '', /(✓ cached|\d s)$/);
+  });
+
   it('current: a tagged build on the remote builder gets --load, and the summary says the image is in docker', { skip: engineSkip(CURRENT_RAWJSON) }, async () => {
     const tag = `gdc-engine-load:${unique()}`;
     const dir = project({ Dockerfile: `FROM ${IMAGE}\nRUN echo loaded > /loaded\n` });

@@ -70,7 +70,7 @@ export interface ControllerUnderTest {
   target(file: string): Target;
 }
 
-/** A BuildController with a fresh editor state, starting builds with `start`. */
+/** A BuildController with a fresh editor state, starting builds with `start`; no language server answers for the build context. */
 export function controller(start: typeof startBuild, manifestDir: string): ControllerUnderTest {
   install();
   // Loaded only now, so its `import 'vscode'` finds the fake.
@@ -79,5 +79,5 @@ export function controller(start: typeof startBuild, manifestDir: string): Contr
   const store = new BuildAnnotations();
   const channel = { appendLine: (line: string) => editor.output.push(line) } as unknown as ConstructorParameters<typeof BuildController>[1];
   const target = (file: string) => uriOf(file) as unknown as Target;
-  return { editor, controller: new BuildController(store, channel, start, manifestDir), store, target };
+  return { editor, controller: new BuildController(store, channel, start, manifestDir, async () => undefined), store, target };
 }

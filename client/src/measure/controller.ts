@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { FileChange } from '../../../server/src/analysis/model/types';
 import type { MeasuredBuild } from '../../../server/src/features/measuredCost';
 import { startMeasure, type MeasureOutcome, type MeasureReport } from '../../../server/src/measure/measure';
-import { readBuildSettings } from '../profile/settings';
+import { buildSettingsOf, type ContextSource } from '../buildContext';
 import { buildRefusal } from '../profile/trust';
 import { renderMeasureHtml } from './view';
 
@@ -37,7 +37,10 @@ export class MeasureController {
   /** What the last run on each Dockerfile told the user when it measured nothing. */
   private readonly refusals = new Map<string, string>();
 
-  constructor(private readonly report: (uri: string, build: MeasuredBuild | null) => void) {}
+  constructor(
+    private readonly report: (uri: string, build: MeasuredBuild | null) => void,
+    private readonly contextOf: ContextSource,
+  ) {}
 
   result(uri: string): MeasureReport | undefined {
     return this.results.get(uri)?.report;
@@ -71,7 +74,7 @@ export class MeasureController {
     }
     if (document.isDirty && !(await document.save())) return undefined;
     const configuration = vscode.workspace.getConfiguration('goDockerfileCache', document.uri);
-    const settings = readBuildSettings((key) => configuration.get(key), document.uri.fsPath);
+    const { options: settings } = await buildSettingsOf(document.uri, this.contextOf);
     const rounds = configuration.get<number>('measure.rounds');
     const builder = configuration.get<string>('build.builder');
     const name = path.basename(document.uri.fsPath);

@@ -7,7 +7,8 @@ import type { BuildSummary, StepAnnotation } from '../../../server/src/profile/m
 import { renderSummary } from '../../../server/src/profile/render';
 import type { BuildHandle, startBuild } from '../../../server/src/profile/runner';
 import { COMMANDS } from './commands';
-import { describeBuild, readBuildSettings } from './settings';
+import { buildSettingsOf, type ContextSource } from '../buildContext';
+import { describeBuild } from './settings';
 import type { BuildAnnotations } from './store';
 import { firstLine } from '../../../server/src/profile/render';
 import { buildRefusal } from './trust';
@@ -21,6 +22,7 @@ export class BuildController {
     private readonly start: typeof startBuild,
     /** Where the runner keeps what the last build saw, to explain the next one's cache misses. */
     private readonly manifestDir: string,
+    private readonly contextOf: ContextSource,
   ) {}
 
   async buildAndProfile(target?: string | vscode.Uri): Promise<BuildSummary | undefined> {
@@ -40,11 +42,11 @@ export class BuildController {
     const uri = document.uri.toString();
     await this.cancel(uri);
 
-    const configuration = vscode.workspace.getConfiguration('goDockerfileCache', document.uri);
-    const options = { ...readBuildSettings((key) => configuration.get(key), document.uri.fsPath), manifestDir: this.manifestDir };
+    const settings = await buildSettingsOf(document.uri, this.contextOf);
+    const options = { ...settings.options, manifestDir: this.manifestDir };
     this.store.start(uri);
     this.output.appendLine(`=== ${new Date().toLocaleString()}`);
-    for (const line of describeBuild(options)) this.output.appendLine(line);
+    for (const line of describeBuild(options, settings.because)) this.output.appendLine(line);
 
     const title = `Building ${path.basename(options.dockerfile)}`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {

@@ -11,6 +11,7 @@ import { registerBuildHover } from './hover';
 import { registerBuildStatus } from './statusBar';
 import { RecordController } from './records';
 import { BuildAnnotations, type RecordView } from './store';
+import type { ContextSource } from '../buildContext';
 
 export interface BuildFeatures {
   store: BuildAnnotations;
@@ -26,11 +27,11 @@ function documentUri(target: unknown): string | undefined {
   return vscode.window.activeTextEditor?.document.uri.toString();
 }
 
-export function registerBuildFeatures(context: vscode.ExtensionContext): BuildFeatures {
+export function registerBuildFeatures(context: vscode.ExtensionContext, contextOf: ContextSource): BuildFeatures {
   const store = new BuildAnnotations();
   const output = vscode.window.createOutputChannel('Go Dockerfile Build');
-  const controller = new BuildController(store, output, startBuild, vscode.Uri.joinPath(context.globalStorageUri, 'builds').fsPath);
-  const records = new RecordController(store, output, { loadArchiveBuild, loadBuilderBuild, listRecords });
+  const controller = new BuildController(store, output, startBuild, vscode.Uri.joinPath(context.globalStorageUri, 'builds').fsPath, contextOf);
+  const records = new RecordController(store, output, { loadArchiveBuild, loadBuilderBuild, listRecords }, contextOf);
   const getBuildAnnotations = (target: unknown) => {
     const uri = documentUri(target);
     return uri ? store.lines(uri).map(({ line, state, text }) => ({ line, state, text })) : [];

@@ -9,7 +9,7 @@ import { recordCostOrigin, recordHeadline, recordLabel, unplacedNote, type Recor
 import type { loadArchiveBuild, loadBuilderBuild } from '../../../server/src/profile/records/load';
 import { looksLikeCi } from '../../../server/src/profile/records/record';
 import { renderSummary } from '../../../server/src/profile/render';
-import { readBuildSettings } from './settings';
+import { buildSettingsOf, type ContextSource } from '../buildContext';
 import type { BuildAnnotations, RecordView } from './store';
 
 export interface RecordSources {
@@ -55,6 +55,7 @@ export class RecordController {
     private readonly store: BuildAnnotations,
     private readonly output: vscode.OutputChannel,
     private readonly sources: RecordSources,
+    private readonly contextOf: ContextSource,
   ) {}
 
   /** Annotates the Dockerfile from its newest record on the builder. */
@@ -62,7 +63,7 @@ export class RecordController {
     const document = await this.dockerfile(target);
     if (!document) return undefined;
     try {
-      return this.show(document, await this.sources.loadBuilderBuild(this.builderOptions(document), document.uri.fsPath, document.getText()));
+      return this.show(document, await this.sources.loadBuilderBuild(await this.builderOptions(document), document.uri.fsPath, document.getText()));
     } catch (error) {
       void vscode.window.showErrorMessage(`Go Dockerfile: ${(error as Error).message}`);
       return undefined;
@@ -130,7 +131,7 @@ export class RecordController {
     try {
       const byBuilder = new Map<string, string | undefined>();
       for (const document of documents) {
-        const options = this.builderOptions(document);
+        const options = await this.builderOptions(document);
         const key = `${options.docker}\0${options.builder ?? ''}`;
         if (!byBuilder.has(key)) {
           const records = await this.sources.listRecords(options);
@@ -166,14 +167,14 @@ export class RecordController {
     return view;
   }
 
-  private builderOptions(document: vscode.TextDocument) {
-    const configuration = vscode.workspace.getConfiguration('goDockerfileCache', document.uri);
-    const settings = readBuildSettings((key) => configuration.get(key), document.uri.fsPath);
-    // The builder Build and Profile uses is the one whose records tell of this Dockerfile's builds.
+  private async builderOptions(document: vscode.TextDocument) {
+    const { options } = await buildSettingsOf(document.uri, this.contextOf);
+    // The builder Build and Profile uses is the one whose records tell of this Dockerfile's builds,
+    // from the context they build it with.
     return {
-      docker: resolveDockerPath(settings.dockerPath),
-      builder: settings.builder,
-      context: settings.context ?? path.dirname(document.uri.fsPath),
+      docker: resolveDockerPath(options.dockerPath),
+      builder: options.builder,
+      context: options.context ?? path.dirname(document.uri.fsPath),
     };
   }
 

@@ -24,15 +24,18 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-/** `buildContext` is relative to the Dockerfile's folder (absolute paths are kept); empty means that folder. */
-export function readBuildSettings(get: SettingReader, dockerfile: string): BuildOptions {
+/**
+ * `buildContext` is relative to the Dockerfile's folder (absolute paths are kept); empty means
+ * `discovered` (the context the language server analyses the file with), else that folder.
+ */
+export function readBuildSettings(get: SettingReader, dockerfile: string, discovered?: string): BuildOptions {
   const folder = path.dirname(dockerfile);
   const context = nonEmptyString(get('buildContext'));
   return {
     dockerPath: nonEmptyString(get('docker.path')),
     builder: nonEmptyString(get('build.builder')),
     dockerfile,
-    context: context === undefined ? folder : path.resolve(folder, context),
+    context: context === undefined ? discovered ?? folder : path.resolve(folder, context),
     target: nonEmptyString(get('build.target')),
     buildArgs: buildArgs(get('build.args')),
     extraArgs: stringList(get('build.extraArgs')),
@@ -40,9 +43,9 @@ export function readBuildSettings(get: SettingReader, dockerfile: string): Build
   };
 }
 
-/** What the output channel says about a build before it starts; secret build-arg values hidden. */
-export function describeBuild(options: BuildOptions): string[] {
-  const lines = [`Dockerfile: ${options.dockerfile}`, `context: ${options.context}`];
+/** What the output channel says about a build before it starts, with the build whose context it takes; secret build-arg values hidden. */
+export function describeBuild(options: BuildOptions, contextBecause?: string): string[] {
+  const lines = [`Dockerfile: ${options.dockerfile}`, `context: ${options.context}${contextBecause ? ` (as ${contextBecause} builds it)` : ''}`];
   if (options.target) lines.push(`target: ${options.target}`);
   if (options.builder) lines.push(`builder: ${options.builder}`);
   if (options.tag) lines.push(`tag: ${options.tag}`);

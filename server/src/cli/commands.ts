@@ -18,10 +18,10 @@ import { readProfileFile } from '../report/profileFile';
 import { withMeasuredCosts } from '../features/measuredCost';
 import { formatText } from '../report/text';
 import { version } from '../../../package.json';
-import { buildContextOnDisk, ciBuildsOnDisk } from '../analysis/ci/workspace';
+import { ciBuildsOnDisk, defaultContextNote, defaultContextOnDisk } from '../analysis/ci/workspace';
 import { resolveBuildSite } from '../analysis/ci/discover';
 import { buildsInValue, UsageError } from './argv';
-import { ciLocation, type BuildSite, type BuildsInSetting } from '../analysis/ci/types';
+import type { BuildSite, BuildsInSetting } from '../analysis/ci/types';
 
 export const USAGE = `Usage:
   go-dockerfile-cache check [--format text|json|sarif|github|checkstyle|gitlab] [--context DIR] [--fail-on error|warning|info|none] [--rules ID=LEVEL,...] [--builds-in auto|local|ci] [--profile-file F] FILE...
@@ -93,11 +93,11 @@ interface Setup {
  */
 function setupFor(file: string, contextDir: string | undefined, setting: BuildsInSetting): Setup {
   const builds = setting === 'local' && contextDir !== undefined ? [] : ciBuildsOnDisk(file);
-  const discovered = contextDir === undefined ? buildContextOnDisk(file, builds) : undefined;
-  const dir = contextDir ?? discovered?.dir ?? path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`build context ${dir} is not a directory`);
-  const context = diskContext(path.resolve(dir));
-  if (discovered && path.resolve(discovered.dir) !== path.dirname(path.resolve(file))) warn([`${file}: analysed with the build context ${discovered.dir}, as ${ciLocation(discovered.build)} builds it (--context to choose another)`], 'note');
+  const chosen = contextDir === undefined ? defaultContextOnDisk(file, builds) : { dir: contextDir };
+  if (!fs.existsSync(chosen.dir) || !fs.statSync(chosen.dir).isDirectory()) throw new UsageError(`build context ${chosen.dir} is not a directory`);
+  const context = diskContext(path.resolve(chosen.dir));
+  const note = defaultContextNote(file, chosen, 'analysed with');
+  if (note) warn([note], 'note');
   return { context, dockerfile: dockerfileInContext(context.root, file), site: resolveBuildSite(setting, setting === 'local' ? [] : builds, process.env.CI) };
 }
 

@@ -6,8 +6,9 @@ import { analyze, type AnalysisResult } from '../analysis/analyze';
 import { findingsCarryOver } from '../analysis/carry';
 import { dockerfileInContext, type BuildContext } from '../analysis/model/context';
 import { resolveBuildSite } from '../analysis/ci/discover';
-import type { BuildSite, CiBuild } from '../analysis/ci/types';
-import { buildContextOnDisk, ciBuildsOnDisk } from '../analysis/ci/workspace';
+import { ciLocation, type BuildSite, type CiBuild } from '../analysis/ci/types';
+import { ciBuildsOnDisk, defaultContextOnDisk } from '../analysis/ci/workspace';
+import type { BuildContextAnswer } from '../features/buildContext';
 import type { BuildContextCache } from './contextCache';
 import { buildContextDir, type ServerSettings } from './settings';
 
@@ -42,10 +43,11 @@ export class DocumentAnalyses {
   private readonly latest = new Map<string, Entry>();
   private contextGeneration = 0;
   /**
-   * The builds of each Dockerfile on disk the repository runs, and the context folder they agree
-   * on (undefined: none), read again when a watched file changes.
+   * The builds of each Dockerfile on disk the repository runs, and its default build context (the
+   * folder they agree on, with the build that says so, else the Dockerfile's folder), read again
+   * when a watched file changes.
    */
-  private readonly builds = new Map<string, { builds: CiBuild[]; contextDir: string | undefined }>();
+  private readonly builds = new Map<string, { builds: CiBuild[]; context: { dir: string; build?: CiBuild } }>();
 
   constructor(private readonly contexts: BuildContextCache) {}
 
@@ -97,11 +99,17 @@ export class DocumentAnalyses {
     return { result, context, warnings: [...warnings, ...result.warnings] };
   }
 
-  private buildsOf(path: string): { builds: CiBuild[]; contextDir: string | undefined } {
+  /** The build context of a Dockerfile on disk when goDockerfileCache.buildContext is empty. */
+  defaultContext(path: string): BuildContextAnswer {
+    const { dir, build } = this.buildsOf(path).context;
+    return build ? { dir, because: ciLocation(build) } : { dir };
+  }
+
+  private buildsOf(path: string): { builds: CiBuild[]; context: { dir: string; build?: CiBuild } } {
     let found = this.builds.get(path);
     if (!found) {
       const builds = ciBuildsOnDisk(path);
-      found = { builds, contextDir: buildContextOnDisk(path, builds)?.dir };
+      found = { builds, context: defaultContextOnDisk(path, builds) };
       this.builds.set(path, found);
     }
     return found;
@@ -116,8 +124,7 @@ export class DocumentAnalyses {
 
   /** goDockerfileCache.buildContext, else the context the repository's builds use, else the Dockerfile's folder. */
   private contextFor(path: string, settings: ServerSettings, warnings: string[]): BuildContext | undefined {
-    const discovered = settings.buildContext === '' ? this.buildsOf(path).contextDir : undefined;
-    const context = this.contexts.get(discovered ?? buildContextDir(path, settings));
+    const context = this.contexts.get(settings.buildContext === '' ? this.buildsOf(path).context.dir : buildContextDir(path, settings));
     if (context.isDirectory('.')) return context;
     warnings.push(`The build context folder ${context.root} (goDockerfileCache.buildContext) does not exist; analysing without it.`);
     return undefined;

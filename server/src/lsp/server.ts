@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND } from '../features/codeActions';
+import { BUILD_CONTEXT_REQUEST, type BuildContextAnswer, type BuildContextParams } from '../features/buildContext';
 import { toDiagnostic } from '../features/diagnostics';
 import {
   FINDING_COSTS_NOTIFICATION, MEASURED_BUILD_NOTIFICATION, withMeasuredCosts,
@@ -191,6 +192,13 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   analyses.contextChanged();
   revalidateAll();
+});
+
+connection.onRequest(BUILD_CONTEXT_REQUEST, async (params: BuildContextParams): Promise<BuildContextAnswer | null> => {
+  if (typeof params?.uri !== 'string' || !params.uri.startsWith('file:')) return null;
+  // Build discovery reads scripts and Makefile recipes with the shell parser, as the analysis does.
+  await shellParser;
+  return analyses.defaultContext(fileURLToPath(params.uri));
 });
 
 connection.onNotification(MEASURED_BUILD_NOTIFICATION, (params: MeasuredBuildParams) => {

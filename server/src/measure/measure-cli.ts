@@ -3,7 +3,9 @@
 // rebuild times, the speed-up, each step's time and the fix's diff. Exits 0 when measured (or
 // there was nothing to measure), 1 when a build failed, 2 on usage errors or when docker cannot
 // build, 130 when interrupted.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { defaultContextNote, defaultContextOnDisk } from '../analysis/ci/workspace';
 import { buildsInValue, readCommandArgv, UsageError } from '../cli/argv';
 import { formatDuration } from '../profile/render';
 import { startMeasure, type MeasureOutcome, type MeasureReport, type MeasuredStep, type MeasureOptions } from './measure';
@@ -23,7 +25,8 @@ times, the speed-up, each step's time in each variant and the diff of the fix. L
 behind: the copies, its cache mounts and any image it made are removed, also on failure or Ctrl-C.
 
 Options:
-  --context DIR            build context (default: the Dockerfile's folder)
+  --context DIR            build context (default: the one the repository's CI steps, compose
+                           files and Makefiles build the file with, else the Dockerfile's folder)
   --change FILE            context-relative file to change between rebuilds
                            (default: the first .go file of the main package the build compiles)
   --rounds N               rebuilds per variant (default 3)
@@ -128,6 +131,13 @@ export async function runMeasureCommand(argv: string[], io: MeasureIo = { stdout
     return 2;
   }
   const buildsIn = parsed.buildsIn === 'auto' ? (io.env.CI === 'true' ? 'ci' : 'local') : parsed.buildsIn;
+  if (parsed.options.context === undefined && existsSync(parsed.file)) {
+    // The context the repository's builds of the file use, as `check` and `profile` take it.
+    const chosen = defaultContextOnDisk(parsed.file);
+    parsed.options.context = chosen.dir;
+    const note = defaultContextNote(parsed.file, chosen, 'measured with');
+    if (note) io.stderr.write(`note: ${note}\n`);
+  }
   const live = io.stderr.isTTY === true;
   const measuring = startMeasure({
     ...parsed.options,

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildsInValue, readCommandArgv, UsageError } from '../cli/argv';
 import { defaultManifestDir } from './cacheDir';
+import type { CiBuild } from '../analysis/ci/types';
 import type { BuildOptions } from './docker';
 import { renderAnnotatedDockerfile, renderSummary, formatDuration } from './render';
 import { formatProfileJson } from './report-json';
@@ -25,7 +26,8 @@ Builds FILE with BuildKit and prints it with each step's outcome: ✓ cached, it
 The first step of each stage that missed the cache says why.
 
 Options:
-  --context DIR           build context (default: the Dockerfile's folder)
+  --context DIR           build context (default: the one the repository's CI steps, compose
+                          files and Makefiles build the file with, else the Dockerfile's folder)
   --target STAGE          build only up to this stage
   --build-arg NAME=VALUE  set a build arg (repeatable)
   -t, --tag NAME          tag the image
@@ -123,6 +125,17 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
     return 2;
   }
 
+  // Without --context, the context the repository's builds of the file use, as `check` reads it.
+  let builds: CiBuild[] | undefined;
+  if (parsed.options.context === undefined) {
+    const { ciBuildsOnDisk, defaultContextNote, defaultContextOnDisk } = await import('../analysis/ci/workspace');
+    builds = ciBuildsOnDisk(dockerfile);
+    const chosen = defaultContextOnDisk(dockerfile, builds);
+    parsed.options.context = chosen.dir;
+    const note = defaultContextNote(parsed.file, chosen, 'built with');
+    if (note) io.stderr.write(`note: ${note}\n`);
+  }
+
   const color = wantsColor(io, parsed.color);
   const live = io.stderr.isTTY === true;
   const status = (line: string) => live && io.stderr.write(`\r\x1b[K${line}`);
@@ -163,7 +176,7 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
     // Loaded after the build: the CI files are read only for this line.
     const { buildSiteOnDisk } = await import('../analysis/ci/workspace');
     const { describeBuildSite } = await import('../analysis/ci/describe');
-    io.stdout.write(`${describeBuildSite(buildSiteOnDisk(dockerfile, parsed.buildsIn, io.env.CI))}\n`);
+    io.stdout.write(`${describeBuildSite(buildSiteOnDisk(dockerfile, parsed.buildsIn, io.env.CI, builds))}\n`);
   }
   if (summary.canceled) return 130;
   if (summary.exitCode === null) {

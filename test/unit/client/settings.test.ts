@@ -25,6 +25,14 @@ describe('build settings', () => {
     assert.equal(readBuildSettings(from({ buildContext: '/srv/ctx' }), dockerfile).context, path.resolve('/srv/ctx'));
   });
 
+  it('builds with the context the analysis reads when the setting names none, and says which build uses it', () => {
+    const repository = path.resolve('/work/app');
+    assert.equal(readBuildSettings(from({ buildContext: '' }), dockerfile, repository).context, repository);
+    assert.equal(readBuildSettings(from({ buildContext: '.' }), dockerfile, repository).context, path.dirname(dockerfile), 'the setting decides');
+    const described = describeBuild(readBuildSettings(from({}), dockerfile, repository), 'Makefile:12');
+    assert.equal(described[1], `context: ${repository} (as Makefile:12 builds it)`);
+  });
+
   it('passes target, tag, args and extra args through as plain strings', () => {
     const settings = readBuildSettings(
       from({ 'build.target': 'final', 'build.tag': 'app:dev', 'build.args': { GO_VERSION: '1.22', CGO: 0, X: null }, 'build.extraArgs': ['--pull', 3, '--no-cache'] }),

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeContextPath } from '../model/context';
 import { contextOfBuilds, discoverBuilds, resolveBuildSite } from './discover';
-import type { BuildSite, BuildsInSetting, CiBuild, WorkspaceFiles } from './types';
+import { ciLocation, type BuildSite, type BuildsInSetting, type CiBuild, type WorkspaceFiles } from './types';
 
 /** Files CI discovery reads are small; a larger one is not a CI file worth reading. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -90,14 +90,32 @@ export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
  * The build context folder `builds` (ciBuildsOnDisk's, for the Dockerfile) agree on, absolute, with
  * the build that says so; undefined when no build names one, they disagree, or it is not there.
  */
-export function buildContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[]): { dir: string; build: CiBuild } | undefined {
+function buildContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[]): { dir: string; build: CiBuild } | undefined {
   const root = findRepositoryRoot(dockerfilePath);
   const build = contextOfBuilds(builds);
   const dir = build?.context === undefined ? undefined : path.join(root, build.context);
   return build && dir && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? { dir, build } : undefined;
 }
 
+/**
+ * The build context of a Dockerfile on disk when the user named none: the folder the repository's
+ * builds of it agree on (with the build that says so), else the Dockerfile's own folder, as
+ * `docker build -f` users write it. Every command that reads or builds the file starts from it.
+ */
+export function defaultContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[] = ciBuildsOnDisk(dockerfilePath)): { dir: string; build?: CiBuild } {
+  return buildContextOnDisk(dockerfilePath, builds) ?? { dir: path.dirname(path.resolve(dockerfilePath)) };
+}
+
+/**
+ * What to tell the user when the default context is not the Dockerfile's folder: `doing` is what
+ * the command does with it ("analysed with"); undefined when it is that folder.
+ */
+export function defaultContextNote(dockerfilePath: string, found: { dir: string; build?: CiBuild }, doing: string): string | undefined {
+  if (!found.build || path.resolve(found.dir) === path.dirname(path.resolve(dockerfilePath))) return undefined;
+  return `${dockerfilePath}: ${doing} the build context ${found.dir}, as ${ciLocation(found.build)} builds it (--context to choose another)`;
+}
+
 /** Where a Dockerfile on disk is built, for a setting; `ciVariable` is the CI environment variable, when the caller honours it. */
-export function buildSiteOnDisk(dockerfilePath: string, setting: BuildsInSetting, ciVariable?: string): BuildSite {
-  return resolveBuildSite(setting, setting === 'local' ? [] : ciBuildsOnDisk(dockerfilePath), ciVariable);
+export function buildSiteOnDisk(dockerfilePath: string, setting: BuildsInSetting, ciVariable?: string, builds?: readonly CiBuild[]): BuildSite {
+  return resolveBuildSite(setting, setting === 'local' ? [] : builds ?? ciBuildsOnDisk(dockerfilePath), ciVariable);
 }

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultContextNote, defaultContextOnDisk } from '../../analysis/ci/workspace';
 import { resolveDockerPath } from '../docker';
 import { wantsColor, type ProfileIo } from '../profile-cli';
 import { renderAnnotatedDockerfile, renderSummary } from '../render';
@@ -23,7 +24,8 @@ Options:
   --record REF|FILE.dockerbuild  a record on the builder, or an exported record file
                                  (default: the newest record of FILE and its context on the builder)
   --builder NAME          the buildx builder (default: the one docker buildx uses)
-  --context DIR           the build context the record must have built (default: FILE's folder)
+  --context DIR           the build context the record must have built (default: the one the
+                          repository's builds of FILE use, else FILE's folder)
   --format text|json      annotated Dockerfile (default), or the steps, summary and record as JSON
   --docker PATH           docker binary (default: docker from PATH)
   --no-color              plain text even on a terminal
@@ -83,7 +85,15 @@ export async function runHistoryCommand(argv: string[], io: ProfileIo = defaultI
     io.stderr.write(`history: cannot read ${file}\n`);
     return 2;
   }
-  const context = path.resolve(values.context ?? path.dirname(dockerfile));
+  let context: string;
+  if (values.context !== undefined) context = path.resolve(values.context);
+  else {
+    // The context the repository's builds of the file use: a record of `make image` was built from there.
+    const chosen = defaultContextOnDisk(dockerfile);
+    context = chosen.dir;
+    const note = defaultContextNote(file, chosen, 'build records looked up for');
+    if (note) io.stderr.write(`note: ${note}\n`);
+  }
   let build: RecordedBuild;
   try {
     build = values.record !== undefined && (await isArchiveArgument(values.record))
