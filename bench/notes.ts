@@ -60,7 +60,8 @@ function overheadNotes(results: Results): string[] {
     ? 'no buildx probe (the buildx plugin is not installed, so `profile` uses plain progress without asking)'
     : `the \`docker buildx build --help\` probe for rawjson progress ${parts.buildxProbeMs.toFixed(0)} ms`;
   const rest = parts?.cliFullLoadMs === undefined ? '' : ` (the analysis core, ${(parts.cliFullLoadMs - parts.cliStartMs).toFixed(0)} ms more, loads while docker runs)`;
-  const breakdown = parts ? ` Fixed costs measured alone: starting Node ${parts.nodeStartMs.toFixed(0)} ms, loading the CLI up to starting docker ${Math.max(0, parts.cliStartMs - parts.nodeStartMs).toFixed(0)} ms more${rest}, ${probe}.` : '';
+  const choice = parts?.contextChosenMs === undefined ? '' : `, choosing the build context (reading the repository's builds of the file) ${Math.max(0, parts.contextChosenMs - parts.cliStartMs).toFixed(0)} ms more`;
+  const breakdown = parts ? ` Fixed costs measured alone: starting Node ${parts.nodeStartMs.toFixed(0)} ms, loading the CLI up to starting docker ${Math.max(0, parts.cliStartMs - parts.nodeStartMs).toFixed(0)} ms more${choice}${rest}, ${probe}.` : '';
   for (const scenario of overhead?.scenarios ?? []) {
     const value = ratio(scenario.medianProfileMs ?? NaN, scenario.medianDockerMs ?? NaN);
     if (!(value > 1.02)) continue;

@@ -76,6 +76,11 @@ export interface FixedCosts {
   /** `node server/out/cli.js rules`: Node plus the whole CLI with the analysis core, which `profile` loads while docker runs. */
   cliFullLoadMs?: number;
   /**
+   * `profile` with a docker that is not there, on the measured Dockerfile: Node, the CLI and the
+   * choice of the build context (reading the repository's builds of the file), up to starting docker.
+   */
+  contextChosenMs?: number;
+  /**
    * `profile` asks docker whether buildx knows rawjson progress before each build, when the buildx
    * plugin is installed; undefined when it is not (no probe then).
    */
@@ -83,7 +88,7 @@ export interface FixedCosts {
 }
 
 /** What `profile` pays whatever the build: the parts of its overhead that can be timed alone. */
-export async function fixedCosts(repoRoot: string): Promise<FixedCosts> {
+export async function fixedCosts(repoRoot: string, dockerfile: string): Promise<FixedCosts> {
   const medianOf = async (command: string, args: string[]) => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) times.push((await timedRun(command, args)).ms);
@@ -94,6 +99,7 @@ export async function fixedCosts(repoRoot: string): Promise<FixedCosts> {
     nodeStartMs: await medianOf(process.execPath, ['-e', '']),
     cliStartMs: await medianOf(process.execPath, [cli, '--version']),
     cliFullLoadMs: await medianOf(process.execPath, [cli, 'rules']),
+    contextChosenMs: await medianOf(process.execPath, [cli, 'profile', '--docker', path.join(path.dirname(dockerfile), 'no-such-docker'), dockerfile]),
     buildxProbeMs: buildxPluginInstalled() ? await medianOf(DOCKER, ['buildx', 'build', '--help']) : undefined,
   };
 }

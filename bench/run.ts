@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       const projectDir = path.join(workDir, 'rebuild/tuned');
       if (!fs.existsSync(projectDir)) fs.cpSync(path.join(repoRoot, 'bench/service'), projectDir, { recursive: true });
       const scenarios = await benchProfileOverhead({ repoRoot, projectDir, dockerfile: 'Dockerfile.tuned', runs: opts.profileRuns, log });
-      results.profileOverhead = { measuredAt, engine: environment.engine, scenarios, fixedCosts: await fixedCosts(repoRoot) };
+      results.profileOverhead = { measuredAt, engine: environment.engine, scenarios, fixedCosts: await fixedCosts(repoRoot, path.join(projectDir, 'Dockerfile.tuned')) };
     }
   }
 

@@ -94,9 +94,12 @@ describe('the build context check and fix read with', () => {
 
   it('is the one profile, measure and history take too, each saying so before it asks docker', () => {
     const dir = composeRepo();
+    // A Makefile recipe, read with the shell parser, builds it instead of the compose file.
+    fs.rmSync(path.join(dir, 'compose.yaml'));
+    fs.writeFileSync(path.join(dir, 'Makefile'), 'IMAGE ?= app\n\nimage:\n\tdocker build -f docker/Dockerfile -t $(IMAGE) .\n');
     const file = path.join(dir, 'docker/Dockerfile');
     const missing = path.join(dir, 'no-such-docker');
-    const note = (doing: string) => new RegExp(`note: .*docker/Dockerfile: ${doing} the build context ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, as compose.yaml:4 builds it`);
+    const note = (doing: string) => new RegExp(`note: .*docker/Dockerfile: ${doing} the build context ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, as Makefile:4 builds it`);
     const profiled = cli(['profile', '--docker', missing, file]);
     assert.match(profiled.stderr, note('built with'));
     assert.equal(profiled.code, 2, profiled.stderr);

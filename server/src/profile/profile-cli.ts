@@ -128,8 +128,8 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
   // Without --context, the context the repository's builds of the file use, as `check` reads it.
   let builds: CiBuild[] | undefined;
   if (parsed.options.context === undefined) {
-    const { ciBuildsOnDisk, defaultContextNote, defaultContextOnDisk } = await import('../analysis/ci/workspace');
-    builds = ciBuildsOnDisk(dockerfile);
+    const { defaultContextNote, defaultContextOnDisk, readBuildsOnDisk } = await import('../analysis/ci/workspace');
+    builds = await readBuildsOnDisk(dockerfile);
     const chosen = defaultContextOnDisk(dockerfile, builds);
     parsed.options.context = chosen.dir;
     const note = defaultContextNote(parsed.file, chosen, 'built with');
@@ -174,7 +174,8 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
     io.stdout.write(`${renderAnnotatedDockerfile(text, steps, options).join('\n')}\n\n`);
     io.stdout.write(`${renderSummary(summary, steps, options).join('\n')}\n`);
     // Loaded after the build: the CI files are read only for this line.
-    const { buildSiteOnDisk } = await import('../analysis/ci/workspace');
+    const { buildSiteOnDisk, readBuildsOnDisk } = await import('../analysis/ci/workspace');
+    builds ??= await readBuildsOnDisk(dockerfile);
     const { describeBuildSite } = await import('../analysis/ci/describe');
     io.stdout.write(`${describeBuildSite(buildSiteOnDisk(dockerfile, parsed.buildsIn, io.env.CI, builds))}\n`);
   }

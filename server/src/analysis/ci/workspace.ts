@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeContextPath } from '../model/context';
+import { loadShellParser } from '../parse/bashGrammar';
 import { contextOfBuilds, discoverBuilds, resolveBuildSite } from './discover';
 import { ciLocation, type BuildSite, type BuildsInSetting, type CiBuild, type WorkspaceFiles } from './types';
 
@@ -84,6 +85,12 @@ export function relativeDockerfile(root: string, dockerfilePath: string): string
 export function ciBuildsOnDisk(dockerfilePath: string): CiBuild[] {
   const root = findRepositoryRoot(dockerfilePath);
   return discoverBuilds(diskWorkspace(root), relativeDockerfile(root, dockerfilePath));
+}
+
+/** ciBuildsOnDisk for a command that has not loaded the shell parser: scripts and Makefile recipes are read with it. */
+export async function readBuildsOnDisk(dockerfilePath: string): Promise<CiBuild[]> {
+  await loadShellParser();
+  return ciBuildsOnDisk(dockerfilePath);
 }
 
 /**
