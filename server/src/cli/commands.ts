@@ -32,7 +32,8 @@ export const USAGE = `Usage:
   go-dockerfile-cache rules
 
 Finds and fixes what makes Go Docker builds slow. Rules: GD001–GD${String(rules.length).padStart(3, '0')} (see docs/rules/).
-LEVEL is off, info, warning or error. The build context defaults to the Dockerfile's folder.
+LEVEL is off, info, warning or error. The build context defaults to the one the repository's
+CI steps, compose files and Makefiles build the file with, else the Dockerfile's folder.
 --builds-in says where the image is built (the advice differs): auto (default) reads the
 repository's CI files (GitHub Actions, GitLab CI, bake files, scripts with --cache-to) and the
 CI=true environment variable.`;

@@ -1,6 +1,9 @@
+import * as posix from 'node:path/posix';
 import { isRootUser } from '../go/goenv';
 import { isDebugBuild, type GoCommand } from '../go/gocommand';
-import { startedProgram } from '../model/startup';
+import { imageStart, startedPath, startedProgram } from '../model/startup';
+import { imageFileFromContext } from '../go/commandmodule';
+import { shellCommandsOf } from '../go/delegated';
 import { finalBinaries, linksLibc, stageChain, type FinalBinary } from '../cache/artifacts';
 import { isArg, isEnv, isRun, type DockerfileModel, type EnvInstruction, type InstructionModel, type Stage } from '../model/model';
 import { baseImageName, resolvedImage } from '../model/imageref';
@@ -80,11 +83,24 @@ function argLinesUsedBy(model: DockerfileModel, final: Stage, moved: Instruction
   return final.instructions.filter(isArg).filter((a) => a.name && names.has(a.name)).map((a) => lineText(model, a.range.start.line).trim());
 }
 
+/** Whether a started program (`/app/server`, `./server`, `server` found on the PATH) is one of the binaries at `paths`. */
+function startsOneOf(program: string, workdir: string, paths: readonly string[]): boolean {
+  if (!program.includes('/')) return paths.some((p) => posix.basename(p) === program);
+  const resolved = posix.resolve(workdir, program);
+  return paths.some((p) => posix.resolve(workdir, p) === resolved);
+}
+
 function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[]): Fix | undefined {
   // Every Go binary of the final image goes along, built there or copied in from another stage.
   // `go install` or `go build` without -o: the binary's path is only known to the build.
-  const paths = finalBinaries(model).filter((b) => b.build).map((b) => (b.copy || b.build!.go.output !== undefined ? b.path : undefined));
-  if (paths.some((p) => p === undefined)) return undefined;
+  const built = finalBinaries(model).filter((b) => b.build).map((b) => (b.copy || b.build!.go.output !== undefined ? b.path : undefined));
+  const paths = built.filter((p): p is string => p !== undefined);
+  if (paths.length !== built.length) return undefined;
+  // What the image starts must be one of them: an entrypoint script, a launcher (tini) or a shell
+  // would be missing from the runtime stage, which gets only the binaries.
+  const start = imageStart(final);
+  const started = start && startedPath(start);
+  if (start && started !== undefined && !startsOneOf(started, start.workdir, paths)) return undefined;
   const base = runtimeBase(model, final, binaries);
   // A USER moves to the runtime stage only when no RUN of the build stage runs as that user.
   const lastRun = Math.max(...final.instructions.filter(isRun).map((i) => i.position));
@@ -139,16 +155,30 @@ function installsDelve(go: GoCommand): boolean {
 }
 
 /**
- * Why the toolchain in the final image is the image's point rather than a cost, if it is: the
- * image starts nothing of its own (no ENTRYPOINT or CMD in any of its stages: a development or CI
- * image that runs the commands it is given), it runs the program under Delve or installs Delve
- * (an entrypoint script starts it), or the program is built with optimizations off
- * (`-gcflags=all=-N -l`) for a debugger. Such an image is built on
- * purpose: the compiler and sources in it are what it is for.
+ * An ENTRYPOINT script from the build context whose last command is `exec "$@"`, with no CMD: the
+ * container runs whatever command it is given, after the script's setup (a CI tools image).
  */
-function toolchainIsThePoint(final: Stage, binaries: FinalBinary[]): boolean {
+function runsTheCommandItIsGiven(model: DockerfileModel, final: Stage): boolean {
+  const start = imageStart(final);
+  const program = start?.keyword === 'ENTRYPOINT' ? startedPath(start) : undefined;
+  if (!start || !program || stageChain(final).some((s) => s.instructions.some((i) => i.keyword === 'CMD'))) return false;
+  const file = imageFileFromContext(model, start, posix.resolve(start.workdir, program));
+  const text = file === undefined ? undefined : model.context?.readText(file);
+  const last = text === undefined ? undefined : shellCommandsOf(text).filter((c) => c.within.length === 0).pop();
+  return last !== undefined && last.words.length === 2 && last.words[0].value === 'exec' && /^"\$(@|\{@\})"$/.test(last.words[1].raw);
+}
+
+/**
+ * Why the toolchain in the final image is the image's point rather than a cost, if it is: the
+ * image starts nothing of its own (no ENTRYPOINT or CMD in any of its stages, or an entrypoint
+ * script that ends by running its arguments: a development or CI image that runs the commands it
+ * is given), it runs the program under Delve or installs Delve (an entrypoint script starts it),
+ * or the program is built with optimizations off (`-gcflags=all=-N -l`) for a debugger. Such an
+ * image is built on purpose: the compiler and sources in it are what it is for.
+ */
+function toolchainIsThePoint(model: DockerfileModel, final: Stage, binaries: FinalBinary[]): boolean {
   const starts = stageChain(final).flatMap((s) => s.instructions).filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-  if (starts.length === 0) return true;
+  if (starts.length === 0 || runsTheCommandItIsGiven(model, final)) return true;
   if (starts.some((i) => startedProgram(i) === 'dlv')) return true;
   return binaries.some((b) => b.build !== undefined && (isDebugBuild(b.build.go) || installsDelve(b.build.go)));
 }
@@ -163,7 +193,7 @@ export default defineRule({
     const final = model.finalStage;
     if (!final || !(final.facts.hasGo || isToolchainFamily(final.facts.family))) return;
     const binaries = finalBinaries(model).filter((b) => !b.copy && b.build);
-    if (binaries.length === 0 || toolchainIsThePoint(final, binaries)) return;
+    if (binaries.length === 0 || toolchainIsThePoint(model, final, binaries)) return;
     const image = baseImageName(model, final);
     const size = final.facts.family === 'golang-alpine' ? 'over 200 MB' : 'over 800 MB';
     const first = binaries[0].build!;
