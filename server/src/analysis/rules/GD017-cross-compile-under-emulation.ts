@@ -3,6 +3,7 @@ import { effectiveGoEnv } from '../go/goenv';
 import { instructionAtLine, isArg, isEnv, isRun, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import type { TextEdit } from '../model/types';
 import { stageChain } from '../cache/artifacts';
+import { imageStart } from '../model/startup';
 import { runsOnTargetPlatform, TARGET_PLATFORM } from '../go/platforms';
 import { defineRule } from './api';
 
@@ -70,11 +71,14 @@ export default defineRule({
   needsBuildKit: true,
   check({ model, report }) {
     const reported = new Set<Stage>();
+    // An image that starts a program runs on the target platform: the FROMs it is built from must
+    // stay there. One that starts nothing may only hold the binaries a build exports (`--output`).
+    const finalImage = new Set(model.finalStage && imageStart(model.finalStage) ? stageChain(model.finalStage) : []);
     for (const stage of model.stages) {
       const setting = targetSetting(model, stage);
       // The platform a stage runs on is chosen by the FROM that names an image.
       const root = stageChain(stage)[0];
-      if (!setting || reported.has(root)) continue;
+      if (!setting || reported.has(root) || finalImage.has(root)) continue;
       // A fixed platform (`--platform=linux/amd64`) is a deliberate choice; only the target one emulates.
       if (!runsOnTargetPlatform(root)) continue;
       const platform = root.image.platform?.value;
