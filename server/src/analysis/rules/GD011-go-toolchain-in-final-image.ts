@@ -101,6 +101,10 @@ function buildFix(model: DockerfileModel, final: Stage, binaries: FinalBinary[])
   const start = imageStart(final);
   const started = start && startedPath(start);
   if (start && started !== undefined && !startsOneOf(started, start.workdir, paths)) return undefined;
+  // A RUN, COPY or ADD after the last Go build prepares the image the program runs in
+  // (certificates moved into /etc/ssl, a config file): the runtime stage would lack what it made.
+  const lastBuild = Math.max(...binaries.map((b) => (b.build!.stage === final ? b.build!.run.position : -1)));
+  if (final.instructions.some((i) => i.position > lastBuild && (isRun(i) || i.keyword === 'COPY' || i.keyword === 'ADD'))) return undefined;
   const base = runtimeBase(model, final, binaries);
   // A USER moves to the runtime stage only when no RUN of the build stage runs as that user.
   const lastRun = Math.max(...final.instructions.filter(isRun).map((i) => i.position));
