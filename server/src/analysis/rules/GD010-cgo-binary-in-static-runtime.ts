@@ -2,15 +2,23 @@ import { finalBinaries, linksLibc, type FinalBinary, type GoBuildStep } from '..
 import { baseImageName } from '../model/imageref';
 import { effectiveGoEnv } from '../go/goenv';
 import type { DockerfileModel, Stage } from '../model/model';
+import { installedPackages } from '../model/packages';
 import { cCompilerInstalled, libcShownByPackageManager, unknownBaseImage } from '../go/imageassumptions';
 import type { Fix, RelatedLocation } from '../model/types';
 import { defineRule } from './api';
 
+/**
+ * Alpine packages that let a glibc-linked binary start on musl: gcompat (which `libc6-compat` is
+ * since Alpine 3.19) provides glibc's loader and symbols; sgerrand's `glibc` package is glibc itself.
+ */
+const GLIBC_COMPATIBILITY = new Set(['gcompat', 'libc6-compat', 'glibc']);
+
 /** What the runtime image lacks for a binary linked against the builder's libc, if anything. */
 function missingLibc(runtime: Stage, builder: Stage): string | undefined {
   if (runtime.facts.staticOnly) return 'has no libc at all';
-  if (runtime.facts.musl && !builder.facts.musl && libcShownByPackageManager(builder) !== 'musl') return 'has musl, not glibc';
-  return undefined;
+  if (!runtime.facts.musl || builder.facts.musl || libcShownByPackageManager(builder) === 'musl') return undefined;
+  const installed = runtime.chain.flatMap((s) => s.runs.flatMap(installedPackages));
+  return installed.some((p) => GLIBC_COMPATIBILITY.has(p)) ? undefined : 'has musl, not glibc';
 }
 
 /**
