@@ -1,5 +1,6 @@
 import { referencedVariables } from '../parse/expand';
 import { readsModules } from '../go/gocommand';
+import { runsMake } from '../go/delegated';
 import { installedPackages, installWordIndex } from '../model/packages';
 import { cutInstructionLines, leadingCommentsStart } from '../fixing/edits';
 import { AUTOMATIC_ARGS, isArg, isCopy, isEnv, isRun, type ArgInstruction, type DockerfileModel, type InstructionModel, type RunInstruction, type Stage } from '../model/model';
@@ -111,6 +112,21 @@ function usedThroughEnv(model: DockerfileModel, stage: Stage, arg: ArgInstructio
   return [...names].some((name) => refersTo(model, step, name));
 }
 
+/**
+ * The first program after the ARG that the analysis cannot read and that may read the ARG from
+ * the environment: make, or a script or program started by its path (`/script/version.sh`,
+ * `./gen.sh`), that the image brings or the analysis did not read through.
+ */
+function unreadProgramAfter(stage: Stage, arg: ArgInstruction): { run: RunInstruction; program: string } | undefined {
+  for (const run of stage.instructions.filter(isRun)) {
+    if (run.position <= arg.position) continue;
+    const command = run.commands.find((c) => !run.readThrough?.has(c)
+      && (runsMake(c) || (/\/|\.(sh|bash)$/.test(c.words[0]?.value ?? '') && !/^\/(usr\/)?bin\//.test(c.words[0].value))));
+    if (command) return { run, program: command.words[0].value };
+  }
+  return undefined;
+}
+
 /** Move an instruction just above another one and the comments that head it. */
 function moveAbove(model: DockerfileModel, moved: InstructionModel, anchor: InstructionModel): TextEdit[] {
   const { text, edit } = cutInstructionLines(model, moved);
@@ -153,10 +169,14 @@ export default defineRule({
         // A commit id changes only with a new commit, which reruns a step after a copy of .git anyway.
         if (COMMIT_NAME.test(arg.name) && rerunsOnEveryCommit(model, stage, step.run)) continue;
         const stepLine = step.run.range.start.line + 1;
+        const reader = use ? undefined : unreadProgramAfter(stage, arg);
         const moveDown = use && use.position > step.run.position;
-        const where = !use ? 'It is never used in this stage.'
-          : moveDown ? `It is first used on line ${use.range.start.line + 1}.`
-            : `It is used on line ${use.range.start.line + 1}, before that step, so moving it means moving that use too.`;
+        // Moved just above the program that may read it, when that program runs after the step.
+        const moveToReader = reader && reader.run.position > step.run.position ? reader.run : undefined;
+        const where = reader ? `No line of this stage names it, but line ${reader.run.range.start.line + 1} runs \`${reader.program}\`, which the analysis cannot read and which may read it from the environment${moveToReader ? ': declare it just above that line' : ''}.`
+          : !use ? 'It is never used in this stage.'
+            : moveDown ? `It is first used on line ${use.range.start.line + 1}.`
+              : `It is used on line ${use.range.start.line + 1}, before that step, so moving it means moving that use too.`;
         report({
           range: arg.nameRange,
           message: `ARG ${arg.name} changes between builds and is declared before \`${step.command}\` on line ${stepLine}: every RUN after an ARG sees it, so each new value ${step.cost}. ${where}`,
@@ -164,6 +184,10 @@ export default defineRule({
           fixes: moveDown ? [{
             title: `Move ARG ${arg.name} down to line ${use.range.start.line + 1}, where it is first used`,
             edits: moveAbove(model, arg, use),
+            preferred: true,
+          }] : moveToReader ? [{
+            title: `Move ARG ${arg.name} down to line ${moveToReader.range.start.line + 1}, whose program may read it`,
+            edits: moveAbove(model, arg, moveToReader),
             preferred: true,
           }] : [],
         });
