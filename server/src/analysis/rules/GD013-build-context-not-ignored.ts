@@ -78,7 +78,12 @@ export default defineRule({
       // The build checks out or otherwise works on the repository it copied: .git is part of what
       // it builds from, and excluding it breaks the build (no version passed in can replace it).
       if (gitRepositoryNeededAfter(model, copy)) continue;
-      const base = `\`${copy.keyword} ${source.value}\` copies the whole context including \`.git\`, which ${missing ? 'no .dockerignore excludes' : `${model.dockerignore.path} does not exclude`}: every commit changes \`.git\`, so this ${copy.keyword} and everything after it rebuild on every commit even when no source changed.`;
+      // Without any ignore file a commit changes a copied file anyway: what .git adds is the
+      // rebuilds without a new commit, and its history sent with every build.
+      const cost = missing
+        ? 'on every commit, and so does every fetch, checkout or fresh clone of the same commit (a CI re-run); each build also sends the repository\'s history with the context.'
+        : 'on every commit even when no source changed.';
+      const base = `\`${copy.keyword} ${source.value}\` copies the whole context including \`.git\`, which ${missing ? 'no .dockerignore excludes' : `${model.dockerignore.path} does not exclude`}: every commit changes \`.git\`, so this ${copy.keyword} and everything after it rebuild ${cost}`;
       const git = gitReadAfter(model, copy);
       // Only where the fix is offered: finding the other Dockerfiles reads the whole context.
       const { fix, note } = git ? { fix: undefined, note: '' } : ignoreFix(model, site);
