@@ -23,3 +23,22 @@ export function installedPackages(run: RunInstruction): string[] {
     return args.map((w) => w.split(/[=~<>]/)[0]);
   });
 }
+
+/** The package managers' words for bringing installed packages up to the newest release. */
+const UPGRADE_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['apk', new Set(['upgrade'])],
+  ['apt', new Set(['upgrade', 'full-upgrade', 'dist-upgrade'])],
+  ['apt-get', new Set(['upgrade', 'dist-upgrade'])],
+  ['yum', new Set(['update', 'upgrade'])],
+  ['dnf', new Set(['update', 'upgrade'])],
+  ['microdnf', new Set(['update', 'upgrade'])],
+]);
+
+/** Whether the RUN upgrades the image's packages (`apk upgrade`, `apt-get upgrade`, `dnf upgrade`): what it gets changes while its text does not. */
+export function upgradesPackages(run: RunInstruction): boolean {
+  return run.commands.some((c) => {
+    const words = c.words.map((w) => w.value);
+    const upgrades = UPGRADE_WORDS.get(words[0] ?? '');
+    return upgrades !== undefined && words.slice(1).some((w) => upgrades.has(w));
+  });
+}

@@ -5,6 +5,7 @@ import { contextSendsGit } from '../go/readsgit';
 import { inheritedSourceBeforeDownload, isModuleSource, sourceBeforeDownload } from '../go/modulemode';
 import { isCopy, type CopyInstruction, type DockerfileModel, type RunInstruction, type Stage } from '../model/model';
 import { WHOLE_CONTEXT_SOURCES } from '../model/sources';
+import { upgradesPackages } from '../model/packages';
 import { defineRule } from './api';
 
 /** The COPY instructions from the build context before `run`, in its stage and the stages it starts FROM. */
@@ -23,6 +24,18 @@ function restorable(model: DockerfileModel, stage: Stage, run: RunInstruction): 
   const reads = [...copied, ...mounted];
   if (!reads.some((r) => r.files)) return false;
   return !contextSendsGit(model) || !reads.some((r) => WHOLE_CONTEXT_SOURCES.has(r.source));
+}
+
+/**
+ * A package upgrade in the final image gets the newest packages only because no layer comes from
+ * a cache: with the export, its layer would be restored like the others.
+ */
+function staleUpgradeNote(model: DockerfileModel): string {
+  const final = model.finalStage;
+  const upgrade = final?.chain.flatMap((s) => s.runs).find(upgradesPackages);
+  if (!final || !upgrade) return '';
+  const stage = upgrade.stage?.name ? `\`${upgrade.stage.name}\`` : 'that stage (name it with `AS`)';
+  return ` The package upgrade on line ${upgrade.range.start.line + 1} would then come from the cache too, with the packages of the build that exported it: keep ${stage} out of the cache (no-cache-filters), or give that step a value that changes with every build.`;
 }
 
 export default defineRule({
@@ -60,7 +73,7 @@ export default defineRule({
           : `with cache-to ${main.text} (mode=min, the default): that exports only the final stage's layers, so no layer`;
       report({
         range: stage.fromRange,
-        message: `This image is built in CI by ${ciLocation(build)} ${how} of stage${name} is restored on the next run: ${again.join(', and ')}. Export every stage's layers with mode=max on a backend that keeps them (for example cache-to: type=gha,mode=max, or type=registry,ref=…,mode=max).`,
+        message: `This image is built in CI by ${ciLocation(build)} ${how} of stage${name} is restored on the next run: ${again.join(', and ')}. Export every stage's layers with mode=max on a backend that keeps them (for example cache-to: type=gha,mode=max, or type=registry,ref=…,mode=max).${staleUpgradeNote(model)}`,
       });
     }
   },
