@@ -84,14 +84,15 @@ function buildWithRewrite(model: DockerfileModel, run: RunInstruction, rewrite: 
 }
 
 /**
- * `go get ./...` (no `-u`, no `@version`, only the module's own packages): it adds a requirement
- * only for an import go.mod lacks, which a committed go.mod the module builds with has none of;
- * it downloads and changes nothing else.
+ * `go get ./...` (no `-u`, no `@version`, only the module's own packages; with no package
+ * arguments, the package in the current directory, as `go get .`): it adds a requirement only for
+ * an import go.mod lacks, which a committed go.mod the module builds with has none of; it
+ * downloads and changes nothing else.
  */
 function getsOwnPackagesOnly(go: GoCommand): boolean {
   if (go.subcommand !== 'get' || [...go.flags.keys()].some((f) => f === 'u' || f.startsWith('u='))) return false;
   const packages = go.args.map((w) => w.value).filter((v) => !v.startsWith('-'));
-  return packages.length > 0 && packages.every((p) => (p === '.' || p.startsWith('./')) && !p.includes('@'));
+  return packages.every((p) => (p === '.' || p.startsWith('./')) && !p.includes('@'));
 }
 
 function changeIn(model: DockerfileModel, run: RunInstruction, go: GoCommand): ManifestChange | undefined {
