@@ -3,7 +3,7 @@
 import * as posix from 'node:path/posix';
 import type { BuildContext, DockerIgnore } from './context';
 import { normalizeContextPath } from './context';
-import type { Mount } from './model';
+import { isCopy, isRun, type Mount, type Stage } from './model';
 import type { Range } from './types';
 
 export type SourceKind = 'manifest' | 'module' | 'source' | 'other';
@@ -101,4 +101,29 @@ export function globPattern(glob: string): RegExp {
     } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
+}
+
+/**
+ * Whether a step at `position` of `stage` (Infinity: after all of it) depends on nothing but the
+ * Dockerfile's lines and the images they name: no COPY or ADD before it in the stage or the
+ * stages it starts FROM (from the build context, a URL, or a stage that itself depends on more),
+ * and no bind mount of the context or of such a stage. Its layer is then reused until an image
+ * or a line above it changes.
+ */
+export function dependsOnLinesOnly(stages: readonly Stage[], stage: Stage, position = Infinity, seen = new Set<Stage>()): boolean {
+  if (seen.has(stage)) return true;
+  seen.add(stage);
+  // Another stage by name or index, else an image, which its reference pins (unless a variable chooses it).
+  const linesOnly = (from: string) => {
+    const named = stages.find((s) => s.name?.toLowerCase() === from.toLowerCase() || String(s.index) === from);
+    return named ? dependsOnLinesOnly(stages, named, Infinity, seen) : !from.includes('$');
+  };
+  for (const s of stage.chain) {
+    for (const i of s.instructions) {
+      if (s === stage && i.position >= position) break;
+      if (isCopy(i) && (!i.from || !linesOnly(i.from.value))) return false;
+      if (isRun(i) && i.mounts.some((m) => m.type === 'bind' && (!m.from || !linesOnly(m.from)))) return false;
+    }
+  }
+  return true;
 }

@@ -10,6 +10,7 @@ import { goOlderThan } from '../go/goversion';
 import { goCachesDeletedAfter } from '../go/cachedeleted';
 import { downloadsModules, goModFromBaseImage, sourceBeforeDownload } from '../go/modulemode';
 import { assumptionWords, bothAssumptions, unknownImageAssumption } from '../go/imageassumptions';
+import { dependsOnLinesOnly } from '../model/sources';
 import { defineRule } from './api';
 import { cacheMountsStartEmpty, GITHUB_MOUNT_RESTORE } from '../ci/describe';
 import { ciLocation, type BuildSite } from '../ci/types';
@@ -84,9 +85,12 @@ export default defineRule({
           ? `${command} runs without a cache mount on GOCACHE (${env.GOCACHE.value}): whenever this layer rebuilds, every package is compiled from scratch.${missingModCache ? ` Modules are not in an earlier layer either, so without a mount on GOMODCACHE (${env.GOMODCACHE.value}) they are downloaded again too.` : ''}`
             + ciBuildCacheNote(site)
           : `${compiles(go) && mountOnGoCache(run, go, 'GOCACHE') ? `${command} has a build cache mount but modules are` : `${command} reads modules that are`} not in an earlier layer: without a cache mount on GOMODCACHE (${env.GOMODCACHE.value}) every build downloads them again.`;
+      // `go install tool@v1.2` right after FROM: the layer is reused until an image or a line above
+      // it changes (a new base image, a version bump); the message says when the mount pays.
+      const linesOnly = missingBuildCache && dependsOnLinesOnly(model.stages, run.stage, run.position);
       report({
         range: go.nameRange,
-        message,
+        message: linesOnly ? `${message} This step reads nothing from the build context: its layer is reused until the base image or a line above it changes, so a mount speeds up the rebuild after such a change.` : message,
         ...(assumed ? { severity: 'info' as const } : {}),
         // A directory with spaces or commas cannot go into a mount option unquoted: leave it to the user.
         fixes: mountable.length > 0 ? [{
