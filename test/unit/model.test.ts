@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { dockerfileInContext, memoryContext } from '../../server/src/analysis/model/context';
 import { isCopy, isRun, parseDockerfile } from '../../server/src/analysis/model/model';
+import { dependsOnLinesOnly } from '../../server/src/analysis/model/sources';
 
 const MODULE = memoryContext({ 'go.mod': 'module m\n', 'go.sum': '', 'main.go': 'package main', 'services/api/go.mod': 'module api\n', 'services/api/main.go': '', 'cmd/tool/main.go': '', 'config/app.yaml': '' });
 
@@ -107,5 +108,25 @@ describe('the ignore file a Dockerfile reads', () => {
     assert.equal(dockerfileInContext('/repo', '/repo/cmd/api/Dockerfile'), 'cmd/api/Dockerfile');
     assert.equal(dockerfileInContext('/repo/cmd', '/repo/build/Dockerfile'), undefined);
     assert.equal(dockerfileInContext('', '/repo/Dockerfile'), undefined);
+  });
+});
+
+describe('a step that depends on the Dockerfile\'s lines only', () => {
+  const lastRun = (text: string) => {
+    const model = parseDockerfile(text, MODULE);
+    const run = model.runs[model.runs.length - 1];
+    return dependsOnLinesOnly(model.stages, run.stage!, run.position);
+  };
+  it('is one with nothing copied or bound before it, in its stage or the stages it starts FROM', () => {
+    assert.equal(lastRun('FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/goimports@v0.24.0\n'), true);
+    assert.equal(lastRun('FROM golang:1.22 AS base\nRUN apk add git\nFROM base\nRUN go install example.com/tool@v1.2.0\n'), true);
+    assert.equal(lastRun('FROM golang:1.22\nCOPY --from=ghcr.io/acme/tools:1.0 /bin/tool /bin/\nRUN go install example.com/tool@v1.2.0\n'), true);
+  });
+  it('is not one after a COPY or bind mount of the context, or of a stage that reads it', () => {
+    assert.equal(lastRun('FROM golang:1.22\nCOPY go.mod ./\nRUN go install example.com/tool@v1.2.0\n'), false);
+    assert.equal(lastRun('FROM golang:1.22 AS base\nCOPY . .\nFROM base\nRUN go install example.com/tool@v1.2.0\n'), false);
+    assert.equal(lastRun('FROM golang:1.22 AS src\nCOPY . /src\nFROM golang:1.22\nCOPY --from=src /src/tools.go ./\nRUN go install example.com/tool@v1.2.0\n'), false);
+    assert.equal(lastRun('FROM golang:1.22\nRUN --mount=type=bind,target=. go build -o /app .\n'), false);
+    assert.equal(lastRun('FROM golang:1.22\nADD https://example.com/tool.tar.gz /tmp/\nRUN go install example.com/tool@v1.2.0\n'), false);
   });
 });

@@ -107,7 +107,7 @@ export function globPattern(glob: string): RegExp {
  * Whether a step at `position` of `stage` (Infinity: after all of it) depends on nothing but the
  * Dockerfile's lines and the images they name: no COPY or ADD before it in the stage or the
  * stages it starts FROM (from the build context, a URL, or a stage that itself depends on more),
- * and no bind mount of the context or of such a stage. Its layer is then reused until an image
+ * and no bind mount of the context or of such a stage, before it or on it. Its layer is then reused until an image
  * or a line above it changes.
  */
 export function dependsOnLinesOnly(stages: readonly Stage[], stage: Stage, position = Infinity, seen = new Set<Stage>()): boolean {
@@ -120,8 +120,9 @@ export function dependsOnLinesOnly(stages: readonly Stage[], stage: Stage, posit
   };
   for (const s of stage.chain) {
     for (const i of s.instructions) {
-      if (s === stage && i.position >= position) break;
-      if (isCopy(i) && (!i.from || !linesOnly(i.from.value))) return false;
+      // The step itself counts by its mounts.
+      if (s === stage && i.position > position) break;
+      if (isCopy(i) && i.position !== position && (!i.from || !linesOnly(i.from.value))) return false;
       if (isRun(i) && i.mounts.some((m) => m.type === 'bind' && (!m.from || !linesOnly(m.from)))) return false;
     }
   }
