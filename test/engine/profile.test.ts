@@ -94,8 +94,9 @@ for (const engine of ENGINES) {
 
     it(`${engine.name}: cancel stops the build and leaves no docker, buildx or BuildKit process behind`, async () => {
       const marker = `started-${unique()}`;
-      // The shell execs its last command, so the RUN is found by a sleep length unique to this test.
-      const seconds = 300 + (randomBytes(2).readUInt16BE(0) % 5000);
+      // The shell execs its last command, so the RUN is found by a sleep length unique to this test
+      // (days, never waited out): six digits no other `sleep` on the machine has.
+      const seconds = 100_000 + (randomBytes(3).readUIntBE(0, 3) % 900_000);
       const dir = project({ Dockerfile: `FROM ${IMAGE}\nWORKDIR /src\nRUN echo ${marker} && sleep ${seconds}\nRUN echo never\n` });
       let sawRunning!: () => void;
       const running = new Promise<void>((resolve) => (sawRunning = resolve));

@@ -149,8 +149,9 @@ describe('real builds that go wrong', { skip: engineSkip(LEGACY_PLAIN), concurre
 
   it('the CLI interrupted mid-RUN: exit 130, the RUN canceled with the time it ran, no docker process or RUN left', async () => {
     const marker = `interrupted-${randomBytes(6).toString('hex')}`;
-    // The second sleep, unique to this run, starts only once the step has run for 2 s.
-    const sleeper = `sleep ${300 + randomBytes(2).readUInt16BE() % 600}`;
+    // The second sleep, unique to this run, starts only once the step has run for 2 s. Its length
+    // (days, never waited out: the test cancels it) is a number no other `sleep` on the machine has.
+    const sleeper = `sleep ${100_000 + randomBytes(3).readUIntBE(0, 3) % 900_000}`;
     const dir = project(`FROM golang:1.26\nWORKDIR /src\nRUN sleep 2 && ${sleeper} && echo ${marker}\nRUN echo never\n`);
     freshBundle();
     const cli = spawn(process.execPath, [CLI, 'profile', '--no-color', path.join(dir, 'Dockerfile'), '--', '--network=host'], {
