@@ -5,7 +5,7 @@
 // build, 130 when interrupted.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultContextNote, defaultContextOnDisk, readBuildsOnDisk } from '../analysis/ci/workspace';
+import { chooseContextOnDisk } from '../analysis/ci/workspace';
 import { buildsInValue, readCommandArgv, UsageError } from '../cli/argv';
 import { formatDuration } from '../profile/render';
 import { startMeasure, type MeasureOutcome, type MeasureReport, type MeasuredStep, type MeasureOptions } from './measure';
@@ -133,10 +133,9 @@ export async function runMeasureCommand(argv: string[], io: MeasureIo = { stdout
   const buildsIn = parsed.buildsIn === 'auto' ? (io.env.CI === 'true' ? 'ci' : 'local') : parsed.buildsIn;
   if (parsed.options.context === undefined && existsSync(parsed.file)) {
     // The context the repository's builds of the file use, as `check` and `profile` take it.
-    const chosen = defaultContextOnDisk(parsed.file, await readBuildsOnDisk(parsed.file));
+    const chosen = await chooseContextOnDisk(parsed.file, 'measured with');
     parsed.options.context = chosen.dir;
-    const note = defaultContextNote(parsed.file, chosen, 'measured with');
-    if (note) io.stderr.write(`note: ${note}\n`);
+    if (chosen.note) io.stderr.write(`note: ${chosen.note}\n`);
   }
   const live = io.stderr.isTTY === true;
   const measuring = startMeasure({

@@ -128,12 +128,10 @@ export async function runProfileCommand(argv: string[], io: ProfileIo = defaultI
   // Without --context, the context the repository's builds of the file use, as `check` reads it.
   let builds: CiBuild[] | undefined;
   if (parsed.options.context === undefined) {
-    const { defaultContextNote, defaultContextOnDisk, readBuildsOnDisk } = await import('../analysis/ci/workspace');
-    builds = await readBuildsOnDisk(dockerfile);
-    const chosen = defaultContextOnDisk(dockerfile, builds);
+    const chosen = await (await import('../analysis/ci/workspace')).chooseContextOnDisk(parsed.file, 'built with');
+    builds = chosen.builds;
     parsed.options.context = chosen.dir;
-    const note = defaultContextNote(parsed.file, chosen, 'built with');
-    if (note) io.stderr.write(`note: ${note}\n`);
+    if (chosen.note) io.stderr.write(`note: ${chosen.note}\n`);
   }
 
   const color = wantsColor(io, parsed.color);

@@ -109,7 +109,7 @@ function buildContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[]):
  * builds of it agree on (with the build that says so), else the Dockerfile's own folder, as
  * `docker build -f` users write it. Every command that reads or builds the file starts from it.
  */
-export function defaultContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[] = ciBuildsOnDisk(dockerfilePath)): { dir: string; build?: CiBuild } {
+export function defaultContextOnDisk(dockerfilePath: string, builds: readonly CiBuild[]): { dir: string; build?: CiBuild } {
   return buildContextOnDisk(dockerfilePath, builds) ?? { dir: path.dirname(path.resolve(dockerfilePath)) };
 }
 
@@ -120,6 +120,17 @@ export function defaultContextOnDisk(dockerfilePath: string, builds: readonly Ci
 export function defaultContextNote(dockerfilePath: string, found: { dir: string; build?: CiBuild }, doing: string): string | undefined {
   if (!found.build || path.resolve(found.dir) === path.dirname(path.resolve(dockerfilePath))) return undefined;
   return `${dockerfilePath}: ${doing} the build context ${found.dir}, as ${ciLocation(found.build)} builds it (--context to choose another)`;
+}
+
+/**
+ * For a command run without --context (profile, measure, history): the repository's builds of the
+ * Dockerfile, the default context they give, and the note that says so when it is not the
+ * Dockerfile's folder (`doing`: what the command does with it, "built with").
+ */
+export async function chooseContextOnDisk(dockerfilePath: string, doing: string): Promise<{ dir: string; builds: CiBuild[]; note?: string }> {
+  const builds = await readBuildsOnDisk(dockerfilePath);
+  const chosen = defaultContextOnDisk(dockerfilePath, builds);
+  return { dir: chosen.dir, builds, note: defaultContextNote(dockerfilePath, chosen, doing) };
 }
 
 /** Where a Dockerfile on disk is built, for a setting; `ciVariable` is the CI environment variable, when the caller honours it. */

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultContextNote, defaultContextOnDisk, readBuildsOnDisk } from '../../analysis/ci/workspace';
+import { chooseContextOnDisk } from '../../analysis/ci/workspace';
 import { resolveDockerPath } from '../docker';
 import { wantsColor, type ProfileIo } from '../profile-cli';
 import { renderAnnotatedDockerfile, renderSummary } from '../render';
@@ -89,10 +89,9 @@ export async function runHistoryCommand(argv: string[], io: ProfileIo = defaultI
   if (values.context !== undefined) context = path.resolve(values.context);
   else {
     // The context the repository's builds of the file use: a record of `make image` was built from there.
-    const chosen = defaultContextOnDisk(dockerfile, await readBuildsOnDisk(dockerfile));
+    const chosen = await chooseContextOnDisk(file, 'build records looked up for');
     context = chosen.dir;
-    const note = defaultContextNote(file, chosen, 'build records looked up for');
-    if (note) io.stderr.write(`note: ${note}\n`);
+    if (chosen.note) io.stderr.write(`note: ${chosen.note}\n`);
   }
   let build: RecordedBuild;
   try {
